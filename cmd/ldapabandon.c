@@ -1,0 +1,9 @@
+/* ldapabandon: issue an LDAP operation, abandon it (RFC 4511 4.11), report what came back. */
+#include "tool.h"
+
+int main(int argc, char **argv)
+{
+	static const tool_spec spec = { .tool = LI_TOOL_ABANDON, .name = "ldapabandon" };
+
+	return tool_main(&spec, argc, argv);
+}

@@ -1,0 +1,9 @@
+/* ldapcancel: issue an LDAP operation, cancel it (RFC 3909), report both results. */
+#include "tool.h"
+
+int main(int argc, char **argv)
+{
+	static const tool_spec spec = { .tool = LI_TOOL_CANCEL, .name = "ldapcancel" };
+
+	return tool_main(&spec, argc, argv);
+}

@@ -1,0 +1,278 @@
+#include "tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <ldap.h>
+
+static li_run *signal_run;
+
+static void on_signal(int signo)
+{
+	if (signal_run)
+		li_run_signal(signal_run, signo);
+}
+
+static void print_error(const char *prog, const li_error *err)
+{
+	char line[2048];
+
+	li_error_format(err, prog, line, sizeof(line));
+	fputs(line, stderr);
+}
+
+static void print_version(const char *prog)
+{
+	LDAPAPIInfo api = { .ldapai_info_version = LDAP_API_INFO_VERSION };
+
+	printf("%s (ldap-interrupt) %s\n", prog, LI_VERSION);
+	if (ldap_get_option(NULL, LDAP_OPT_API_INFO, &api) == LDAP_OPT_SUCCESS) {
+		printf("built on libldap %s %d.%d.%d\n", api.ldapai_vendor_name, api.ldapai_vendor_version / 10000,
+		       api.ldapai_vendor_version / 100 % 100, api.ldapai_vendor_version % 100);
+		ldap_memfree(api.ldapai_vendor_name);
+		ber_memvfree((void **)api.ldapai_extensions);
+	}
+}
+
+/* Reads a line from the terminal, without echo when asked. */
+static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
+{
+	struct termios old, quiet;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int restore = 0;
+
+	(void)arg;
+	if (tty == NULL)
+		return -1;
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
+	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	}
+	n = getline(&line, &cap, tty);
+	if (restore) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+	}
+	fclose(tty);
+	if (n < 0) {
+		free(line);
+		return -1;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	*answer = line;
+	return 0;
+}
+
+static void on_log(void *arg, int warning, const char *line)
+{
+	const tool_ctx *ctx = arg;
+	size_t n = strlen(line);
+
+	if (!warning && !li_config_verbose(ctx->cfg))
+		return;
+	fprintf(stderr, "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
+}
+
+void tool_write(tool_ctx *ctx, const li_buf *buf)
+{
+	if (li_run_output_stopped(ctx->run))
+		return;
+	if (fwrite(li_buf_data(buf), 1, li_buf_len(buf), stdout) != li_buf_len(buf))
+		li_run_stop_output(ctx->run);
+}
+
+static void build_table(const tool_spec *spec, struct poptOption *t)
+{
+	const struct poptOption inc[] = {
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_connection, 0,
+		  "Connection and authentication options (as ldapsearch):", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_operation, 0, "Operation options:", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_trigger, 0, "When to interrupt:", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_output, 0, "Output options:", NULL },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++)
+		t[n++] = inc[i];
+	if (spec->extra)
+		t[n++] = (struct poptOption){ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)spec->extra, 0,
+					      spec->extra_heading, NULL };
+	t[n++] = (struct poptOption){ NULL, '\0', POPT_ARG_INCLUDE_TABLE, poptHelpOptions, 0, "Help options:", NULL };
+	t[n] = (struct poptOption)POPT_TABLEEND;
+}
+
+/* 0 to go on; otherwise the exit status (already reported). */
+static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
+{
+	struct poptOption table[8];
+	poptContext pc;
+	li_error err;
+	int c, status = 0;
+
+	build_table(spec, table);
+	pc = poptGetContext(spec->name, argc, (const char **)argv, table, 0);
+	poptSetOtherOptionHelp(pc, "[options] [filter [attributes...]] | --op TYPE OPERANDS | --msgid N");
+	while ((c = poptGetNextOpt(pc)) > 0) {
+		char *arg = poptGetOptArg(pc);
+
+		if (c == 'V') {
+			free(arg);
+			print_version(spec->name);
+			status = -1;
+			break;
+		}
+		if (li_config_apply(cfg, c, arg, &err) < 0) {
+			print_error(spec->name, &err);
+			status = err.exit_status;
+			break;
+		}
+	}
+	if (status == 0 && c < -1) {
+		fprintf(stderr, "%s: %s: %s\n", spec->name, poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			poptStrerror(c));
+		fprintf(stderr, "Try '%s --help' for more information.\n", spec->name);
+		status = LI_EXIT_USAGE;
+	}
+	li_config_hide_password(cfg, argc, argv);
+	if (status == 0 && li_config_finish(cfg, poptGetArgs(pc), &err) < 0) {
+		print_error(spec->name, &err);
+		status = err.exit_status;
+	}
+	poptFreeContext(pc);
+	return status; /* -1: done (--version), exit 0 */
+}
+
+static int ask_password(const tool_spec *spec, li_config *cfg)
+{
+	li_error err;
+	char *pw = NULL;
+	int rc;
+
+	if (prompt_tty(NULL, "Enter LDAP Password: ", 0, &pw) < 0) {
+		fprintf(stderr, "%s: -W: cannot read a password from the terminal\n", spec->name);
+		return LI_EXIT_USAGE;
+	}
+	rc = li_config_set_password(cfg, pw, &err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc < 0) {
+		print_error(spec->name, &err);
+		return err.exit_status;
+	}
+	return 0;
+}
+
+static void block_signals(li_run *run)
+{
+	struct sigaction sa;
+	sigset_t block, wait;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	signal_run = run;
+	/* Blocked except inside the run's ppoll: libldap never sees EINTR,
+	 * and a signal arriving anywhere else waits for the next ppoll. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGINT);
+	sigdelset(&wait, SIGTERM);
+	li_run_set_wait_sigmask(run, &wait);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int report(tool_ctx *ctx)
+{
+	li_buf_reset(ctx->buf);
+	if (li_config_quiet(ctx->cfg))
+		return 0;
+	if (li_config_json(ctx->cfg))
+		li_report_json(ctx->run, ctx->buf);
+	else if (ctx->spec->tool == LI_TOOL_TRACE)
+		li_trace_summary_text(ctx->run, ctx->buf), li_report_text(ctx->run, ctx->buf);
+	else
+		li_report_text(ctx->run, ctx->buf);
+	tool_write(ctx, ctx->buf);
+	return 0;
+}
+
+static int run_tool(tool_ctx *ctx)
+{
+	li_error err;
+
+	if (li_run_connect(ctx->run, &err) < 0) {
+		print_error(ctx->spec->name, &err);
+		return err.exit_status;
+	}
+	block_signals(ctx->run);
+	if (li_run_execute(ctx->run, &err) < 0) {
+		fflush(stdout);
+		print_error(ctx->spec->name, &err);
+		return err.exit_status;
+	}
+	report(ctx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		li_run_stop_output(ctx->run);
+	return li_run_exit_status(ctx->run);
+}
+
+int tool_main(const tool_spec *spec, int argc, char **argv)
+{
+	tool_ctx ctx = { .spec = spec };
+	int status;
+
+	/* A closed pipe or socket is an error to handle, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
+	ctx.cfg = li_config_new(spec->tool);
+	ctx.buf = li_buf_new();
+	if (ctx.cfg == NULL || ctx.buf == NULL) {
+		fprintf(stderr, "%s: out of memory\n", spec->name);
+		status = LI_EXIT_USAGE;
+		goto out;
+	}
+	li_config_set_prompt(ctx.cfg, prompt_tty, NULL);
+	status = parse(spec, ctx.cfg, argc, argv);
+	if (status != 0) {
+		status = status < 0 ? 0 : status;
+		goto out;
+	}
+	if (li_config_wants_password(ctx.cfg) && (status = ask_password(spec, ctx.cfg)) != 0)
+		goto out;
+	if (li_config_dry_run(ctx.cfg)) {
+		li_config_describe(ctx.cfg, ctx.buf);
+		fputs(li_buf_data(ctx.buf), stdout);
+		goto out;
+	}
+	ctx.run = li_run_new(ctx.cfg);
+	if (ctx.run == NULL) {
+		fprintf(stderr, "%s: out of memory\n", spec->name);
+		status = LI_EXIT_USAGE;
+		goto out;
+	}
+	li_run_set_log(ctx.run, on_log, &ctx);
+	if (spec->observer)
+		li_run_set_observer(ctx.run, spec->observer, &ctx);
+	status = run_tool(&ctx);
+out:
+	signal_run = NULL;
+	li_run_free(ctx.run);
+	li_buf_free(ctx.buf);
+	li_config_free(ctx.cfg);
+	return status;
+}

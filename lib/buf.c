@@ -1,0 +1,152 @@
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+li_buf *li_buf_new(void)
+{
+	return calloc(1, sizeof(li_buf));
+}
+
+void li_buf_free(li_buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	free(b);
+}
+
+void li_buf_reset(li_buf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+const char *li_buf_data(const li_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+size_t li_buf_len(const li_buf *b)
+{
+	return b->len;
+}
+
+static int reserve(li_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (extra >= SIZE_MAX - b->len - 1)
+		goto fail;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->data, cap);
+	if (p == NULL)
+		goto fail;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+fail:
+	b->failed = 1;
+	return -1;
+}
+
+void li_buf_add(li_buf *b, const void *p, size_t n)
+{
+	if (n == 0 || reserve(b, n) < 0)
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void li_buf_adds(li_buf *b, const char *s)
+{
+	li_buf_add(b, s, strlen(s));
+}
+
+void li_buf_addc(li_buf *b, char c)
+{
+	li_buf_add(b, &c, 1);
+}
+
+void li_buf_vaddf(li_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || reserve(b, (size_t)n) < 0)
+		return;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void li_buf_addf(li_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	li_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void li_buf_add_printable(li_buf *b, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i, run = 0;
+
+	/* Copy runs of plain bytes at once; escape the rest. UTF-8 passes. */
+	for (i = 0; i < n; i++) {
+		if (s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\\')
+			continue;
+		li_buf_add(b, s + run, i - run);
+		if (s[i] == '\\')
+			li_buf_adds(b, "\\\\");
+		else
+			li_buf_addf(b, "\\x%02x", s[i]);
+		run = i + 1;
+	}
+	li_buf_add(b, s + run, n - run);
+}
+
+void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char cell[3];
+
+		if (i % 16 == 0) {
+			if (i)
+				li_buf_addc(b, '\n');
+			li_buf_adds(b, indent);
+		} else {
+			li_buf_addc(b, ' ');
+		}
+		cell[0] = digits[p[i] >> 4];
+		cell[1] = digits[p[i] & 0xf];
+		cell[2] = '\0';
+		li_buf_add(b, cell, 2);
+	}
+	if (n)
+		li_buf_addc(b, '\n');
+}
+
+void li_buf_add_ms(li_buf *b, double ms)
+{
+	li_buf_addf(b, "%.3f ms", ms);
+}

@@ -1,0 +1,29 @@
+/* Internal side of li_buf: appending text. */
+#ifndef LI_BUF_H
+#define LI_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "ldapinterrupt.h"
+
+struct li_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	int failed; /* an allocation failed: the contents are incomplete */
+};
+
+void li_buf_add(li_buf *b, const void *p, size_t n);
+void li_buf_adds(li_buf *b, const char *s);
+void li_buf_addc(li_buf *b, char c);
+void li_buf_addf(li_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void li_buf_vaddf(li_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Bytes as printable text: \xNN for control and invalid bytes. */
+void li_buf_add_printable(li_buf *b, const void *p, size_t n);
+/* Bytes as "30 06 02 01 ..." lines of 16, each line prefixed by indent. */
+void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent);
+/* Milliseconds with three decimals, as the reports print them. */
+void li_buf_add_ms(li_buf *b, double ms);
+
+#endif

@@ -1,0 +1,134 @@
+/* The parsed command line, shared by the library's modules. */
+#ifndef LI_CONFIG_H
+#define LI_CONFIG_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include <lber.h>
+
+#include "ldapinterrupt.h"
+
+typedef enum li_optype {
+	LI_OP_SEARCH,
+	LI_OP_COMPARE,
+	LI_OP_DELETE,
+	LI_OP_MODRDN,
+	LI_OP_ADD,
+	LI_OP_MODIFY,
+	LI_OP_EXOP,
+	LI_OP_NONE, /* --msgid: interrupt a message ID, send no operation */
+} li_optype;
+
+typedef enum li_ctrlkind {
+	LI_CTRL_GENERIC,
+	LI_CTRL_ASSERT,
+	LI_CTRL_ATTRLIST, /* preread, postread */
+	LI_CTRL_SYNC,
+	LI_CTRL_BOOL,     /* subentries */
+} li_ctrlkind;
+
+/* One -e or -E request control, as given; encoded once the session exists
+ * (an assertion needs libldap's filter encoder). */
+typedef struct li_ctrlspec {
+	li_ctrlkind kind;
+	const char *oid;
+	int critical;
+	char *text;             /* filter, attribute list, sync cookie */
+	struct berval value;    /* generic: decoded value; bv_val NULL if none */
+	int has_value;
+	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
+	int flag;               /* bool controls */
+} li_ctrlspec;
+
+#define LI_MAX_CTRLS 16
+
+struct li_config {
+	li_tool tool;
+	li_interrupt interrupt;
+
+	/* connection and credentials, as ldapsearch(1) */
+	char *uri;
+	int auth_simple;     /* -x */
+	int auth_sasl;       /* any of -Y -U -X -R -O -I -Q */
+	char *binddn;
+	char *passwd;        /* from -w, -y or the -W prompt; wiped after bind */
+	size_t passwd_len;
+	int passwd_from_w;
+	char *passwd_hidden; /* -w text as given, to find it in argv */
+	int prompt_passwd;   /* -W */
+	char *passwd_file;   /* -y */
+	char *sasl_mech, *sasl_authcid, *sasl_authzid, *sasl_realm, *sasl_secprops;
+	unsigned sasl_flags;
+	int sasl_nocanon;    /* -N */
+	int starttls;        /* -Z count */
+	int debug;
+	int verbose;
+	int dry_run;
+	int nettimeout_set;
+	struct timeval nettimeout;
+
+	/* the operation */
+	li_optype op;
+	char *op_name;
+	long long target_msgid; /* --msgid */
+	int msgid_given;
+	char *base;
+	int scope;
+	int deref;
+	int sizelimit, timelimit;
+	int attrsonly;
+	char *filter;
+	char **attrs;
+	char *dn, *newrdn, *newsup;
+	char *cmp_attr;
+	struct berval cmp_value;
+	char *ldif_file;
+	char *ldif_text;
+	char *exop_oid;
+	struct berval exop_value;
+	int exop_has_value;
+	li_ctrlspec ctrls[LI_MAX_CTRLS];
+	int nctrls;
+
+	/* the trigger and the listening window */
+	int64_t after_us;        /* LI_DURATION_NEVER for "never" */
+	long long after_entries; /* -1: not set */
+	int after_given;
+	int64_t wait_us;         /* -1: the tool's default */
+
+	/* output */
+	int json;
+	int quiet;
+	int hex;
+
+	li_prompt_fn prompt;
+	void *prompt_arg;
+	int finished;
+};
+
+/* Option codes for the popt tables: the letter for OpenLDAP's options. */
+enum {
+	LI_OPT_AFTER = 256,
+	LI_OPT_AFTER_ENTRIES,
+	LI_OPT_WAIT,
+	LI_OPT_OP,
+	LI_OPT_MSGID,
+	LI_OPT_JSON,
+	LI_OPT_HEX,
+	LI_OPT_ABANDON,
+	LI_OPT_CANCEL,
+};
+
+int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *err);
+void li_ctrl_free(li_ctrlspec *c);
+
+/* Wipe a secret before freeing it. */
+void li_secret_free(char *s, size_t len);
+
+/* Error helpers: usage errors exit 1, the rest exit with the LDAP code. */
+int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int li_ldap_error(li_error *err, const char *what, int code, const char *info, const char *matched);
+
+#endif

@@ -1,0 +1,349 @@
+#include "controls.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldif.h>
+
+/* Controls ldapsearch(1) knows that make no sense here, with the reason. */
+static const struct {
+	const char *name;
+	const char *why;
+} refused[] = {
+	{ "abandon", "is what ldapabandon does: use --after or --after-entries" },
+	{ "cancel", "is what ldapcancel does: use --after or --after-entries" },
+	{ "ignore", "is not needed: the tools always read every response" },
+	{ "ppolicy", "applies to binds, which these tools do not interrupt" },
+	{ "bauthzid", "applies to binds, which these tools do not interrupt" },
+	{ "pr", "(paged results) needs more than one operation" },
+	{ "sss", "(server-side sorting) is not supported by these tools" },
+	{ "vlv", "is not supported by these tools" },
+	{ "deref", "is not supported by these tools" },
+	{ "mv", "is not supported by these tools" },
+	{ "dirSync", "is not supported by these tools" },
+};
+
+static int is_oid(const char *s)
+{
+	int dots = 0, digit = 0;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digit = 1;
+		} else if (*s == '.' && digit) {
+			dots++;
+			digit = 0;
+		} else {
+			return 0;
+		}
+	}
+	return dots > 0 && digit;
+}
+
+int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err)
+{
+	struct berval type, val;
+	const char *colon = strchr(spec, ':');
+	char *line = NULL;
+	int freeval = 0;
+
+	if (colon == NULL || colon == spec)
+		return li_usage_error(err, what, "'%s' is not attr:value or attr::base64", spec);
+	*attr = strndup(spec, (size_t)(colon - spec));
+	if (*attr == NULL)
+		return li_ldap_error(err, what, LDAP_NO_MEMORY, NULL, NULL);
+	if (colon[1] != ':') {
+		/* A literal value, exactly as given (ldapcompare(1) does the same). */
+		value->bv_val = strdup(colon + 1);
+		value->bv_len = strlen(colon + 1);
+		if (value->bv_val != NULL)
+			return 0;
+		goto nomem;
+	}
+	/* "attr::base64": let libldap's LDIF line parser decode it. */
+	line = strdup(spec);
+	if (line == NULL)
+		goto nomem;
+	if (ldif_parse_line2(line, &type, &val, &freeval) < 0 || val.bv_val == NULL) {
+		free(line);
+		free(*attr);
+		*attr = NULL;
+		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", spec);
+	}
+	value->bv_len = val.bv_len;
+	value->bv_val = malloc(val.bv_len + 1);
+	if (value->bv_val != NULL) {
+		memcpy(value->bv_val, val.bv_val, val.bv_len);
+		value->bv_val[val.bv_len] = '\0';
+	}
+	if (freeval)
+		ber_memfree(val.bv_val);
+	free(line);
+	if (value->bv_val != NULL)
+		return 0;
+nomem:
+	free(*attr);
+	*attr = NULL;
+	return li_ldap_error(err, what, LDAP_NO_MEMORY, NULL, NULL);
+}
+
+static int generic_value(li_ctrlspec *c, const char *opt, const char *oid, const char *v, li_error *err)
+{
+	char *spec, *attr = NULL;
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if (v[0] != ':')
+		return li_usage_error(err, opt, "value for %s must be given as =:<value> or =::<base64>", oid);
+	/* "x:value" or "x::base64": reuse the attr:value parser. */
+	spec = malloc(strlen(v) + 2);
+	if (spec == NULL)
+		return li_ldap_error(err, opt, LDAP_NO_MEMORY, NULL, NULL);
+	spec[0] = 'x';
+	strcpy(spec + 1, v);
+	rc = li_parse_attr_value(opt, spec, &attr, &c->value, err);
+	free(attr);
+	free(spec);
+	if (rc == 0)
+		c->has_value = 1;
+	return rc;
+}
+
+static int parse_sync(li_ctrlspec *c, const char *v, li_error *err)
+{
+	const char *slash;
+	size_t n;
+
+	if (v == NULL)
+		return li_usage_error(err, "-E", "sync needs a mode: sync=ro or sync=rp[/<cookie>]");
+	slash = strchr(v, '/');
+	n = slash ? (size_t)(slash - v) : strlen(v);
+	if (n == 2 && strncasecmp(v, "ro", 2) == 0)
+		c->mode = LDAP_SYNC_REFRESH_ONLY;
+	else if (n == 2 && strncasecmp(v, "rp", 2) == 0)
+		c->mode = LDAP_SYNC_REFRESH_AND_PERSIST;
+	else
+		return li_usage_error(err, "-E", "'sync=%s': the mode must be ro or rp", v);
+	if (slash && slash[1]) {
+		c->text = strdup(slash + 1);
+		if (c->text == NULL)
+			return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+	}
+	c->kind = LI_CTRL_SYNC;
+	c->oid = LDAP_CONTROL_SYNC;
+	return 0;
+}
+
+static int parse_named(li_ctrlspec *c, const char *opt, const char *name, const char *v, int search_ext,
+		       li_error *err)
+{
+	if (search_ext && strcasecmp(name, "sync") == 0)
+		return parse_sync(c, v, err);
+	if (search_ext && strcasecmp(name, "subentries") == 0) {
+		c->kind = LI_CTRL_BOOL;
+		c->oid = LDAP_CONTROL_SUBENTRIES;
+		c->flag = 1;
+		if (v && strcasecmp(v, "false") == 0)
+			c->flag = 0;
+		else if (v && strcasecmp(v, "true") != 0)
+			return li_usage_error(err, opt, "'subentries=%s': the value must be true or false", v);
+		return 0;
+	}
+	if (search_ext)
+		return 1;
+	if (strcasecmp(name, "manageDSAit") == 0)
+		c->oid = LDAP_CONTROL_MANAGEDSAIT;
+	else if (strcasecmp(name, "relax") == 0 || strcasecmp(name, "manageDIT") == 0)
+		c->oid = LDAP_CONTROL_RELAX;
+	else if (strcasecmp(name, "noop") == 0)
+		c->oid = LDAP_CONTROL_NOOP;
+	else if (strcasecmp(name, "authzid") == 0)
+		c->oid = LDAP_CONTROL_PROXY_AUTHZ;
+	else if (strcasecmp(name, "assert") == 0)
+		c->oid = LDAP_CONTROL_ASSERT, c->kind = LI_CTRL_ASSERT;
+	else if (strcasecmp(name, "preread") == 0)
+		c->oid = LDAP_CONTROL_PRE_READ, c->kind = LI_CTRL_ATTRLIST;
+	else if (strcasecmp(name, "postread") == 0)
+		c->oid = LDAP_CONTROL_POST_READ, c->kind = LI_CTRL_ATTRLIST;
+	else
+		return 1;
+	if (strcmp(c->oid, LDAP_CONTROL_PROXY_AUTHZ) == 0) {
+		if (v == NULL)
+			return li_usage_error(err, opt, "authzid needs a value: !authzid=dn:<dn> or !authzid=u:<user>");
+		if (!c->critical)
+			return li_usage_error(err, opt, "authzid must be marked critical: !authzid=%s", v);
+		c->value.bv_val = strdup(v);
+		c->value.bv_len = strlen(v);
+		c->has_value = 1;
+		return c->value.bv_val ? 0 : li_ldap_error(err, opt, LDAP_NO_MEMORY, NULL, NULL);
+	}
+	if (c->kind == LI_CTRL_ASSERT && v == NULL)
+		return li_usage_error(err, opt, "assert needs a filter: assert=<filter>");
+	if (c->kind == LI_CTRL_GENERIC && v != NULL)
+		return li_usage_error(err, opt, "%s takes no value", name);
+	if (v) {
+		c->text = strdup(v);
+		if (c->text == NULL)
+			return li_ldap_error(err, opt, LDAP_NO_MEMORY, NULL, NULL);
+	}
+	return 0;
+}
+
+int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *err)
+{
+	const char *opt = search_ext ? "-E" : "-e";
+	li_ctrlspec *c;
+	char *name, *eq;
+	const char *v;
+	size_t i;
+	int rc, crit = 0;
+
+	while (*spec == '!') {
+		crit = 1;
+		spec++;
+	}
+	if (*spec == '\0')
+		return li_usage_error(err, opt, "empty control");
+	if (cfg->nctrls == LI_MAX_CTRLS)
+		return li_usage_error(err, opt, "too many controls (at most %d)", LI_MAX_CTRLS);
+	name = strdup(spec);
+	if (name == NULL)
+		return li_ldap_error(err, opt, LDAP_NO_MEMORY, NULL, NULL);
+	eq = strchr(name, '=');
+	v = NULL;
+	if (eq) {
+		*eq = '\0';
+		v = eq + 1;
+	}
+	c = &cfg->ctrls[cfg->nctrls];
+	memset(c, 0, sizeof(*c));
+	c->critical = crit;
+	rc = 0;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strcasecmp(name, refused[i].name) == 0)
+			rc = li_usage_error(err, opt, "'%s' %s", name, refused[i].why);
+	if (rc == 0 && is_oid(name)) {
+		c->oid = NULL;
+		c->text = name; /* generic: the OID text is owned here */
+		name = NULL;
+		rc = generic_value(c, opt, c->text, v ? v : NULL, err);
+	} else if (rc == 0) {
+		rc = parse_named(c, opt, name, v, search_ext, err);
+		if (rc == 1)
+			rc = li_usage_error(err, opt, "'%s' is not a control this tool knows; give it as "
+					    "[!]<oid>[=:<value>|=::<b64value>]", name);
+	}
+	for (i = 0; rc == 0 && i < (size_t)cfg->nctrls; i++) {
+		const char *a = cfg->ctrls[i].oid ? cfg->ctrls[i].oid : cfg->ctrls[i].text;
+		const char *b = c->oid ? c->oid : c->text;
+
+		if (strcmp(a, b) == 0)
+			rc = li_usage_error(err, opt, "control %s given twice", b);
+	}
+	free(name);
+	if (rc != 0) {
+		li_ctrl_free(c);
+		return rc;
+	}
+	cfg->nctrls++;
+	return 0;
+}
+
+void li_ctrl_free(li_ctrlspec *c)
+{
+	free(c->text);
+	free(c->value.bv_val);
+	memset(c, 0, sizeof(*c));
+}
+
+/* "cn,mail" -> { "cn", "mail", NULL }, pointing into a copy owned by the
+ * array's first slot region (one allocation, freed with the array). */
+static char **split_attrs(const char *text)
+{
+	size_t n = 1, len = text ? strlen(text) : 0, i;
+	char **v, *copy, *save = NULL, *tok;
+
+	for (i = 0; i < len; i++)
+		n += text[i] == ',';
+	v = malloc((n + 1) * sizeof(char *) + len + 1);
+	if (v == NULL)
+		return NULL;
+	copy = (char *)(v + n + 1);
+	memcpy(copy, text ? text : "", len + 1);
+	n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		v[n++] = tok;
+	v[n] = NULL;
+	return v;
+}
+
+static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *err)
+{
+	BerElement *ber = NULL;
+	char **attrs = NULL;
+	int rc = 0;
+
+	bv->bv_val = NULL;
+	bv->bv_len = 0;
+	switch (c->kind) {
+	case LI_CTRL_GENERIC:
+		if (c->has_value && ber_dupbv(bv, (struct berval *)&c->value) == NULL)
+			return li_ldap_error(err, "-e", LDAP_NO_MEMORY, NULL, NULL);
+		return 0;
+	case LI_CTRL_ASSERT:
+		rc = ldap_create_assertion_control_value(ld, c->text, bv);
+		if (rc != LDAP_SUCCESS)
+			return li_usage_error(err, "-e", "assert: '%s' is not a valid filter", c->text);
+		return 0;
+	default:
+		break;
+	}
+	ber = ber_alloc_t(LBER_USE_DER);
+	if (ber == NULL)
+		return li_ldap_error(err, "-e", LDAP_NO_MEMORY, NULL, NULL);
+	if (c->kind == LI_CTRL_ATTRLIST) {
+		attrs = split_attrs(c->text);
+		rc = attrs ? ber_printf(ber, "{v}", attrs) : -1;
+		free(attrs);
+	} else if (c->kind == LI_CTRL_SYNC) {
+		rc = c->text ? ber_printf(ber, "{es}", c->mode, c->text) : ber_printf(ber, "{e}", c->mode);
+	} else {
+		rc = ber_printf(ber, "b", (ber_int_t)c->flag);
+	}
+	if (rc < 0 || ber_flatten2(ber, bv, 1) < 0)
+		rc = li_ldap_error(err, "-e", LDAP_ENCODING_ERROR, NULL, NULL);
+	else
+		rc = 0;
+	ber_free(ber, 1);
+	return rc;
+}
+
+int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error *err)
+{
+	LDAPControl **list;
+	int i, rc = 0;
+
+	list = calloc((size_t)cfg->nctrls + 1, sizeof(*list));
+	if (list == NULL)
+		return li_ldap_error(err, "controls", LDAP_NO_MEMORY, NULL, NULL);
+	for (i = 0; i < cfg->nctrls && rc == 0; i++) {
+		const li_ctrlspec *c = &cfg->ctrls[i];
+		struct berval bv;
+
+		rc = encode(ld, c, &bv, err);
+		if (rc != 0)
+			break;
+		if (ldap_control_create(c->oid ? c->oid : c->text, c->critical, bv.bv_val ? &bv : NULL, 1,
+					&list[i]) != LDAP_SUCCESS)
+			rc = li_ldap_error(err, "controls", LDAP_NO_MEMORY, NULL, NULL);
+		ber_memfree(bv.bv_val);
+	}
+	if (rc != 0) {
+		ldap_controls_free(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}

@@ -1,0 +1,194 @@
+/*
+ * libldapinterrupt: issue one LDAP operation, abandon or cancel it, and
+ * decide from the bytes on the wire what really happened.
+ *
+ * The library is silent: it never prints, prompts or exits. It returns
+ * codes, fills li_error, hands decoded messages to a callback and renders
+ * reports into buffers the caller writes wherever it likes.
+ *
+ * Every type is opaque with a _new/_free pair; _free(NULL) is a no-op.
+ */
+#ifndef LDAPINTERRUPT_H
+#define LDAPINTERRUPT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <popt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LI_VERSION "1.0.0"
+
+/* Exit statuses that are not LDAP result codes (see ldapcancel(1)). */
+#define LI_EXIT_OK 0
+#define LI_EXIT_USAGE 1
+#define LI_EXIT_UNSUPPORTED 2
+/* The classic C API numbers for "timeout" and "server down" (RFC 1823). */
+#define LI_EXIT_NO_RESPONSE 85
+#define LI_EXIT_CONNECTION_LOST 81
+#define LI_EXIT_SIGINT 130
+#define LI_EXIT_SIGTERM 143
+
+typedef enum li_tool {
+	LI_TOOL_ABANDON,
+	LI_TOOL_CANCEL,
+	LI_TOOL_TRACE,
+} li_tool;
+
+typedef enum li_interrupt {
+	LI_INTERRUPT_NONE,
+	LI_INTERRUPT_ABANDON,
+	LI_INTERRUPT_CANCEL,
+} li_interrupt;
+
+typedef enum li_outcome {
+	LI_OUTCOME_UNDECIDED,
+	LI_OUTCOME_CANCELED,
+	LI_OUTCOME_ABANDONED,
+	LI_OUTCOME_TOO_LATE,
+	LI_OUTCOME_NO_SUCH_OPERATION,
+	LI_OUTCOME_CANNOT_CANCEL,
+	LI_OUTCOME_UNSUPPORTED,
+	LI_OUTCOME_NO_RESPONSE,
+	LI_OUTCOME_CONNECTION_LOST,
+	LI_OUTCOME_COMPLETED, /* ldaptrace without an interrupt: ran to its end */
+	LI_OUTCOME_STOPPED,   /* ldaptrace without an interrupt: stopped by Ctrl-C */
+} li_outcome;
+
+/* A failure before the outcome could be decided, ready for one stderr line
+ * "tool: what: text (code)" and optional "\tadditional info: ..." lines. */
+typedef struct li_error {
+	int code;        /* LDAP result code, or -1 for a usage error */
+	int exit_status; /* what the tool should exit with */
+	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "--after" ... */
+	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */
+	char matched[256];
+	char info[512]; /* the server's diagnostic message */
+} li_error;
+
+/* Formats err as the lines a tool prints after "prog: ", without the prefix
+ * on continuation lines ("\tadditional info: ..."). */
+size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t size);
+
+/* ---- a growable text buffer for renderers ---- */
+typedef struct li_buf li_buf;
+li_buf *li_buf_new(void);
+void li_buf_free(li_buf *b);
+void li_buf_reset(li_buf *b);
+const char *li_buf_data(const li_buf *b);
+size_t li_buf_len(const li_buf *b);
+
+/* ---- configuration: the command line ---- */
+typedef struct li_config li_config;
+
+li_config *li_config_new(li_tool tool);
+void li_config_free(li_config *cfg);
+
+/* popt tables with headings, for POPT_ARG_INCLUDE_TABLE. Every entry has
+ * arg == NULL and a val code: feed each code poptGetNextOpt returns, with
+ * poptGetOptArg's string, to li_config_apply. */
+extern const struct poptOption li_popt_connection[];
+extern const struct poptOption li_popt_operation[];
+extern const struct poptOption li_popt_trigger[];
+extern const struct poptOption li_popt_output[];
+extern const struct poptOption li_popt_trace[];
+
+/* Takes ownership of arg (may be NULL); wipes it when it is a secret. */
+int li_config_apply(li_config *cfg, int val, char *arg, li_error *err);
+/* Hides the -w password in the process's argv, as OpenLDAP's tools do. */
+void li_config_hide_password(const li_config *cfg, int argc, char **argv);
+/* Positional arguments (filter and attributes, or the operation's operands)
+ * and cross-option checks. Call once, after every option. */
+int li_config_finish(li_config *cfg, const char **args, li_error *err);
+
+int li_config_wants_password(const li_config *cfg); /* -W given */
+/* Sets the bind password (from a -W prompt); copies it. */
+int li_config_set_password(li_config *cfg, const char *pw, li_error *err);
+int li_config_json(const li_config *cfg);
+int li_config_quiet(const li_config *cfg);
+int li_config_verbose(const li_config *cfg);
+int li_config_dry_run(const li_config *cfg);
+int li_config_hex(const li_config *cfg);
+li_tool li_config_tool(const li_config *cfg);
+/* One line per step the run would take, for -n. */
+int li_config_describe(const li_config *cfg, li_buf *out);
+
+/* SASL prompts (-Y mechanisms that ask for more than -U/-R/-X give). The
+ * library never prompts; the caller may. Return 0 and fill *answer
+ * (malloc'ed) or return -1 to refuse. */
+typedef int (*li_prompt_fn)(void *arg, const char *prompt, int echo, char **answer);
+void li_config_set_prompt(li_config *cfg, li_prompt_fn fn, void *arg);
+
+/* ---- one decoded LDAP message as it crossed the wire ---- */
+typedef struct li_event li_event;
+
+typedef enum li_dir { LI_DIR_SEND, LI_DIR_RECV } li_dir;
+
+li_dir li_event_dir(const li_event *ev);
+int64_t li_event_msgid(const li_event *ev);    /* -1 when unknown */
+const char *li_event_op(const li_event *ev);   /* "SearchResultEntry", "malformed", "closed" ... */
+double li_event_ms(const li_event *ev);        /* since the connection opened */
+size_t li_event_len(const li_event *ev);
+
+typedef void (*li_event_fn)(void *arg, const li_event *ev);
+
+/* ---- a run: connect, send, trigger, interrupt, listen, decide ---- */
+typedef struct li_run li_run;
+
+/* cfg must outlive the run. */
+li_run *li_run_new(li_config *cfg);
+void li_run_free(li_run *run); /* unbinds if still connected */
+
+/* Called for every message in both directions as it crosses the wire,
+ * including the bind. Do not call into the run from the callback. */
+void li_run_set_observer(li_run *run, li_event_fn fn, void *arg);
+
+/* While waiting for the network, the run uses ppoll with this mask, so that
+ * signals blocked elsewhere wake it at once. */
+void li_run_set_wait_sigmask(li_run *run, const sigset_t *mask);
+/* Async-signal-safe: tell the run that SIGINT or SIGTERM arrived. */
+void li_run_signal(li_run *run, int signo);
+/* The observer failed to write (a closed pipe): end the run quietly. */
+void li_run_stop_output(li_run *run);
+
+/* Warnings (warning = 1, always worth showing) and, for -v, the steps of
+ * the run as text lines: the library never prints them itself. */
+typedef void (*li_log_fn)(void *arg, int warning, const char *line);
+void li_run_set_log(li_run *run, li_log_fn fn, void *arg);
+
+/* Connect, StartTLS, bind. 0 or an error ready to print. */
+int li_run_connect(li_run *run, li_error *err);
+/* Send the operation, wait for the trigger, interrupt, listen, decide.
+ * 0 when an outcome was decided (see li_run_outcome), else an error. */
+int li_run_execute(li_run *run, li_error *err);
+
+li_outcome li_run_outcome(const li_run *run);
+int li_run_exit_status(const li_run *run);
+/* 1 when the output was cut short (closed pipe): print nothing more. */
+int li_run_output_stopped(const li_run *run);
+
+const char *li_outcome_name(li_outcome o);
+int li_outcome_exit_status(li_outcome o);
+
+/* ---- renderers ---- */
+#define LI_RENDER_VALUES 0x1u /* -v: attribute values in traces */
+#define LI_RENDER_HEX 0x2u    /* --hex: the BER bytes under each message */
+
+/* The outcome report: human text, or one JSON object (with a newline). */
+int li_report_text(const li_run *run, li_buf *out);
+int li_report_json(const li_run *run, li_buf *out);
+
+/* One trace line (and hex dump) for an event; one JSON object per line. */
+int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out);
+int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf *out);
+/* The closing summary of a trace: messages and bytes each way, timings. */
+int li_trace_summary_text(const li_run *run, li_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

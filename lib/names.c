@@ -1,0 +1,115 @@
+#include "names.h"
+
+#include <string.h>
+
+#include <ldap.h>
+
+static const struct {
+	ber_tag_t tag;
+	const char *name;
+} ops[] = {
+	{ LDAP_REQ_BIND, "BindRequest" },
+	{ LDAP_RES_BIND, "BindResponse" },
+	{ LDAP_REQ_UNBIND, "UnbindRequest" },
+	{ LDAP_REQ_SEARCH, "SearchRequest" },
+	{ LDAP_RES_SEARCH_ENTRY, "SearchResultEntry" },
+	{ LDAP_RES_SEARCH_RESULT, "SearchResultDone" },
+	{ LDAP_RES_SEARCH_REFERENCE, "SearchResultReference" },
+	{ LDAP_REQ_MODIFY, "ModifyRequest" },
+	{ LDAP_RES_MODIFY, "ModifyResponse" },
+	{ LDAP_REQ_ADD, "AddRequest" },
+	{ LDAP_RES_ADD, "AddResponse" },
+	{ LDAP_REQ_DELETE, "DelRequest" },
+	{ LDAP_RES_DELETE, "DelResponse" },
+	{ LDAP_REQ_MODDN, "ModifyDNRequest" },
+	{ LDAP_RES_MODDN, "ModifyDNResponse" },
+	{ LDAP_REQ_COMPARE, "CompareRequest" },
+	{ LDAP_RES_COMPARE, "CompareResponse" },
+	{ LDAP_REQ_ABANDON, "AbandonRequest" },
+	{ LDAP_REQ_EXTENDED, "ExtendedRequest" },
+	{ LDAP_RES_EXTENDED, "ExtendedResponse" },
+	{ LDAP_RES_INTERMEDIATE, "IntermediateResponse" },
+};
+
+const char *li_op_name(ber_tag_t tag)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].tag == tag)
+			return ops[i].name;
+	return NULL;
+}
+
+static const struct {
+	int code;
+	const char *name;
+} results[] = {
+	{ 0, "success" }, { 1, "operationsError" }, { 2, "protocolError" }, { 3, "timeLimitExceeded" },
+	{ 4, "sizeLimitExceeded" }, { 5, "compareFalse" }, { 6, "compareTrue" },
+	{ 7, "authMethodNotSupported" }, { 8, "strongerAuthRequired" }, { 10, "referral" },
+	{ 11, "adminLimitExceeded" }, { 12, "unavailableCriticalExtension" },
+	{ 13, "confidentialityRequired" }, { 14, "saslBindInProgress" }, { 16, "noSuchAttribute" },
+	{ 17, "undefinedAttributeType" }, { 18, "inappropriateMatching" }, { 19, "constraintViolation" },
+	{ 20, "attributeOrValueExists" }, { 21, "invalidAttributeSyntax" }, { 32, "noSuchObject" },
+	{ 33, "aliasProblem" }, { 34, "invalidDNSyntax" }, { 36, "aliasDereferencingProblem" },
+	{ 48, "inappropriateAuthentication" }, { 49, "invalidCredentials" },
+	{ 50, "insufficientAccessRights" }, { 51, "busy" }, { 52, "unavailable" },
+	{ 53, "unwillingToPerform" }, { 54, "loopDetect" }, { 64, "namingViolation" },
+	{ 65, "objectClassViolation" }, { 66, "notAllowedOnNonLeaf" }, { 67, "notAllowedOnRDN" },
+	{ 68, "entryAlreadyExists" }, { 69, "objectClassModsProhibited" },
+	{ 71, "affectsMultipleDSAs" }, { 80, "other" }, { 118, "canceled" }, { 119, "noSuchOperation" },
+	{ 120, "tooLate" }, { 121, "cannotCancel" }, { 122, "assertionFailed" },
+	{ 123, "authorizationDenied" }, { 4096, "e-syncRefreshRequired" },
+	{ 16654, "noOperation" },
+};
+
+const char *li_result_name(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+		if (results[i].code == code)
+			return results[i].name;
+	return NULL;
+}
+
+static const struct {
+	const char *oid;
+	const char *name;
+} oids[] = {
+	{ LI_OID_CANCEL, "Cancel" },
+	{ LDAP_EXOP_START_TLS, "StartTLS" },
+	{ LDAP_EXOP_WHO_AM_I, "WhoAmI" },
+	{ LI_OID_PASSWD_MODIFY, "PasswordModify" },
+	{ LI_OID_NOTICE_OF_DISCONNECTION, "NoticeOfDisconnection" },
+	{ LDAP_EXOP_REFRESH, "Refresh" },
+	{ LDAP_EXOP_TXN_START, "StartTransaction" },
+	{ LDAP_EXOP_TXN_END, "EndTransaction" },
+	{ LDAP_CONTROL_MANAGEDSAIT, "ManageDsaIT" },
+	{ LDAP_CONTROL_PROXY_AUTHZ, "ProxiedAuthorization" },
+	{ LDAP_CONTROL_RELAX, "Relax" },
+	{ LDAP_CONTROL_NOOP, "NoOp" },
+	{ LDAP_CONTROL_ASSERT, "Assertion" },
+	{ LDAP_CONTROL_PRE_READ, "PreRead" },
+	{ LDAP_CONTROL_POST_READ, "PostRead" },
+	{ LDAP_CONTROL_SUBENTRIES, "Subentries" },
+	{ LDAP_CONTROL_PAGEDRESULTS, "PagedResults" },
+	{ LDAP_CONTROL_SORTREQUEST, "SortRequest" },
+	{ LDAP_CONTROL_SORTRESPONSE, "SortResponse" },
+	{ LDAP_CONTROL_SYNC, "SyncRequest" },
+	{ LDAP_CONTROL_SYNC_STATE, "SyncState" },
+	{ LDAP_CONTROL_SYNC_DONE, "SyncDone" },
+	{ LDAP_SYNC_INFO, "SyncInfo" },
+	{ LDAP_CONTROL_PASSWORDPOLICYREQUEST, "PasswordPolicy" },
+};
+
+const char *li_oid_name(const char *oid, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(oids) / sizeof(oids[0]); i++)
+		if (strlen(oids[i].oid) == len && memcmp(oids[i].oid, oid, len) == 0)
+			return oids[i].name;
+	return NULL;
+}

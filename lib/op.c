@@ -1,0 +1,189 @@
+/* Describe and send the one operation a run interrupts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ldifrecord.h"
+#include "run.h"
+
+static const char *const type_names[] = {
+	[LI_OP_SEARCH] = "search", [LI_OP_COMPARE] = "compare", [LI_OP_DELETE] = "delete",
+	[LI_OP_MODRDN] = "modrdn", [LI_OP_ADD] = "add",         [LI_OP_MODIFY] = "modify",
+	[LI_OP_EXOP] = "exop",     [LI_OP_NONE] = "none",
+};
+
+const char *li_op_type(const li_config *cfg)
+{
+	return type_names[cfg->op];
+}
+
+int li_op_prepare(li_run *run, li_error *err)
+{
+	struct berval bv = { 0, NULL };
+
+	if (run->cfg->op != LI_OP_SEARCH)
+		return 0;
+	/* libldap's filter encoder, through the one public entry to it, so a
+	 * bad filter is refused before anything is sent. */
+	if (ldap_create_assertion_control_value(run->ld, run->cfg->filter, &bv) != LDAP_SUCCESS)
+		return li_usage_error(err, "filter", "'%s' is not a valid search filter (RFC 4515)",
+				      run->cfg->filter);
+	ber_memfree(bv.bv_val);
+	return 0;
+}
+
+static int search(li_run *run, int *msgid)
+{
+	const li_config *cfg = run->cfg;
+	struct timeval tv = { cfg->timelimit, 0 };
+
+	return ldap_search_ext(run->ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, run->ctrls,
+			       NULL, cfg->timelimit ? &tv : NULL, cfg->sizelimit, msgid);
+}
+
+/* -1 when the LDIF cannot be used; else 0 with libldap's code in *rc. */
+static int from_ldif(li_run *run, int *msgid, int *rc, li_error *err)
+{
+	LDIFRecord lr;
+	char *buf = NULL;
+
+	if (li_ldif_parse(run->cfg, &lr, &buf, err) < 0)
+		return -1;
+	if (run->cfg->op == LI_OP_ADD)
+		*rc = ldap_add_ext(run->ld, lr.lr_dn.bv_val, lr.lrop_mods, run->ctrls, NULL, msgid);
+	else
+		*rc = ldap_modify_ext(run->ld, lr.lr_dn.bv_val, lr.lrop_mods, run->ctrls, NULL, msgid);
+	ldap_ldif_record_done(&lr);
+	ber_memfree(buf);
+	return 0;
+}
+
+static const char *const call_names[] = {
+	[LI_OP_SEARCH] = "ldap_search_ext", [LI_OP_COMPARE] = "ldap_compare_ext",
+	[LI_OP_DELETE] = "ldap_delete_ext", [LI_OP_MODRDN] = "ldap_rename",
+	[LI_OP_ADD] = "ldap_add_ext",       [LI_OP_MODIFY] = "ldap_modify_ext",
+	[LI_OP_EXOP] = "ldap_extended_operation", [LI_OP_NONE] = "none",
+};
+
+int li_op_send(li_run *run, int *msgid, li_error *err)
+{
+	const li_config *cfg = run->cfg;
+	int rc;
+
+	switch (cfg->op) {
+	case LI_OP_SEARCH:
+		rc = search(run, msgid);
+		break;
+	case LI_OP_COMPARE:
+		rc = ldap_compare_ext(run->ld, cfg->dn, cfg->cmp_attr, (struct berval *)&cfg->cmp_value, run->ctrls,
+				      NULL, msgid);
+		break;
+	case LI_OP_DELETE:
+		rc = ldap_delete_ext(run->ld, cfg->dn, run->ctrls, NULL, msgid);
+		break;
+	case LI_OP_MODRDN:
+		/* As ldapmodrdn(1) without -r: the old RDN value stays. */
+		rc = ldap_rename(run->ld, cfg->dn, cfg->newrdn, cfg->newsup, 0, run->ctrls, NULL, msgid);
+		break;
+	case LI_OP_ADD:
+	case LI_OP_MODIFY:
+		if (from_ldif(run, msgid, &rc, err) < 0)
+			return -1;
+		break;
+	case LI_OP_EXOP:
+		rc = ldap_extended_operation(run->ld, cfg->exop_oid,
+					     cfg->exop_has_value ? (struct berval *)&cfg->exop_value : NULL,
+					     run->ctrls, NULL, msgid);
+		break;
+	default:
+		return li_usage_error(err, "operation", "internal: nothing to send");
+	}
+	if (rc != LDAP_SUCCESS) {
+		char *info = NULL;
+
+		ldap_get_option(run->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
+		li_ldap_error(err, call_names[cfg->op], rc, info, NULL);
+		ldap_memfree(info);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *scope_name(int scope)
+{
+	switch (scope) {
+	case LDAP_SCOPE_BASE: return "base";
+	case LDAP_SCOPE_ONELEVEL: return "one";
+	case LDAP_SCOPE_CHILDREN: return "children";
+	default: return "sub";
+	}
+}
+
+void li_op_describe(const li_config *cfg, LDAP *ld, li_buf *out)
+{
+	char *defbase = NULL;
+	int i;
+
+	switch (cfg->op) {
+	case LI_OP_SEARCH:
+		if (cfg->base == NULL && ld != NULL)
+			ldap_get_option(ld, LDAP_OPT_DEFBASE, &defbase);
+		li_buf_addf(out, "search base \"%s\" scope %s filter \"%s\"",
+			    cfg->base ? cfg->base : defbase ? defbase : "", scope_name(cfg->scope), cfg->filter);
+		for (i = 0; cfg->attrs && cfg->attrs[i]; i++)
+			li_buf_addf(out, "%s%s", i ? "," : " attrs ", cfg->attrs[i]);
+		ldap_memfree(defbase);
+		break;
+	case LI_OP_COMPARE:
+		li_buf_addf(out, "compare \"%s\" %s", cfg->dn, cfg->cmp_attr);
+		break;
+	case LI_OP_DELETE:
+		li_buf_addf(out, "delete \"%s\"", cfg->dn);
+		break;
+	case LI_OP_MODRDN:
+		li_buf_addf(out, "modrdn \"%s\" to \"%s\"", cfg->dn, cfg->newrdn);
+		if (cfg->newsup)
+			li_buf_addf(out, " under \"%s\"", cfg->newsup);
+		break;
+	case LI_OP_ADD:
+	case LI_OP_MODIFY:
+		li_buf_addf(out, "%s from %s", type_names[cfg->op], cfg->ldif_file);
+		break;
+	case LI_OP_EXOP:
+		li_buf_addf(out, "extended operation %s", cfg->exop_oid);
+		break;
+	default:
+		li_buf_addf(out, "no operation (message ID %lld)", cfg->target_msgid);
+		break;
+	}
+}
+
+int li_config_describe(const li_config *cfg, li_buf *out)
+{
+	static const char *const intr[] = { "nothing", "abandon", "cancel" };
+
+	li_buf_addf(out, "connect to %s\n", cfg->uri ? cfg->uri : "the URI from ldap.conf");
+	if (cfg->starttls)
+		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
+	if (cfg->auth_simple)
+		li_buf_addf(out, "simple bind as \"%s\"%s\n", cfg->binddn ? cfg->binddn : "",
+			    cfg->passwd || cfg->prompt_passwd ? " with a password" : " (anonymous)");
+	else
+		li_buf_addf(out, "SASL bind%s%s\n", cfg->sasl_mech ? " with " : "", cfg->sasl_mech ? cfg->sasl_mech : "");
+	li_op_describe(cfg, NULL, out);
+	li_buf_addc(out, '\n');
+	if (cfg->interrupt == LI_INTERRUPT_NONE)
+		return 0;
+	li_buf_addf(out, "then %s it", intr[cfg->interrupt]);
+	if (cfg->op == LI_OP_NONE)
+		li_buf_addf(out, " at once");
+	else if (cfg->after_entries >= 0)
+		li_buf_addf(out, " after %lld entries", cfg->after_entries);
+	if (cfg->op != LI_OP_NONE && cfg->after_us >= 0)
+		li_buf_addf(out, "%s %lld us after the request", cfg->after_entries >= 0 ? " or" : "",
+			    (long long)cfg->after_us);
+	else if (cfg->op != LI_OP_NONE && cfg->after_entries < 0)
+		li_buf_addf(out, " on Ctrl-C");
+	li_buf_addf(out, ", and listen for %lld us\n", (long long)cfg->wait_us);
+	return 0;
+}

@@ -1,0 +1,282 @@
+/* The popt tables and the one switch that applies each option. Every
+ * entry has arg == NULL: values reach li_config_apply, which checks each of
+ * them in one place (curl's way) and never leaks a repeated option. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldap.h>
+
+#include "config.h"
+#include "parse.h"
+
+#define OPT(l, s, kind, val, desc, argdesc) { l, s, kind, NULL, val, desc, argdesc }
+
+const struct poptOption li_popt_connection[] = {
+	OPT(NULL, 'H', POPT_ARG_STRING, 'H', "LDAP URI(s) to connect to (default: URI from ldap.conf)", "URI"),
+	OPT(NULL, 'x', POPT_ARG_NONE, 'x', "simple authentication", NULL),
+	OPT(NULL, 'D', POPT_ARG_STRING, 'D', "bind DN", "binddn"),
+	OPT(NULL, 'w', POPT_ARG_STRING, 'w', "bind password (for simple authentication)", "passwd"),
+	OPT(NULL, 'W', POPT_ARG_NONE, 'W', "prompt for bind password", NULL),
+	OPT(NULL, 'y', POPT_ARG_STRING, 'y', "read the bind password from the first line of file", "file"),
+	OPT(NULL, 'Y', POPT_ARG_STRING, 'Y', "SASL mechanism", "mech"),
+	OPT(NULL, 'U', POPT_ARG_STRING, 'U', "SASL authentication identity", "authcid"),
+	OPT(NULL, 'X', POPT_ARG_STRING, 'X', "SASL authorization identity (\"dn:<dn>\" or \"u:<user>\")", "authzid"),
+	OPT(NULL, 'R', POPT_ARG_STRING, 'R', "SASL realm", "realm"),
+	OPT(NULL, 'O', POPT_ARG_STRING, 'O', "SASL security properties", "props"),
+	OPT(NULL, 'I', POPT_ARG_NONE, 'I', "SASL interactive mode", NULL),
+	OPT(NULL, 'Q', POPT_ARG_NONE, 'Q', "SASL quiet mode", NULL),
+	OPT(NULL, 'N', POPT_ARG_NONE, 'N', "do not use reverse DNS to canonicalize the SASL host name", NULL),
+	OPT(NULL, 'Z', POPT_ARG_NONE, 'Z', "issue StartTLS (-ZZ: require it to succeed)", NULL),
+	OPT(NULL, 'e', POPT_ARG_STRING, 'e',
+	    "request control for the operation: [!]manageDSAit, [!]relax, [!]noop, !authzid=<authzid>, "
+	    "[!]assert=<filter>, [!]preread[=<attrs>], [!]postread[=<attrs>], [!]<oid>[=:<value>|=::<b64value>]",
+	    "[!]ctrl[=value]"),
+	OPT(NULL, 'o', POPT_ARG_STRING, 'o', "general option: nettimeout=<seconds>|none|max", "opt[=value]"),
+	OPT(NULL, 'd', POPT_ARG_STRING, 'd', "set the LDAP debugging level", "level"),
+	OPT(NULL, 'v', POPT_ARG_NONE, 'v', "verbose: each step on standard error (ldaptrace: attribute values too)", NULL),
+	OPT(NULL, 'n', POPT_ARG_NONE, 'n', "show what would be done, but do not connect", NULL),
+	OPT("version", 'V', POPT_ARG_NONE, 'V', "print version information and exit", NULL),
+	POPT_TABLEEND
+};
+
+const struct poptOption li_popt_operation[] = {
+	OPT("op", '\0', POPT_ARG_STRING, LI_OPT_OP,
+	    "operation to issue: search (default), compare, delete, modrdn, add, modify, exop", "TYPE"),
+	OPT("msgid", '\0', POPT_ARG_STRING, LI_OPT_MSGID,
+	    "issue no operation: interrupt message ID N on the new connection", "N"),
+	OPT(NULL, 'b', POPT_ARG_STRING, 'b', "search base DN", "basedn"),
+	OPT(NULL, 's', POPT_ARG_STRING, 's', "search scope: base, one, sub (default) or children", "scope"),
+	OPT(NULL, 'a', POPT_ARG_STRING, 'a', "alias dereferencing: never (default), always, search or find", "deref"),
+	OPT(NULL, 'z', POPT_ARG_STRING, 'z', "search size limit in entries (or none, max)", "limit"),
+	OPT(NULL, 'l', POPT_ARG_STRING, 'l', "search time limit in seconds (or none, max)", "limit"),
+	OPT(NULL, 'A', POPT_ARG_NONE, 'A', "search: attribute names only, no values", NULL),
+	OPT(NULL, 'E', POPT_ARG_STRING, 'E',
+	    "search extension: [!]sync=ro|rp[/<cookie>], [!]subentries[=true|false], "
+	    "[!]<oid>[=:<value>|=::<b64value>]",
+	    "[!]ext[=value]"),
+	OPT(NULL, 'f', POPT_ARG_STRING, 'f', "LDIF record for --op add or --op modify (- reads standard input)", "file"),
+	POPT_TABLEEND
+};
+
+const struct poptOption li_popt_trigger[] = {
+	OPT("after", '\0', POPT_ARG_STRING, LI_OPT_AFTER,
+	    "interrupt this long after the request was written: 0 (default), 250ms, 2s, 1m, never", "DURATION"),
+	OPT("after-entries", '\0', POPT_ARG_STRING, LI_OPT_AFTER_ENTRIES,
+	    "search: interrupt once N entries or references have arrived", "N"),
+	OPT("wait", '\0', POPT_ARG_STRING, LI_OPT_WAIT,
+	    "listen this long after the interrupt (abandon: silence needed, default 1s; cancel: default 30s)",
+	    "DURATION"),
+	POPT_TABLEEND
+};
+
+const struct poptOption li_popt_output[] = {
+	OPT("json", '\0', POPT_ARG_NONE, LI_OPT_JSON,
+	    "JSON on standard output (ldaptrace: one object per message, the outcome last)", NULL),
+	OPT(NULL, 'q', POPT_ARG_NONE, 'q', "print nothing: the exit status tells the outcome", NULL),
+	POPT_TABLEEND
+};
+
+const struct poptOption li_popt_trace[] = {
+	OPT("abandon", '\0', POPT_ARG_NONE, LI_OPT_ABANDON, "abandon the operation when the trigger fires", NULL),
+	OPT("cancel", '\0', POPT_ARG_NONE, LI_OPT_CANCEL, "cancel the operation (RFC 3909) when the trigger fires", NULL),
+	OPT("hex", '\0', POPT_ARG_NONE, LI_OPT_HEX, "print the BER bytes of each message under its line", NULL),
+	POPT_TABLEEND
+};
+
+static void set_str(char **field, char **arg)
+{
+	free(*field);
+	*field = *arg;
+	*arg = NULL;
+}
+
+static int bad(li_error *err, const char *opt, const char *value, const char *why)
+{
+	return li_usage_error(err, opt, "'%s' %s", value ? value : "", why);
+}
+
+static int parse_limit(const char *opt, const char *s, int *out, li_error *err)
+{
+	long long v;
+	const char *why;
+
+	if (strcasecmp(s, "none") == 0 || strcasecmp(s, "unlimited") == 0 || strcasecmp(s, "max") == 0) {
+		*out = 0; /* 0 asks the server for no limit */
+		return 0;
+	}
+	if (li_parse_int(s, 0, 2147483647, &v, &why) < 0)
+		return bad(err, opt, s, why);
+	*out = (int)v;
+	return 0;
+}
+
+static const char *const scopes[] = { "base", "one", "sub", "children", NULL };
+static const int scope_vals[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE, LDAP_SCOPE_CHILDREN };
+static const char *const derefs[] = { "never", "search", "find", "always", NULL };
+static const int deref_vals[] = { LDAP_DEREF_NEVER, LDAP_DEREF_SEARCHING, LDAP_DEREF_FINDING, LDAP_DEREF_ALWAYS };
+static const char *const ops[] = { "search", "compare", "delete", "modrdn", "add", "modify", "exop", NULL };
+
+static int lookup(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (strcasecmp(names[i], s) == 0)
+			return i;
+	/* ldapsearch also takes these spellings */
+	if (names == scopes && strcasecmp(s, "onelevel") == 0)
+		return 1;
+	if (names == scopes && strcasecmp(s, "subtree") == 0)
+		return 2;
+	if (names == scopes && strcasecmp(s, "subordinate") == 0)
+		return 3;
+	if (names == ops && strcasecmp(s, "moddn") == 0)
+		return 3;
+	return -1;
+}
+
+static int apply_o(li_config *cfg, const char *arg, li_error *err)
+{
+	const char *v;
+	long long secs;
+	const char *why;
+
+	if (strncasecmp(arg, "nettimeout=", 11) != 0)
+		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)",
+				      arg);
+	v = arg + 11;
+	if (strcasecmp(v, "none") == 0) {
+		cfg->nettimeout_set = 1;
+		cfg->nettimeout.tv_sec = -1;
+		return 0;
+	}
+	if (strcasecmp(v, "max") == 0) {
+		secs = 2147483647;
+	} else if (li_parse_int(v, 1, 2147483647, &secs, &why) < 0) {
+		return li_usage_error(err, "-o", "nettimeout '%s' %s (seconds, none or max)", v, why);
+	}
+	cfg->nettimeout_set = 1;
+	cfg->nettimeout.tv_sec = (time_t)secs;
+	cfg->nettimeout.tv_usec = 0;
+	return 0;
+}
+
+static int want_sasl(li_config *cfg, const char *opt, li_error *err)
+{
+	if (cfg->auth_simple)
+		return li_usage_error(err, opt, "incompatible with -x (simple authentication)");
+	cfg->auth_sasl = 1;
+	return 0;
+}
+
+static int apply_string(li_config *cfg, int val, char **arg, li_error *err)
+{
+	const char *why;
+	long long v;
+	int i;
+
+	switch (val) {
+	case 'H': set_str(&cfg->uri, arg); return 0;
+	case 'D': set_str(&cfg->binddn, arg); return 0;
+	case 'y': set_str(&cfg->passwd_file, arg); return 0;
+	case 'b': set_str(&cfg->base, arg); return 0;
+	case 'f': set_str(&cfg->ldif_file, arg); return 0;
+	case 'Y': set_str(&cfg->sasl_mech, arg); return want_sasl(cfg, "-Y", err);
+	case 'U': set_str(&cfg->sasl_authcid, arg); return want_sasl(cfg, "-U", err);
+	case 'X': set_str(&cfg->sasl_authzid, arg); return want_sasl(cfg, "-X", err);
+	case 'R': set_str(&cfg->sasl_realm, arg); return want_sasl(cfg, "-R", err);
+	case 'O': set_str(&cfg->sasl_secprops, arg); return want_sasl(cfg, "-O", err);
+	case 'e': return li_ctrl_parse(cfg, *arg, 0, err);
+	case 'E': return li_ctrl_parse(cfg, *arg, 1, err);
+	case 'o': return apply_o(cfg, *arg, err);
+	case 'z': return parse_limit("-z", *arg, &cfg->sizelimit, err);
+	case 'l': return parse_limit("-l", *arg, &cfg->timelimit, err);
+	case 'd':
+		if (li_parse_int(*arg, -1, 2147483647, &v, &why) < 0)
+			return bad(err, "-d", *arg, why);
+		cfg->debug = (int)v;
+		return 0;
+	case 's':
+		if ((i = lookup(scopes, *arg)) < 0)
+			return bad(err, "-s", *arg, "is not a scope (base, one, sub or children)");
+		cfg->scope = scope_vals[i];
+		return 0;
+	case 'a':
+		if ((i = lookup(derefs, *arg)) < 0)
+			return bad(err, "-a", *arg, "is not a deref value (never, always, search or find)");
+		cfg->deref = deref_vals[i];
+		return 0;
+	case LI_OPT_OP:
+		if ((i = lookup(ops, *arg)) < 0)
+			return bad(err, "--op", *arg,
+				   "is not an operation (search, compare, delete, modrdn, add, modify or exop)");
+		cfg->op = (li_optype)i;
+		set_str(&cfg->op_name, arg);
+		return 0;
+	case LI_OPT_MSGID:
+		if (li_parse_int(*arg, 0, LI_MSGID_MAX, &cfg->target_msgid, &why) < 0)
+			return bad(err, "--msgid", *arg, strcmp(why, "out of range") == 0
+				   ? "is out of range (message IDs are 0 to 2147483647)" : why);
+		cfg->msgid_given = 1;
+		return 0;
+	case LI_OPT_AFTER:
+		if (li_parse_duration(*arg, 1, &cfg->after_us, &why) < 0)
+			return bad(err, "--after", *arg, why);
+		cfg->after_given = 1;
+		return 0;
+	case LI_OPT_AFTER_ENTRIES:
+		if (li_parse_int(*arg, 0, 2147483647, &cfg->after_entries, &why) < 0)
+			return bad(err, "--after-entries", *arg, why);
+		return 0;
+	case LI_OPT_WAIT:
+		if (li_parse_duration(*arg, 0, &cfg->wait_us, &why) < 0)
+			return bad(err, "--wait", *arg, why);
+		return 0;
+	}
+	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
+}
+
+int li_config_apply(li_config *cfg, int val, char *arg, li_error *err)
+{
+	int rc = 0;
+
+	switch (val) {
+	case 'x':
+		if (cfg->auth_sasl)
+			rc = li_usage_error(err, "-x", "incompatible with the SASL options -Y -U -X -R -O -I -Q");
+		cfg->auth_simple = 1;
+		break;
+	case 'w':
+		li_secret_free(cfg->passwd, cfg->passwd_len);
+		cfg->passwd = arg;
+		cfg->passwd_len = arg ? strlen(arg) : 0;
+		cfg->passwd_from_w = 1;
+		return 0;
+	case 'W': cfg->prompt_passwd = 1; break;
+	case 'I': cfg->sasl_flags = LDAP_SASL_INTERACTIVE; rc = want_sasl(cfg, "-I", err); break;
+	case 'Q': cfg->sasl_flags = LDAP_SASL_QUIET; rc = want_sasl(cfg, "-Q", err); break;
+	case 'N': cfg->sasl_nocanon = 1; break;
+	case 'Z': cfg->starttls++; break;
+	case 'v': cfg->verbose++; break;
+	case 'n': cfg->dry_run = 1; break;
+	case 'A': cfg->attrsonly = 1; break;
+	case 'q': cfg->quiet = 1; break;
+	case LI_OPT_JSON: cfg->json = 1; break;
+	case LI_OPT_HEX: cfg->hex = 1; break;
+	case LI_OPT_ABANDON:
+	case LI_OPT_CANCEL:
+		if (cfg->interrupt != LI_INTERRUPT_NONE)
+			rc = li_usage_error(err, val == LI_OPT_ABANDON ? "--abandon" : "--cancel",
+					    "give only one of --abandon and --cancel");
+		cfg->interrupt = val == LI_OPT_ABANDON ? LI_INTERRUPT_ABANDON : LI_INTERRUPT_CANCEL;
+		break;
+	default:
+		if (arg == NULL)
+			return li_usage_error(err, "option", "internal: option code %d needs a value", val);
+		rc = apply_string(cfg, val, &arg, err);
+		break;
+	}
+	free(arg);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* The verdict from facts seen on the wire (DESIGN.md §3), as a pure
+ * function so that every rule has a unit test. */
+#ifndef LI_OUTCOME_H
+#define LI_OUTCOME_H
+
+#include "ldapinterrupt.h"
+
+typedef struct li_facts {
+	li_interrupt type;
+	int no_operation;             /* --msgid: no operation of ours */
+	int intr_sent;
+	int op_done, op_code;         /* the operation's final result */
+	int op_done_before_interrupt; /* ... arrived before the interrupt was sent */
+	int intr_done, intr_code;     /* the Cancel response */
+	int lost;                     /* connection closed or Notice of Disconnection */
+	int window_over;              /* --wait has run out (or was cut short) */
+	int stopped;                  /* ldaptrace without an interrupt: Ctrl-C */
+} li_facts;
+
+/* LI_OUTCOME_UNDECIDED while listening longer could change the verdict. */
+li_outcome li_classify(const li_facts *f);
+
+/* A Cancel answer that means "I do not implement Cancel". */
+int li_cancel_unsupported(int code);
+
+#endif

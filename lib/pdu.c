@@ -1,0 +1,214 @@
+#include "pdu.h"
+
+#include <string.h>
+
+#include <ldap.h>
+
+#include "frame.h"
+#include "names.h"
+
+#define MAXINT 2147483647
+
+static int fail(li_pdu *out, const char *why)
+{
+	out->error = why;
+	return -1;
+}
+
+/* An OCTET STRING's contents, in place. Not ber_scanf's "m": that writes a
+ * NUL after the string, into the message the trace will still print. */
+static int get_bv(BerElement *ber, struct berval *bv)
+{
+	return ber_skip_element(ber, bv) == LBER_DEFAULT ? -1 : 0;
+}
+
+/* LDAPResult ::= SEQUENCE { resultCode, matchedDN, diagnosticMessage, referral [3] OPTIONAL } */
+static int decode_result(BerElement *ber, li_pdu *out)
+{
+	ber_int_t code;
+	ber_len_t len;
+
+	if (ber_skip_tag(ber, &len) == LBER_DEFAULT)
+		return fail(out, "bad result");
+	if (ber_get_enum(ber, &code) == LBER_ERROR || get_bv(ber, &out->matched) < 0 || get_bv(ber, &out->diag) < 0)
+		return fail(out, "bad LDAPResult");
+	out->has_result = 1;
+	out->result_code = code;
+	return 0;
+}
+
+static int decode_extended_response(BerElement *ber, li_pdu *out)
+{
+	ber_tag_t tag;
+	ber_len_t len;
+
+	if (decode_result(ber, out) < 0)
+		return -1;
+	tag = ber_peek_tag(ber, &len);
+	if (tag == LDAP_TAG_REFERRAL) {
+		if (ber_skip_element(ber, &out->value) == LBER_DEFAULT)
+			return fail(out, "bad referral");
+		out->value.bv_val = NULL;
+		out->value.bv_len = 0;
+		tag = ber_peek_tag(ber, &len);
+	}
+	if (tag == LDAP_TAG_EXOP_RES_OID) {
+		if (get_bv(ber, &out->oid) < 0)
+			return fail(out, "bad responseName");
+		out->has_oid = 1;
+		tag = ber_peek_tag(ber, &len);
+	}
+	if (tag == LDAP_TAG_EXOP_RES_VALUE) {
+		if (get_bv(ber, &out->value) < 0)
+			return fail(out, "bad responseValue");
+		out->has_value = 1;
+	}
+	return 0;
+}
+
+static int decode_name_value(BerElement *ber, li_pdu *out, ber_tag_t name_tag, ber_tag_t value_tag, int need_name)
+{
+	ber_tag_t tag;
+	ber_len_t len;
+
+	if (ber_skip_tag(ber, &len) == LBER_DEFAULT)
+		return fail(out, "bad extended message");
+	tag = ber_peek_tag(ber, &len);
+	if (tag == name_tag) {
+		if (get_bv(ber, &out->oid) < 0)
+			return fail(out, "bad OID");
+		out->has_oid = 1;
+		tag = ber_peek_tag(ber, &len);
+	} else if (need_name) {
+		return fail(out, "ExtendedRequest without requestName");
+	}
+	if (tag == value_tag) {
+		if (get_bv(ber, &out->value) < 0)
+			return fail(out, "bad value");
+		out->has_value = 1;
+	}
+	return 0;
+}
+
+int li_pdu_cancel_id(BerElement *scratch, const struct berval *value, int64_t *id)
+{
+	BerElement *ber = scratch ? scratch : ber_alloc_t(0);
+	ber_len_t len;
+	ber_int_t v;
+	int rc = -1;
+
+	if (ber == NULL)
+		return -1;
+	ber_init2(ber, (struct berval *)value, LBER_USE_DER);
+	if (ber_skip_tag(ber, &len) == LBER_SEQUENCE && ber_get_int(ber, &v) != LBER_ERROR && v >= 0) {
+		*id = v;
+		rc = 0;
+	}
+	if (scratch == NULL)
+		ber_free(ber, 0);
+	return rc;
+}
+
+static int decode_op(BerElement *ber, li_pdu *out)
+{
+	ber_int_t v;
+
+	switch (out->tag) {
+	case LDAP_RES_BIND:
+	case LDAP_RES_SEARCH_RESULT:
+	case LDAP_RES_MODIFY:
+	case LDAP_RES_ADD:
+	case LDAP_RES_DELETE:
+	case LDAP_RES_MODDN:
+	case LDAP_RES_COMPARE:
+		out->is_final = 1;
+		return decode_result(ber, out);
+	case LDAP_RES_EXTENDED:
+		out->is_final = 1;
+		return decode_extended_response(ber, out);
+	case LDAP_RES_INTERMEDIATE:
+		return decode_name_value(ber, out, LDAP_TAG_IM_RES_OID, LDAP_TAG_IM_RES_VALUE, 0);
+	case LDAP_REQ_EXTENDED:
+		if (decode_name_value(ber, out, LDAP_TAG_EXOP_REQ_OID, LDAP_TAG_EXOP_REQ_VALUE, 1) < 0)
+			return -1;
+		if (out->oid.bv_len == strlen(LI_OID_CANCEL) &&
+		    memcmp(out->oid.bv_val, LI_OID_CANCEL, out->oid.bv_len) == 0) {
+			struct berval val = out->value;
+
+			if (!out->has_value || li_pdu_cancel_id(NULL, &val, &out->target) < 0)
+				return fail(out, "Cancel without a cancelID");
+		}
+		return 0;
+	case LDAP_REQ_ABANDON:
+		if (ber_get_int(ber, &v) == LBER_ERROR || v < 0)
+			return fail(out, "bad AbandonRequest");
+		out->target = v;
+		return 0;
+	case LDAP_RES_SEARCH_ENTRY:
+	case LDAP_RES_SEARCH_REFERENCE:
+		out->is_entry = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu *out)
+{
+	BerElement *ber = scratch ? scratch : ber_alloc_t(0);
+	struct berval bv = { n, (char *)p }, content;
+	size_t hdr, total = 0;
+	ber_len_t len;
+	ber_int_t id;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->msgid = -1;
+	out->target = -1;
+	out->tag = LBER_DEFAULT;
+	out->op = "malformed";
+	if (ber == NULL)
+		return fail(out, "out of memory");
+	/* The outer header by the framer's stricter rules (at most 4 length
+	 * octets), then liblber for the rest. */
+	switch (li_frame_header(p, n, LI_PDU_MAX, &hdr, &total, &out->error)) {
+	case 0:
+		if (total == n)
+			break;
+		fail(out, total > n ? "truncated" : "bytes after the end of the LDAPMessage");
+		goto out;
+	case 1:
+		fail(out, "truncated");
+		goto out;
+	default:
+		goto out;
+	}
+	ber_init2(ber, &bv, LBER_USE_DER);
+	if (ber_peek_element(ber, &content) != LBER_SEQUENCE || content.bv_val + content.bv_len != (char *)p + n) {
+		fail(out, "not an LDAPMessage");
+		goto out;
+	}
+	/* Decode within the SEQUENCE's contents: nothing can reach past it. */
+	ber_init2(ber, &content, LBER_USE_DER);
+	if (ber_get_int(ber, &id) == LBER_ERROR || id < 0 || id > MAXINT) {
+		fail(out, "bad messageID");
+		goto out;
+	}
+	out->msgid = id;
+	out->tag = ber_peek_tag(ber, &len);
+	if (out->tag == LBER_DEFAULT) {
+		fail(out, "missing or truncated protocolOp");
+		goto out;
+	}
+	out->op = li_op_name(out->tag);
+	if (out->op == NULL) {
+		out->op = "unknown";
+		fail(out, "unknown protocolOp");
+		goto out;
+	}
+	rc = decode_op(ber, out);
+out:
+	if (scratch == NULL)
+		ber_free(ber, 0);
+	return rc;
+}

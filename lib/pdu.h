@@ -1,0 +1,37 @@
+/* Decodes the head of one LDAPMessage with liblber: message ID, protocolOp
+ * and what decides an outcome (result code, extended OIDs, abandon and
+ * cancel targets). Never reads outside [p, p + n). */
+#ifndef LI_PDU_H
+#define LI_PDU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lber.h>
+
+typedef struct li_pdu {
+	int64_t msgid;       /* -1 when it could not be decoded */
+	ber_tag_t tag;       /* protocolOp tag, LBER_DEFAULT when unknown */
+	const char *op;      /* RFC 4511 name of the protocolOp */
+	const char *error;   /* NULL, or why the message is malformed */
+	int has_result;      /* responses with an LDAPResult */
+	int result_code;
+	struct berval matched, diag; /* point into the message */
+	struct berval oid;   /* ExtendedRequest/Response, IntermediateResponse name */
+	struct berval value;
+	int has_oid, has_value;
+	int64_t target;      /* AbandonRequest's ID or Cancel's cancelID, -1 if none */
+	int is_final;        /* a response that ends its operation */
+	int is_entry;        /* SearchResultEntry or SearchResultReference */
+} li_pdu;
+
+/* 0 when the message decodes; -1 with out->error set otherwise (out->msgid
+ * and out->op are filled as far as they could be). scratch may be NULL.
+ * liblber peeks at the byte after each element: p[n] must be readable
+ * (it is never written, and never used). */
+int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu *out);
+
+/* The Cancel request value: SEQUENCE { cancelID MessageID }. */
+int li_pdu_cancel_id(BerElement *scratch, const struct berval *value, int64_t *id);
+
+#endif

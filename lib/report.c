@@ -1,0 +1,338 @@
+/* The outcome report: a few lines an admin can paste into a ticket, or one
+ * JSON object with the keys DESIGN.md §3 promises. */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "names.h"
+#include "report.h"
+#include "run.h"
+
+static const char *const intr_word[] = { "operation", "abandon", "cancel" };
+
+static const char *rname(int code)
+{
+	const char *n = li_result_name(code);
+
+	return n ? n : "unknown";
+}
+
+static void add_duration(li_buf *b, int64_t us)
+{
+	if (us % 1000000 == 0)
+		li_buf_addf(b, "%lld s", (long long)(us / 1000000));
+	else if (us % 1000 == 0)
+		li_buf_addf(b, "%lld ms", (long long)(us / 1000));
+	else
+		li_buf_addf(b, "%lld us", (long long)us);
+}
+
+static double since_intr_ms(const li_run *run, int64_t t_ns)
+{
+	return (double)(t_ns - run->t_intr_ns) / 1e6;
+}
+
+static const char *uri_of(const li_run *run, char **owned)
+{
+	*owned = NULL;
+	if (run->cfg->uri)
+		return run->cfg->uri;
+	if (run->ld && ldap_get_option(run->ld, LDAP_OPT_URI, owned) == LDAP_OPT_SUCCESS && *owned)
+		return *owned;
+	return "";
+}
+
+/* ---- text ---- */
+
+static void text_counts(const li_run *run, li_buf *b, int after)
+{
+	li_buf_addf(b, "%llu entr%s", (unsigned long long)run->entries[after], run->entries[after] == 1 ? "y" : "ies");
+	if (run->refs[after])
+		li_buf_addf(b, ", %llu reference%s", (unsigned long long)run->refs[after],
+			    run->refs[after] == 1 ? "" : "s");
+	if (run->intermediates[after])
+		li_buf_addf(b, ", %llu intermediate response%s", (unsigned long long)run->intermediates[after],
+			    run->intermediates[after] == 1 ? "" : "s");
+}
+
+static void text_response(const li_run *run, li_buf *b, const char *label, const li_response *r)
+{
+	li_buf_addf(b, "  %s: ", label);
+	if (!r->seen) {
+		li_buf_adds(b, "none\n");
+		return;
+	}
+	li_buf_addf(b, "%s (%d) at ", rname(r->code), r->code);
+	li_buf_add_ms(b, li_run_ms(run, r->t_ns));
+	if (run->intr_sent && r->t_ns >= run->t_intr_ns) {
+		li_buf_adds(b, ", ");
+		li_buf_add_ms(b, since_intr_ms(run, r->t_ns));
+		li_buf_addf(b, " after the %s", intr_word[run->cfg->interrupt]);
+	}
+	if (r->diag[0]) {
+		li_buf_adds(b, ": ");
+		li_buf_add_printable(b, r->diag, strlen(r->diag));
+	}
+	li_buf_addc(b, '\n');
+}
+
+static void text_interrupt(const li_run *run, li_buf *b)
+{
+	const li_config *cfg = run->cfg;
+	const char *w = intr_word[cfg->interrupt];
+
+	if (!run->intr_sent) {
+		li_buf_addf(b, "  %s: not sent\n", w);
+		return;
+	}
+	li_buf_addf(b, "  %s of message %lld sent as message %lld at ", w,
+		    cfg->op == LI_OP_NONE ? cfg->target_msgid : (long long)run->op_msgid, (long long)run->intr_msgid);
+	li_buf_add_ms(b, li_run_ms(run, run->t_intr_ns));
+	if (run->trigger && strcmp(run->trigger, "after-entries") == 0)
+		li_buf_addf(b, " (trigger: %lld entries", cfg->after_entries);
+	else if (run->trigger && strcmp(run->trigger, "after") == 0)
+		li_buf_adds(b, " (trigger: --after"), li_buf_addc(b, ' '), add_duration(b, cfg->after_us);
+	else if (run->trigger && strcmp(run->trigger, "signal") == 0)
+		li_buf_adds(b, " (trigger: Ctrl-C");
+	else
+		li_buf_adds(b, " (trigger: --msgid");
+	if (run->t_trigger_ns && run->t_intr_ns >= run->t_trigger_ns)
+		li_buf_addf(b, "; on the wire %.0f us later", (double)(run->t_intr_ns - run->t_trigger_ns) / 1e3);
+	li_buf_adds(b, ")\n");
+}
+
+static void verdict_too_late(const li_run *run, li_buf *b, const char *op, const char *w)
+{
+	const li_response *r = &run->op_res;
+
+	if (r->seen && run->op_done_before_interrupt)
+		li_buf_addf(b, "the %s completed with %s (%d) before the %s was due", op, rname(r->code), r->code, w);
+	else if (r->seen)
+		li_buf_addf(b, "the %s completed with %s (%d) %.3f ms after the %s", op, rname(r->code), r->code,
+			    since_intr_ms(run, r->t_ns), w);
+	else
+		li_buf_addf(b, "the server answered tooLate (120): the %s could no longer be cancelled", op);
+}
+
+static void verdict(const li_run *run, li_buf *b)
+{
+	const li_config *cfg = run->cfg;
+	const char *op = cfg->op == LI_OP_NONE ? "operation" : li_op_type(cfg);
+	const char *w = intr_word[cfg->interrupt];
+	const li_response *c = &run->intr_res;
+
+	li_buf_addf(b, "%s: ", li_outcome_name(run->outcome));
+	switch (run->outcome) {
+	case LI_OUTCOME_CANCELED:
+		if (run->op_res.seen)
+			li_buf_addf(b, "the server stopped the %s %.3f ms after the cancel", op,
+				    since_intr_ms(run, run->op_res.t_ns));
+		else
+			li_buf_addf(b, "the server cancelled message %lld", cfg->target_msgid);
+		break;
+	case LI_OUTCOME_ABANDONED:
+		li_buf_addf(b, "no result for the %s in the ", op);
+		add_duration(b, cfg->wait_us);
+		li_buf_adds(b, cfg->wait_us ? " of silence after the abandon" : " after the abandon (--wait 0)");
+		if (run->entries[1] + run->refs[1])
+			li_buf_addf(b, "; %llu arrived after it, the last %.3f ms after it",
+				    (unsigned long long)(run->entries[1] + run->refs[1]),
+				    since_intr_ms(run, run->t_last_late_ns));
+		break;
+	case LI_OUTCOME_TOO_LATE:
+		verdict_too_late(run, b, op, w);
+		break;
+	case LI_OUTCOME_NO_SUCH_OPERATION:
+		li_buf_addf(b, "the server has no operation with message ID %lld (noSuchOperation, 119)",
+			    cfg->op == LI_OP_NONE ? cfg->target_msgid : (long long)run->op_msgid);
+		break;
+	case LI_OUTCOME_CANNOT_CANCEL:
+		li_buf_addf(b, "the server refused to cancel the %s (cannotCancel, 121); connection closed", op);
+		break;
+	case LI_OUTCOME_UNSUPPORTED:
+		li_buf_addf(b, "the server does not implement Cancel: it answered %s (%d); connection closed "
+			    "without waiting for the %s", rname(c->code), c->code, op);
+		break;
+	case LI_OUTCOME_NO_RESPONSE:
+		if (run->still_sending)
+			li_buf_addf(b, "the server kept sending for the abandoned %s", op);
+		else
+			li_buf_addf(b, "no %s within ", cfg->interrupt == LI_INTERRUPT_CANCEL && !c->seen
+				    ? "answer to the Cancel" : "end of the operation"),
+				add_duration(b, cfg->wait_us), li_buf_addf(b, " after the %s", w);
+		break;
+	case LI_OUTCOME_CONNECTION_LOST:
+		li_buf_addf(b, "%s at %.3f ms, before the outcome was decided", run->lost_why,
+			    li_run_ms(run, run->t_lost_ns));
+		break;
+	case LI_OUTCOME_COMPLETED:
+		li_buf_addf(b, "the %s ended with %s (%d) at %.3f ms", op, rname(run->op_res.code), run->op_res.code,
+			    li_run_ms(run, run->op_res.t_ns));
+		break;
+	case LI_OUTCOME_STOPPED:
+		li_buf_addf(b, "Ctrl-C before the %s ended", op);
+		break;
+	default:
+		li_buf_adds(b, "no outcome");
+		break;
+	}
+	li_buf_addc(b, '\n');
+}
+
+int li_report_text(const li_run *run, li_buf *out)
+{
+	const li_config *cfg = run->cfg;
+	const char *w = intr_word[cfg->interrupt];
+	char *owned;
+	int i;
+
+	li_buf_addf(out, "%s\n", uri_of(run, &owned));
+	ldap_memfree(owned);
+	if (cfg->op != LI_OP_NONE) {
+		li_buf_adds(out, "  ");
+		li_op_describe(cfg, run->ld, out);
+		if (run->op_msgid >= 0)
+			li_buf_addf(out, "\n    sent as message %lld", (long long)run->op_msgid);
+		li_buf_addc(out, '\n');
+	}
+	if (cfg->interrupt != LI_INTERRUPT_NONE)
+		text_interrupt(run, out);
+	if (cfg->op == LI_OP_SEARCH) {
+		li_buf_addf(out, "  %s the %s: ", cfg->interrupt != LI_INTERRUPT_NONE ? "before" : "during", w);
+		text_counts(run, out, 0);
+		li_buf_addc(out, '\n');
+		if (run->intr_sent) {
+			li_buf_addf(out, "  after the %s:  ", w);
+			text_counts(run, out, 1);
+			li_buf_addc(out, '\n');
+		}
+	}
+	if (cfg->op != LI_OP_NONE)
+		text_response(run, out, "result", &run->op_res);
+	if (cfg->interrupt == LI_INTERRUPT_CANCEL)
+		text_response(run, out, "cancel result", &run->intr_res);
+	for (i = 0; i < run->nnotes; i++)
+		li_buf_addf(out, "  note: %s\n", run->notes[i]);
+	verdict(run, out);
+	return out->failed ? -1 : 0;
+}
+
+/* ---- JSON ---- */
+
+json_object *li_json_ms(double ms)
+{
+	char text[64];
+
+	/* Three decimals, printed as such: json-c would print 17 digits. */
+	snprintf(text, sizeof(text), "%.3f", ms);
+	return json_object_new_double_s(ms, text);
+}
+
+static json_object *json_response(const li_run *run, const li_response *r)
+{
+	json_object *o;
+
+	if (!r->seen)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "code", json_object_new_int(r->code));
+	json_object_object_add(o, "name", json_object_new_string(rname(r->code)));
+	json_object_object_add(o, "at_ms", li_json_ms(li_run_ms(run, r->t_ns)));
+	if (r->diag[0])
+		json_object_object_add(o, "message", json_object_new_string(r->diag));
+	if (r->matched[0])
+		json_object_object_add(o, "matched", json_object_new_string(r->matched));
+	return o;
+}
+
+static json_object *json_interrupt(const li_run *run)
+{
+	const li_config *cfg = run->cfg;
+	json_object *o;
+
+	if (cfg->interrupt == LI_INTERRUPT_NONE)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string(intr_word[cfg->interrupt]));
+	json_object_object_add(o, "msgid", run->intr_sent ? json_object_new_int64(run->intr_msgid) : NULL);
+	json_object_object_add(o, "target", json_object_new_int64(cfg->op == LI_OP_NONE ? cfg->target_msgid
+								 : run->op_msgid));
+	json_object_object_add(o, "trigger", run->trigger ? json_object_new_string(run->trigger) : NULL);
+	json_object_object_add(o, "sent_ms", run->intr_sent ? li_json_ms(li_run_ms(run, run->t_intr_ns)) : NULL);
+	if (run->intr_sent && run->t_trigger_ns) {
+		json_object_object_add(o, "trigger_ms", li_json_ms(li_run_ms(run, run->t_trigger_ns)));
+		json_object_object_add(o, "latency_us",
+				       li_json_ms((double)(run->t_intr_ns - run->t_trigger_ns) / 1e3));
+	}
+	return o;
+}
+
+static json_object *json_connection(const li_run *run)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "lost", json_object_new_boolean(run->lost));
+	if (run->lost) {
+		json_object_object_add(o, "reason", json_object_new_string(run->lost_why));
+		json_object_object_add(o, "at_ms", li_json_ms(li_run_ms(run, run->t_lost_ns)));
+	}
+	if (run->nod)
+		json_object_object_add(o, "notice_of_disconnection", json_response(run, &run->nod_res));
+	json_object_object_add(o, "strays", json_object_new_int64((int64_t)run->strays));
+	json_object_object_add(o, "malformed", json_object_new_int64((int64_t)run->malformed));
+	return o;
+}
+
+static const char *const tool_names[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
+
+json_object *li_report_object(const li_run *run)
+{
+	const li_config *cfg = run->cfg;
+	json_object *o = json_object_new_object(), *op, *notes;
+	char *owned;
+	int i;
+
+	json_object_object_add(o, "tool", json_object_new_string(tool_names[cfg->tool]));
+	json_object_object_add(o, "uri", json_object_new_string(uri_of(run, &owned)));
+	ldap_memfree(owned);
+	op = json_object_new_object();
+	json_object_object_add(op, "type", json_object_new_string(li_op_type(cfg)));
+	json_object_object_add(op, "msgid", run->op_msgid >= 0 ? json_object_new_int64(run->op_msgid) : NULL);
+	json_object_object_add(o, "operation", op);
+	json_object_object_add(o, "interrupt", json_interrupt(run));
+	json_object_object_add(o, "entries_before", json_object_new_int64((int64_t)run->entries[0]));
+	json_object_object_add(o, "entries_after", json_object_new_int64((int64_t)run->entries[1]));
+	json_object_object_add(o, "references_before", json_object_new_int64((int64_t)run->refs[0]));
+	json_object_object_add(o, "references_after", json_object_new_int64((int64_t)run->refs[1]));
+	json_object_object_add(o, "intermediates_before", json_object_new_int64((int64_t)run->intermediates[0]));
+	json_object_object_add(o, "intermediates_after", json_object_new_int64((int64_t)run->intermediates[1]));
+	if (run->t_last_late_ns)
+		json_object_object_add(o, "last_after_ms", li_json_ms(li_run_ms(run, run->t_last_late_ns)));
+	json_object_object_add(o, "op_result", json_response(run, &run->op_res));
+	if (cfg->interrupt == LI_INTERRUPT_CANCEL)
+		json_object_object_add(o, "cancel_result", json_response(run, &run->intr_res));
+	json_object_object_add(o, "connection", json_connection(run));
+	notes = json_object_new_array();
+	for (i = 0; i < run->nnotes; i++)
+		json_object_array_add(notes, json_object_new_string(run->notes[i]));
+	json_object_object_add(o, "notes", notes);
+	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(run->outcome)));
+	json_object_object_add(o, "exit", json_object_new_int(run->exit_status));
+	return o;
+}
+
+int li_json_append(li_buf *out, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	li_buf_adds(out, s);
+	li_buf_addc(out, '\n');
+	json_object_put(o);
+	return out->failed ? -1 : 0;
+}
+
+int li_report_json(const li_run *run, li_buf *out)
+{
+	return li_json_append(out, li_report_object(run));
+}

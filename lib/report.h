@@ -1,0 +1,16 @@
+/* Shared by the outcome report and the trace renderers. */
+#ifndef LI_REPORT_H
+#define LI_REPORT_H
+
+#include <json-c/json.h>
+
+#include "ldapinterrupt.h"
+
+/* A number of milliseconds, printed with three decimals. */
+json_object *li_json_ms(double ms);
+/* The outcome object of DESIGN.md §3. */
+json_object *li_report_object(const li_run *run);
+/* Appends o as one line and releases it. */
+int li_json_append(li_buf *out, json_object *o);
+
+#endif

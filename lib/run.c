@@ -1,0 +1,632 @@
+/* The driver: send the operation, wait for the trigger, interrupt, listen
+ * until the outcome is decided. libldap only reads while ldap_result runs,
+ * so the run keeps calling it (never blocking inside it) and waits in its
+ * own ppoll, where blocked signals are let in. Every fact comes from the
+ * tap, never from what libldap chose to deliver. */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controls.h"
+#include "names.h"
+#include "parse.h"
+#include "run.h"
+
+#define NS_PER_US 1000LL
+#define NS_PER_MS 1000000LL
+#define ABANDON_CAP_MIN_NS (10LL * 1000 * NS_PER_MS)
+
+void li_run_note(li_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->nnotes == LI_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(run->notes[run->nnotes++], sizeof(run->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+void li_run_log(li_run *run, int warning, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (run->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	run->log(run->log_arg, warning, line);
+}
+
+double li_run_ms(const li_run *run, int64_t t_ns)
+{
+	int64_t zero = run->t_op_ns ? run->t_op_ns : run->t_intr_ns;
+
+	return (double)(t_ns - zero) / (double)NS_PER_MS;
+}
+
+static void copy_bv(char *dst, size_t size, const struct berval *bv)
+{
+	size_t n = bv->bv_len < size - 1 ? bv->bv_len : size - 1;
+
+	if (n)
+		memcpy(dst, bv->bv_val, n);
+	dst[n] = '\0';
+}
+
+static void record(li_response *r, const li_event *ev)
+{
+	r->seen = 1;
+	r->code = ev->pdu.result_code;
+	r->t_ns = ev->t_ns;
+	copy_bv(r->diag, sizeof(r->diag), &ev->pdu.diag);
+	copy_bv(r->matched, sizeof(r->matched), &ev->pdu.matched);
+}
+
+static int was_sent(const li_run *run, int64_t msgid)
+{
+	int i;
+
+	for (i = 0; i < run->nsent; i++)
+		if (run->sent[i] == msgid)
+			return 1;
+	return 0;
+}
+
+static void account_send(li_run *run, const li_event *ev)
+{
+	if (ev->pdu.msgid < 0)
+		return;
+	if (run->nsent < LI_MAX_SENT)
+		run->sent[run->nsent++] = ev->pdu.msgid;
+	if (run->expect == LI_EXPECT_OP && !ev->pdu.is_final) {
+		run->op_msgid = ev->pdu.msgid;
+		run->t_op_ns = ev->t_ns;
+		run->expect = LI_EXPECT_NONE;
+	} else if (run->expect == LI_EXPECT_INTERRUPT && (ev->pdu.tag == LDAP_REQ_ABANDON ||
+							  ev->pdu.tag == LDAP_REQ_EXTENDED)) {
+		run->intr_msgid = ev->pdu.msgid;
+		run->t_intr_ns = ev->t_ns;
+		run->intr_sent = 1;
+		run->expect = LI_EXPECT_NONE;
+	}
+}
+
+static int is_notice_of_disconnection(const li_pdu *p)
+{
+	return p->msgid == 0 && p->tag == LDAP_RES_EXTENDED && p->has_oid &&
+	       p->oid.bv_len == strlen(LI_OID_NOTICE_OF_DISCONNECTION) &&
+	       memcmp(p->oid.bv_val, LI_OID_NOTICE_OF_DISCONNECTION, p->oid.bv_len) == 0;
+}
+
+static void lose(li_run *run, int64_t t_ns, const char *why)
+{
+	if (run->lost || run->unbound)
+		return;
+	run->lost = 1;
+	run->t_lost_ns = t_ns;
+	snprintf(run->lost_why, sizeof(run->lost_why), "%s", why);
+}
+
+static void account_op_message(li_run *run, const li_event *ev)
+{
+	const li_pdu *p = &ev->pdu;
+	int after = run->intr_sent;
+
+	if (run->t_first_ns == 0)
+		run->t_first_ns = ev->t_ns;
+	run->t_last_ns = ev->t_ns;
+	if (after)
+		run->t_last_late_ns = ev->t_ns;
+	if (p->tag == LDAP_RES_SEARCH_ENTRY)
+		run->entries[after]++;
+	else if (p->tag == LDAP_RES_SEARCH_REFERENCE)
+		run->refs[after]++;
+	else if (p->tag == LDAP_RES_INTERMEDIATE)
+		run->intermediates[after]++;
+	else if (p->is_final && !run->op_res.seen) {
+		record(&run->op_res, ev);
+		run->op_done_before_interrupt = !after;
+	}
+}
+
+static void account_recv(li_run *run, const li_event *ev)
+{
+	const li_pdu *p = &ev->pdu;
+
+	if (run->t_first_recv_ns == 0)
+		run->t_first_recv_ns = ev->t_ns;
+	run->t_last_recv_ns = ev->t_ns;
+	if (!ev->decoded)
+		return;
+	if (is_notice_of_disconnection(p)) {
+		run->nod = 1;
+		record(&run->nod_res, ev);
+		lose(run, ev->t_ns, "Notice of Disconnection");
+	} else if (run->op_msgid >= 0 && p->msgid == run->op_msgid) {
+		account_op_message(run, ev);
+	} else if (run->intr_sent && p->msgid == run->intr_msgid && p->is_final) {
+		if (!run->intr_res.seen)
+			record(&run->intr_res, ev);
+	} else if (!was_sent(run, p->msgid)) {
+		run->strays++;
+	}
+}
+
+static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char *p, size_t n, const char *why,
+		   int64_t t_ns)
+{
+	li_run *run = arg;
+	li_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.dir = dir;
+	ev.t_ns = t_ns;
+	ev.ms = (double)(t_ns - li_tap_opened_ns(run->tap)) / (double)NS_PER_MS;
+	ev.bytes = p;
+	ev.len = n;
+	ev.why = why;
+	ev.pdu.msgid = -1;
+	ev.pdu.target = -1;
+	if (kind == LI_TAP_MESSAGE) {
+		ev.decoded = li_pdu_decode(run->scratch, p, n, &ev.pdu) == 0;
+		run->msgs[dir]++;
+		if (dir == LI_DIR_SEND)
+			account_send(run, &ev);
+		else
+			account_recv(run, &ev);
+	} else if (kind == LI_TAP_MALFORMED) {
+		ev.pdu.op = "malformed";
+		if (dir == LI_DIR_RECV) {
+			char text[256];
+
+			run->malformed++;
+			snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", why);
+			lose(run, t_ns, text);
+		}
+	} else {
+		ev.pdu.op = "closed";
+		lose(run, t_ns, why);
+	}
+	if (run->observer && !run->output_stopped)
+		run->observer(run->observer_arg, &ev);
+}
+
+li_run *li_run_new(li_config *cfg)
+{
+	li_run *run = calloc(1, sizeof(*run));
+
+	if (run == NULL)
+		return NULL;
+	run->cfg = cfg;
+	run->op_msgid = -1;
+	run->intr_msgid = -1;
+	run->tap = li_tap_new(on_tap, run);
+	run->scratch = ber_alloc_t(0);
+	if (run->tap == NULL || run->scratch == NULL) {
+		li_run_free(run);
+		return NULL;
+	}
+	return run;
+}
+
+void li_run_free(li_run *run)
+{
+	if (run == NULL)
+		return;
+	li_conn_close(run);
+	ldap_controls_free(run->ctrls);
+	ber_free(run->scratch, 0);
+	li_tap_free(run->tap);
+	free(run);
+}
+
+void li_run_set_observer(li_run *run, li_event_fn fn, void *arg)
+{
+	run->observer = fn;
+	run->observer_arg = arg;
+}
+
+void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
+{
+	run->log = fn;
+	run->log_arg = arg;
+}
+
+void li_run_set_wait_sigmask(li_run *run, const sigset_t *mask)
+{
+	run->waitmask = *mask;
+	run->have_waitmask = 1;
+}
+
+void li_run_signal(li_run *run, int signo)
+{
+	if (signo == SIGINT)
+		run->sigint = run->sigint + 1;
+	else
+		run->sigterm = 1;
+}
+
+void li_run_stop_output(li_run *run)
+{
+	run->output_stopped = 1;
+}
+
+int li_run_output_stopped(const li_run *run)
+{
+	return run->output_stopped;
+}
+
+li_outcome li_run_outcome(const li_run *run)
+{
+	return run->outcome;
+}
+
+int li_run_exit_status(const li_run *run)
+{
+	return run->exit_status;
+}
+
+int li_run_connect(li_run *run, li_error *err)
+{
+	if (li_conn_open(run, err) < 0)
+		return -1;
+	run->connected = 1;
+	return 0;
+}
+
+/* ---- waiting ---- */
+
+/* Lets libldap read whatever has arrived, one message at a time, without
+ * blocking. 1: a message was consumed; 0: nothing more for now; -1: the
+ * connection is gone. */
+static int pump(li_run *run)
+{
+	struct timeval zero = { 0, 0 };
+	LDAPMessage *msg = NULL;
+	int rc;
+
+	if (run->ldap_failed)
+		return -1;
+	rc = ldap_result(run->ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &msg);
+	if (rc > 0) {
+		ldap_msgfree(msg);
+		return 1;
+	}
+	if (rc < 0) {
+		run->ldap_failed = 1;
+		lose(run, li_now_ns(), "the connection failed (libldap: Can't contact LDAP server)");
+		return -1;
+	}
+	return 0;
+}
+
+static void wait_io(li_run *run, int64_t deadline_ns)
+{
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct timespec ts, *tsp = NULL;
+	Sockbuf *sb = NULL;
+	ber_socket_t fd = -1;
+
+	if (ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != NULL &&
+	    ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL))
+		return; /* TLS or SASL holds decoded bytes already */
+	if (ldap_get_option(run->ld, LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS || fd < 0) {
+		lose(run, li_now_ns(), "the connection is closed");
+		return;
+	}
+	pfd.fd = fd;
+	if (li_tap_write_pending(run->tap))
+		pfd.events |= POLLOUT;
+	if (deadline_ns > 0) {
+		int64_t left = deadline_ns - li_now_ns();
+
+		if (left <= 0)
+			return;
+		ts.tv_sec = (time_t)(left / 1000000000);
+		ts.tv_nsec = (long)(left % 1000000000);
+		tsp = &ts;
+	}
+	(void)ppoll(&pfd, 1, tsp, run->have_waitmask ? &run->waitmask : NULL);
+}
+
+/* ---- deciding ---- */
+
+static li_facts facts(const li_run *run)
+{
+	li_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.type = run->cfg->interrupt;
+	f.no_operation = run->cfg->op == LI_OP_NONE;
+	f.intr_sent = run->intr_sent;
+	f.op_done = run->op_res.seen;
+	f.op_code = run->op_res.code;
+	f.op_done_before_interrupt = run->op_res.seen && run->op_done_before_interrupt;
+	f.intr_done = run->intr_res.seen;
+	f.intr_code = run->intr_res.code;
+	f.lost = run->lost;
+	f.window_over = run->window_over;
+	f.stopped = run->sigint > 0;
+	return f;
+}
+
+static const char *rname(int code)
+{
+	const char *n = li_result_name(code);
+
+	return n ? n : "unknown";
+}
+
+static void cancel_notes(li_run *run)
+{
+	const li_response *op = &run->op_res, *c = &run->intr_res;
+
+	if (run->outcome == LI_OUTCOME_CANCELED && c->seen && c->code != LDAP_SUCCESS && op->seen)
+		li_run_note(run, "the server contradicts itself: the operation ended canceled (118) but the "
+			    "Cancel was answered %s (%d)", rname(c->code), c->code);
+	if (run->outcome == LI_OUTCOME_CANCELED && !c->seen && op->seen)
+		li_run_note(run, "no response to the Cancel arrived%s", run->lost ? " before the connection closed"
+			    : " within --wait");
+	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_SUCCESS && op->seen &&
+	    !run->op_done_before_interrupt)
+		li_run_note(run, "the server answered success to the Cancel, yet the operation completed with "
+			    "%s (%d)", rname(op->code), op->code);
+	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_TOO_LATE && !op->seen)
+		li_run_note(run, "the operation's own result had not arrived when tooLate (120) did");
+	if (run->outcome == LI_OUTCOME_NO_RESPONSE && c->seen)
+		li_run_note(run, "the Cancel was answered %s (%d) but the operation did not end within --wait",
+			    rname(c->code), c->code);
+}
+
+static void abandon_notes(li_run *run)
+{
+	const li_response *op = &run->op_res;
+
+	if (run->outcome == LI_OUTCOME_TOO_LATE && op->seen && !run->op_done_before_interrupt)
+		li_run_note(run, "the server sent the operation's result %.3f ms after the abandon: it did not "
+			    "honour the abandon", (double)(op->t_ns - run->t_intr_ns) / NS_PER_MS);
+	if (run->still_sending)
+		li_run_note(run, "messages for the abandoned operation were still arriving %.1f s after the abandon",
+			    (double)(run->t_last_late_ns - run->t_intr_ns) / 1e9);
+}
+
+static void notes(li_run *run)
+{
+	if (run->outcome == LI_OUTCOME_TOO_LATE && run->op_done_before_interrupt)
+		li_run_note(run, "the operation completed before the interrupt was due: nothing was sent");
+	if (run->cfg->interrupt == LI_INTERRUPT_CANCEL)
+		cancel_notes(run);
+	else if (run->cfg->interrupt == LI_INTERRUPT_ABANDON)
+		abandon_notes(run);
+	if (run->cfg->op == LI_OP_NONE && run->intr_sent)
+		li_run_note(run, "message ID %lld belongs to no operation of this new connection",
+			    run->cfg->target_msgid);
+	if (run->nod)
+		li_run_note(run, "Notice of Disconnection: %s (%d)%s%s", rname(run->nod_res.code), run->nod_res.code,
+			    run->nod_res.diag[0] ? ": " : "", run->nod_res.diag);
+	if (run->malformed)
+		li_run_note(run, "%s", run->lost_why);
+	if (run->strays)
+		li_run_note(run, "%llu response%s carried a message ID nobody asked for (ignored)",
+			    (unsigned long long)run->strays, run->strays == 1 ? "" : "s");
+}
+
+/* 1 once the outcome is decided (and recorded). */
+static int decide(li_run *run)
+{
+	li_facts f = facts(run);
+	li_outcome o = li_classify(&f);
+
+	if (o == LI_OUTCOME_ABANDONED && run->still_sending)
+		o = LI_OUTCOME_NO_RESPONSE;
+	if (o == LI_OUTCOME_UNDECIDED)
+		return 0;
+	run->outcome = o;
+	run->exit_status = li_outcome_exit_status(o);
+	if (o == LI_OUTCOME_COMPLETED)
+		run->exit_status = run->op_res.code & 0xff;
+	notes(run);
+	return 1;
+}
+
+/* ---- phases ---- */
+
+static int64_t trigger_deadline(const li_run *run)
+{
+	if (run->cfg->after_us == LI_DURATION_NEVER || run->cfg->interrupt == LI_INTERRUPT_NONE)
+		return 0;
+	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
+}
+
+static const char *trigger_due(li_run *run)
+{
+	const li_config *cfg = run->cfg;
+	int64_t deadline;
+
+	if (run->sigint)
+		return "signal";
+	if (cfg->interrupt == LI_INTERRUPT_NONE)
+		return NULL;
+	if (cfg->after_entries >= 0 &&
+	    run->entries[0] + run->refs[0] >= (unsigned long long)cfg->after_entries)
+		return "after-entries";
+	deadline = trigger_deadline(run);
+	if (deadline > 0 && li_now_ns() >= deadline)
+		return "after";
+	return NULL;
+}
+
+static int terminated(li_error *err)
+{
+	li_usage_error(err, "stopped", "terminated by SIGTERM before the outcome was decided");
+	err->exit_status = LI_EXIT_SIGTERM;
+	return -1;
+}
+
+/* Until the trigger fires (1), the outcome is decided early (0), or SIGTERM. */
+static int await_trigger(li_run *run, li_error *err)
+{
+	for (;;) {
+		int rc = pump(run);
+		const char *why;
+
+		if (run->sigterm)
+			return terminated(err);
+		/* Each message is a chance for the trigger: check before reading on. */
+		if (run->op_res.seen || run->lost)
+			return decide(run) ? 0 : 1;
+		why = trigger_due(run);
+		if (why) {
+			run->t_trigger_ns = li_now_ns();
+			run->trigger = why;
+			return 1;
+		}
+		if (rc == 0)
+			wait_io(run, trigger_deadline(run));
+	}
+}
+
+static int send_interrupt(li_run *run, li_error *err)
+{
+	static LDAPControl *none[] = { NULL }; /* not NULL: no -e defaults */
+	int target = run->cfg->op == LI_OP_NONE ? (int)run->cfg->target_msgid : (int)run->op_msgid;
+	int rc, msgid = -1;
+
+	run->expect = LI_EXPECT_INTERRUPT;
+	if (run->cfg->interrupt == LI_INTERRUPT_ABANDON) {
+		rc = ldap_abandon_ext(run->ld, target, none, none);
+		/* libldap sends nothing when a response for target sits in its queue:
+		 * it frees that instead. Once drained, a second call does send. */
+		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+			rc = ldap_abandon_ext(run->ld, target, none, none);
+		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+			li_run_note(run, "libldap did not send the AbandonRequest");
+		if (rc != LDAP_SUCCESS)
+			return li_ldap_error(err, "ldap_abandon_ext", rc, NULL, NULL);
+	} else {
+		rc = ldap_cancel(run->ld, target, none, none, &msgid);
+		if (rc != LDAP_SUCCESS)
+			return li_ldap_error(err, "ldap_cancel", rc, NULL, NULL);
+	}
+	run->expect = LI_EXPECT_NONE;
+	if (run->cfg->op == LI_OP_NONE && run->trigger == NULL) {
+		run->trigger = "msgid";
+		run->t_trigger_ns = run->t_intr_ns;
+	}
+	li_run_log(run, 0, "%s of message %d sent as message %lld", run->cfg->interrupt == LI_INTERRUPT_ABANDON
+		   ? "abandon" : "cancel", target, (long long)run->intr_msgid);
+	return 0;
+}
+
+static int64_t window_end(li_run *run)
+{
+	int64_t wait = run->cfg->wait_us * NS_PER_US;
+	int64_t start = run->t_intr_ns ? run->t_intr_ns : li_now_ns();
+	int64_t end, cap;
+
+	if (run->cfg->interrupt != LI_INTERRUPT_ABANDON)
+		return start + wait;
+	/* Abandon: a silence of --wait decides; late messages restart it, up to
+	 * a cap so that a server that never stops cannot hold us forever. */
+	end = (run->t_last_late_ns > start ? run->t_last_late_ns : start) + wait;
+	cap = start + (wait * 10 > ABANDON_CAP_MIN_NS ? wait * 10 : ABANDON_CAP_MIN_NS);
+	if (end > cap) {
+		end = cap;
+		run->still_sending = 1;
+	}
+	return end;
+}
+
+static int listen_for_outcome(li_run *run, li_error *err)
+{
+	int handled_sigint = run->sigint;
+
+	if (run->cfg->wait_us == 0 && run->cfg->interrupt == LI_INTERRUPT_ABANDON)
+		run->window_over = 1; /* decide at once, as -e '!abandon' does */
+	for (;;) {
+		int rc = 0;
+		int64_t end;
+
+		if (!run->window_over)
+			rc = pump(run);
+		if (run->sigterm)
+			return terminated(err);
+		if (run->sigint > handled_sigint)
+			run->window_over = 1; /* Ctrl-C while listening: decide now */
+		end = window_end(run);
+		if (!run->window_over && li_now_ns() >= end)
+			run->window_over = 1;
+		if (!run->window_over)
+			run->still_sending = 0;
+		if (decide(run))
+			return 0;
+		if (run->window_over) {
+			/* Nothing more can change the verdict. */
+			run->outcome = LI_OUTCOME_NO_RESPONSE;
+			run->exit_status = LI_EXIT_NO_RESPONSE;
+			notes(run);
+			return 0;
+		}
+		if (rc == 0)
+			wait_io(run, end);
+	}
+}
+
+static int send_operation(li_run *run, li_error *err)
+{
+	int msgid = -1;
+
+	run->expect = LI_EXPECT_OP;
+	if (li_op_send(run, &msgid, err) < 0)
+		return -1;
+	run->expect = LI_EXPECT_NONE;
+	if (run->op_msgid != msgid) {
+		/* The request is still being written (a large add): it is ours. */
+		run->op_msgid = msgid;
+		run->t_op_ns = li_now_ns();
+	}
+	li_run_log(run, 0, "%s sent as message %d", li_op_type(run->cfg), msgid);
+	return 0;
+}
+
+int li_run_execute(li_run *run, li_error *err)
+{
+	int rc;
+
+	if (!run->connected)
+		return li_usage_error(err, "run", "internal: li_run_execute before li_run_connect");
+	if (run->cfg->op != LI_OP_NONE) {
+		if (send_operation(run, err) < 0)
+			return -1;
+		rc = await_trigger(run, err);
+		if (rc <= 0)
+			return rc;
+		if (run->cfg->interrupt == LI_INTERRUPT_NONE) {
+			/* ldaptrace without an interrupt: Ctrl-C stops the trace. */
+			decide(run);
+			return 0;
+		}
+	}
+	if (send_interrupt(run, err) < 0)
+		return -1;
+	return listen_for_outcome(run, err);
+}
+
+/* ---- events ---- */
+
+li_dir li_event_dir(const li_event *ev) { return ev->dir; }
+int64_t li_event_msgid(const li_event *ev) { return ev->pdu.msgid; }
+double li_event_ms(const li_event *ev) { return ev->ms; }
+size_t li_event_len(const li_event *ev) { return ev->len; }
+
+const char *li_event_op(const li_event *ev)
+{
+	return ev->pdu.op ? ev->pdu.op : "unknown";
+}

@@ -1,0 +1,193 @@
+#include "tap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lber.h>
+
+#include "frame.h"
+
+/* Above LBER_SBIOD_LEVEL_APPLICATION (SASL) and TRANSPORT (TLS). */
+#define LI_TAP_LEVEL (LBER_SBIOD_LEVEL_APPLICATION + 10)
+
+struct li_tap {
+	struct ldap_conncb cb; /* first: libldap hands it back to us */
+	li_tap_fn fn;
+	void *arg;
+	li_framer in, out;
+	int64_t opened_ns;
+	uint64_t bytes[2];
+	int closed;
+	li_dir cur; /* direction being framed, for the frame callback */
+};
+
+int64_t li_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void on_frame(void *arg, const unsigned char *p, size_t n, const char *why)
+{
+	li_tap *tap = arg;
+
+	tap->fn(tap->arg, why ? LI_TAP_MALFORMED : LI_TAP_MESSAGE, tap->cur, p, n, why, li_now_ns());
+}
+
+static void closed(li_tap *tap, li_dir dir, const char *why)
+{
+	if (tap->closed)
+		return;
+	tap->closed = 1;
+	/* A message cut short by the close is reported before the close. */
+	tap->cur = LI_DIR_RECV;
+	li_framer_eof(&tap->in, on_frame, tap);
+	tap->fn(tap->arg, LI_TAP_CLOSED, dir, NULL, 0, why, li_now_ns());
+}
+
+static int tap_setup(Sockbuf_IO_Desc *sbiod, void *arg)
+{
+	sbiod->sbiod_pvt = arg;
+	return 0;
+}
+
+static int tap_remove(Sockbuf_IO_Desc *sbiod)
+{
+	(void)sbiod;
+	return 0;
+}
+
+static int tap_ctrl(Sockbuf_IO_Desc *sbiod, int opt, void *arg)
+{
+	return LBER_SBIOD_CTRL_NEXT(sbiod, opt, arg);
+}
+
+static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
+{
+	li_tap *tap = sbiod->sbiod_pvt;
+	ber_slen_t n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
+	int saved = errno;
+
+	if (n > 0) {
+		tap->bytes[LI_DIR_RECV] += (uint64_t)n;
+		tap->cur = LI_DIR_RECV;
+		li_framer_feed(&tap->in, buf, (size_t)n, on_frame, tap);
+	} else if (n == 0) {
+		closed(tap, LI_DIR_RECV, "closed by the server");
+	} else if (saved != EAGAIN && saved != EWOULDBLOCK && saved != EINTR) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "connection error: %s", strerror(saved));
+		closed(tap, LI_DIR_RECV, why);
+	}
+	errno = saved;
+	return n;
+}
+
+static ber_slen_t tap_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
+{
+	li_tap *tap = sbiod->sbiod_pvt;
+	ber_slen_t n = LBER_SBIOD_WRITE_NEXT(sbiod, buf, len);
+	int saved = errno;
+
+	if (n > 0) {
+		tap->bytes[LI_DIR_SEND] += (uint64_t)n;
+		tap->cur = LI_DIR_SEND;
+		li_framer_feed(&tap->out, buf, (size_t)n, on_frame, tap);
+	} else if (n < 0 && saved != EAGAIN && saved != EWOULDBLOCK && saved != EINTR) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "connection error on write: %s", strerror(saved));
+		closed(tap, LI_DIR_SEND, why);
+	}
+	errno = saved;
+	return n;
+}
+
+static int tap_close(Sockbuf_IO_Desc *sbiod)
+{
+	closed(sbiod->sbiod_pvt, LI_DIR_SEND, "closed by the client");
+	return 0;
+}
+
+static Sockbuf_IO tap_io = {
+	tap_setup, tap_remove, tap_ctrl, tap_read, tap_write, tap_close,
+};
+
+static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	li_tap *tap = ctx->lc_arg;
+	ber_len_t max = LI_PDU_MAX;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	tap->opened_ns = li_now_ns();
+	tap->closed = 0;
+	/* libldap would otherwise try to allocate whatever length a server claims. */
+	ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max);
+	return ber_sockbuf_add_io(sb, &tap_io, LI_TAP_LEVEL, tap);
+}
+
+static void on_disconnect(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	(void)ld;
+	(void)sb;
+	closed(ctx->lc_arg, LI_DIR_SEND, "closed by the client");
+}
+
+li_tap *li_tap_new(li_tap_fn fn, void *arg)
+{
+	li_tap *tap = calloc(1, sizeof(*tap));
+
+	if (tap == NULL)
+		return NULL;
+	tap->fn = fn;
+	tap->arg = arg;
+	tap->cb.lc_add = on_connect;
+	tap->cb.lc_del = on_disconnect;
+	tap->cb.lc_arg = tap;
+	li_framer_init(&tap->in, LI_PDU_MAX);
+	li_framer_init(&tap->out, LI_PDU_MAX);
+	return tap;
+}
+
+void li_tap_free(li_tap *tap)
+{
+	if (tap == NULL)
+		return;
+	li_framer_free(&tap->in);
+	li_framer_free(&tap->out);
+	free(tap);
+}
+
+int li_tap_attach(li_tap *tap, LDAP *ld)
+{
+	return ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
+}
+
+void li_tap_detach(li_tap *tap, LDAP *ld)
+{
+	/* Getting the option removes that callback (libldap's options.c). */
+	ldap_get_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
+}
+
+int64_t li_tap_opened_ns(const li_tap *tap)
+{
+	return tap->opened_ns;
+}
+
+int li_tap_write_pending(const li_tap *tap)
+{
+	return li_framer_partial(&tap->out);
+}
+
+uint64_t li_tap_bytes(const li_tap *tap, li_dir dir)
+{
+	return tap->bytes[dir];
+}

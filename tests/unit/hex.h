@@ -1,0 +1,27 @@
+/* "30 06 02 01" -> bytes, for the vector tables. */
+#ifndef LI_HEX_H
+#define LI_HEX_H
+
+#include <stddef.h>
+
+static inline size_t hex_decode(const char *s, unsigned char *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s && n < cap; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+
+		if (d < 0)
+			continue;
+		if (hi < 0) {
+			hi = d;
+		} else {
+			out[n++] = (unsigned char)(hi << 4 | d);
+			hi = -1;
+		}
+	}
+	return n;
+}
+
+#endif
