@@ -18,7 +18,7 @@ int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
 	va_list ap;
 
 	memset(err, 0, sizeof(*err));
-	err->code = -1;
+	err->code = 0;
 	err->exit_status = LI_EXIT_USAGE;
 	copy(err->what, sizeof(err->what), what);
 	va_start(ap, fmt);
@@ -47,7 +47,7 @@ size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t 
 	li_buf b = { 0 };
 	size_t n;
 
-	if (err->code == -1)
+	if (err->code == 0)
 		li_buf_addf(&b, "%s: %s: %s\n", prog, err->what, err->text);
 	else
 		li_buf_addf(&b, "%s: %s: %s (%d)\n", prog, err->what, err->text, err->code);

@@ -62,7 +62,7 @@ typedef enum li_outcome {
 /* A failure before the outcome could be decided, ready for one stderr line
  * "tool: what: text (code)" and optional "\tadditional info: ..." lines. */
 typedef struct li_error {
-	int code;        /* LDAP result code, or -1 for a usage error */
+	int code;        /* LDAP result code; 0 for a usage error (bad input) */
 	int exit_status; /* what the tool should exit with */
 	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "--after" ... */
 	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */

@@ -20,7 +20,9 @@ static const char *rname(int code)
 
 static void add_duration(li_buf *b, int64_t us)
 {
-	if (us % 1000000 == 0)
+	if (us == 0)
+		li_buf_adds(b, "0");
+	else if (us % 1000000 == 0)
 		li_buf_addf(b, "%lld s", (long long)(us / 1000000));
 	else if (us % 1000 == 0)
 		li_buf_addf(b, "%lld ms", (long long)(us / 1000));

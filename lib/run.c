@@ -18,6 +18,9 @@
 #define NS_PER_US 1000LL
 #define NS_PER_MS 1000000LL
 #define ABANDON_CAP_MIN_NS (10LL * 1000 * NS_PER_MS)
+/* Timers on a busy machine (or a VM) fire a few hundred microseconds late:
+ * sleep until this close to a deadline, then poll without sleeping. */
+#define SPIN_NS (2 * NS_PER_MS)
 
 void li_run_note(li_run *run, const char *fmt, ...)
 {
@@ -118,15 +121,28 @@ static void account_op_message(li_run *run, const li_event *ev)
 	const li_pdu *p = &ev->pdu;
 	int after = run->intr_sent;
 
-	if (run->t_first_ns == 0)
+	if (run->t_first_ns == 0) {
 		run->t_first_ns = ev->t_ns;
+		li_run_log(run, 0, "first response: %s at %.3f ms", p->op, li_run_ms(run, ev->t_ns));
+	}
 	run->t_last_ns = ev->t_ns;
+	if (p->tag == LDAP_RES_INTERMEDIATE) {
+		const char *name = p->has_oid ? li_oid_name(p->oid.bv_val, p->oid.bv_len) : NULL;
+
+		li_run_log(run, 0, "IntermediateResponse (%s) at %.3f ms", name ? name : "unnamed",
+			   li_run_ms(run, ev->t_ns));
+	}
 	if (after)
 		run->t_last_late_ns = ev->t_ns;
 	if (p->tag == LDAP_RES_SEARCH_ENTRY)
 		run->entries[after]++;
 	else if (p->tag == LDAP_RES_SEARCH_REFERENCE)
 		run->refs[after]++;
+	/* The trigger's moment is when the Nth entry arrived, not when the
+	 * loop noticed: the latency we report includes our own delay. */
+	if (!after && run->t_nth_ns == 0 && run->cfg->after_entries >= 0 &&
+	    run->entries[0] + run->refs[0] >= (unsigned long long)run->cfg->after_entries)
+		run->t_nth_ns = ev->t_ns;
 	else if (p->tag == LDAP_RES_INTERMEDIATE)
 		run->intermediates[after]++;
 	else if (p->is_final && !run->op_res.seen) {
@@ -325,10 +341,10 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 	if (li_tap_write_pending(run->tap))
 		pfd.events |= POLLOUT;
 	if (deadline_ns > 0) {
-		int64_t left = deadline_ns - li_now_ns();
+		int64_t left = deadline_ns - li_now_ns() - SPIN_NS;
 
-		if (left <= 0)
-			return;
+		if (left < 0)
+			left = 0;
 		ts.tv_sec = (time_t)(left / 1000000000);
 		ts.tv_nsec = (long)(left % 1000000000);
 		tsp = &ts;
@@ -463,6 +479,15 @@ static const char *trigger_due(li_run *run)
 	return NULL;
 }
 
+static int64_t trigger_moment(const li_run *run, const char *why)
+{
+	if (strcmp(why, "after") == 0)
+		return trigger_deadline(run);
+	if (strcmp(why, "after-entries") == 0 && run->t_nth_ns)
+		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
+	return li_now_ns();
+}
+
 static int terminated(li_error *err)
 {
 	li_usage_error(err, "stopped", "terminated by SIGTERM before the outcome was decided");
@@ -484,8 +509,8 @@ static int await_trigger(li_run *run, li_error *err)
 			return decide(run) ? 0 : 1;
 		why = trigger_due(run);
 		if (why) {
-			run->t_trigger_ns = li_now_ns();
 			run->trigger = why;
+			run->t_trigger_ns = trigger_moment(run, why);
 			return 1;
 		}
 		if (rc == 0)
@@ -516,10 +541,8 @@ static int send_interrupt(li_run *run, li_error *err)
 			return li_ldap_error(err, "ldap_cancel", rc, NULL, NULL);
 	}
 	run->expect = LI_EXPECT_NONE;
-	if (run->cfg->op == LI_OP_NONE && run->trigger == NULL) {
+	if (run->cfg->op == LI_OP_NONE && run->trigger == NULL)
 		run->trigger = "msgid";
-		run->t_trigger_ns = run->t_intr_ns;
-	}
 	li_run_log(run, 0, "%s of message %d sent as message %lld", run->cfg->interrupt == LI_INTERRUPT_ABANDON
 		   ? "abandon" : "cancel", target, (long long)run->intr_msgid);
 	return 0;

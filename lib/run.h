@@ -62,6 +62,7 @@ struct li_run {
 	int64_t t_op_ns;     /* its request written; 0 = not yet */
 	uint64_t entries[2], refs[2], intermediates[2]; /* [0] before, [1] after the interrupt */
 	int64_t t_first_ns, t_last_ns, t_last_late_ns;
+	int64_t t_nth_ns;    /* when --after-entries' Nth entry arrived */
 	li_response op_res;
 	int op_done_before_interrupt;
 

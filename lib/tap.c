@@ -22,6 +22,7 @@ struct li_tap {
 	uint64_t bytes[2];
 	int closed;
 	li_dir cur; /* direction being framed, for the frame callback */
+	int64_t t_io; /* when the read returned or the write was issued */
 };
 
 int64_t li_now_ns(void)
@@ -36,7 +37,7 @@ static void on_frame(void *arg, const unsigned char *p, size_t n, const char *wh
 {
 	li_tap *tap = arg;
 
-	tap->fn(tap->arg, why ? LI_TAP_MALFORMED : LI_TAP_MESSAGE, tap->cur, p, n, why, li_now_ns());
+	tap->fn(tap->arg, why ? LI_TAP_MALFORMED : LI_TAP_MESSAGE, tap->cur, p, n, why, tap->t_io);
 }
 
 static void closed(li_tap *tap, li_dir dir, const char *why)
@@ -73,6 +74,7 @@ static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 	ber_slen_t n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
 	int saved = errno;
 
+	tap->t_io = li_now_ns();
 	if (n > 0) {
 		tap->bytes[LI_DIR_RECV] += (uint64_t)n;
 		tap->cur = LI_DIR_RECV;
@@ -92,8 +94,13 @@ static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 static ber_slen_t tap_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 {
 	li_tap *tap = sbiod->sbiod_pvt;
+	/* A message is on the socket once the write is issued: on loopback the
+	 * kernel delivers it to the peer inside write(), which is not our delay. */
+	int64_t t_issued = li_now_ns();
 	ber_slen_t n = LBER_SBIOD_WRITE_NEXT(sbiod, buf, len);
 	int saved = errno;
+
+	tap->t_io = t_issued;
 
 	if (n > 0) {
 		tap->bytes[LI_DIR_SEND] += (uint64_t)n;

@@ -1,0 +1,49 @@
+"""Helpers for ldap-interrupt's own integration tests, on top of ldaptest."""
+
+from ldaptest import eq, ok, fail, contains
+
+OUTCOME_EXIT = {
+    "canceled": 0, "abandoned": 0, "too-late": 120, "no-such-operation": 119,
+    "cannot-cancel": 121, "unsupported": 2, "no-response": 85,
+    "connection-lost": 81,
+}
+
+
+def anon(s):
+    """Anonymous simple bind to the fixture's ldap:// listener."""
+    return ["-x", "-H", s.uri]
+
+
+def admin(s):
+    return ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw]
+
+
+def check_report(r, tool, outcome, interrupt=None):
+    """The JSON report of DESIGN.md §3: keys, types, and the exit status
+    matching the outcome. Returns the parsed object."""
+    j = r.json
+    if j is None:
+        fail("stdout is not one JSON object: %r" % r.out[:500])
+    for key in ("tool", "uri", "operation", "interrupt", "entries_before",
+                "entries_after", "op_result", "outcome", "exit"):
+        ok(key in j, "JSON has key %r" % key)
+    eq(j["tool"], tool, "tool")
+    eq(j["outcome"], outcome, "outcome")
+    eq(j["exit"], r.rc, "JSON exit equals the exit status")
+    if outcome in OUTCOME_EXIT:
+        eq(r.rc, OUTCOME_EXIT[outcome], "exit status for %s" % outcome)
+    if interrupt:
+        eq(j["interrupt"]["type"], interrupt, "interrupt.type")
+        ok(("cancel_result" in j) == (interrupt == "cancel"),
+           "cancel_result present only for cancel")
+    for res in ("op_result", "cancel_result"):
+        v = j.get(res)
+        if v is not None:
+            for key in ("code", "name", "at_ms"):
+                ok(key in v, "%s has %s" % (res, key))
+    return j
+
+
+def last_line(text):
+    lines = [l for l in text.splitlines() if l.strip()]
+    return lines[-1] if lines else ""
