@@ -204,8 +204,8 @@ static int report(tool_ctx *ctx)
 		return 0;
 	if (li_config_json(ctx->cfg))
 		li_report_json(ctx->run, ctx->buf);
-	else if (ctx->spec->tool == LI_TOOL_TRACE)
-		li_trace_summary_text(ctx->run, ctx->buf), li_report_text(ctx->run, ctx->buf);
+	else if (ctx->spec->tool == LI_TOOL_TRACE && li_trace_summary_text(ctx->run, ctx->buf) == 0)
+		li_report_text(ctx->run, ctx->buf);
 	else
 		li_report_text(ctx->run, ctx->buf);
 	tool_write(ctx, ctx->buf);
@@ -223,9 +223,11 @@ static int run_tool(tool_ctx *ctx)
 	block_signals(ctx->run);
 	if (li_run_execute(ctx->run, &err) < 0) {
 		fflush(stdout);
-		print_error(ctx->spec->name, &err);
+		if (!li_run_output_stopped(ctx->run))
+			print_error(ctx->spec->name, &err);
 		return err.exit_status;
 	}
+	li_run_close(ctx->run);
 	report(ctx);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		li_run_stop_output(ctx->run);
@@ -266,6 +268,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	}
 	li_run_set_log(ctx.run, on_log, &ctx);
+	li_run_watch_output(ctx.run, fileno(stdout));
 	if (spec->observer)
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);

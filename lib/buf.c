@@ -103,21 +103,67 @@ void li_buf_addf(li_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
+ * overlongs, no surrogates, nothing above U+10FFFF), or 0. */
+size_t li_utf8_char(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+int li_utf8_valid(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0, len;
+
+	while (i < n) {
+		len = li_utf8_char(s + i, n - i);
+		if (len == 0)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 void li_buf_add_printable(li_buf *b, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	size_t i, run = 0;
+	size_t i = 0, run = 0, len;
 
-	/* Copy runs of plain bytes at once; escape the rest. UTF-8 passes. */
-	for (i = 0; i < n; i++) {
-		if (s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\\')
+	/* Copy runs of printable UTF-8 at once; escape everything else. */
+	while (i < n) {
+		len = s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\\' && s[i] != '"' ? li_utf8_char(s + i, n - i) : 0;
+		if (len) {
+			i += len;
 			continue;
+		}
 		li_buf_add(b, s + run, i - run);
-		if (s[i] == '\\')
-			li_buf_adds(b, "\\\\");
+		if (s[i] == '\\' || s[i] == '"')
+			li_buf_addc(b, '\\'), li_buf_addc(b, (char)s[i]);
 		else
 			li_buf_addf(b, "\\x%02x", s[i]);
-		run = i + 1;
+		run = ++i;
 	}
 	li_buf_add(b, s + run, n - run);
 }

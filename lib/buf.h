@@ -19,7 +19,11 @@ void li_buf_adds(li_buf *b, const char *s);
 void li_buf_addc(li_buf *b, char c);
 void li_buf_addf(li_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void li_buf_vaddf(li_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Bytes as printable text: \xNN for control and invalid bytes. */
+/* UTF-8 checks (RFC 3629). */
+size_t li_utf8_char(const unsigned char *s, size_t n);
+int li_utf8_valid(const void *p, size_t n);
+/* Bytes as printable text: \" and \\ escaped, \xNN for control bytes and
+ * anything that is not well-formed UTF-8. */
 void li_buf_add_printable(li_buf *b, const void *p, size_t n);
 /* Bytes as "30 06 02 01 ..." lines of 16, each line prefixed by indent. */
 void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent);

@@ -231,6 +231,8 @@ int li_conn_open(li_run *run, li_error *err)
 	if (rc != LDAP_SUCCESS)
 		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
 	li_run_log(run, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
+	ldap_get_option(run->ld, LDAP_OPT_URI, &run->uri);
+	ldap_get_option(run->ld, LDAP_OPT_DEFBASE, &run->defbase);
 	if (options(run, err) < 0 || li_tap_attach(run->tap, run->ld) != LDAP_OPT_SUCCESS)
 		return -1;
 	if (li_ctrls_build(run->ld, cfg, &run->ctrls, err) < 0 || li_op_prepare(run, err) < 0)

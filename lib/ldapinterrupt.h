@@ -32,6 +32,7 @@ extern "C" {
 #define LI_EXIT_CONNECTION_LOST 81
 #define LI_EXIT_SIGINT 130
 #define LI_EXIT_SIGTERM 143
+#define LI_EXIT_SIGPIPE 141
 
 typedef enum li_tool {
 	LI_TOOL_ABANDON,
@@ -144,7 +145,9 @@ li_run *li_run_new(li_config *cfg);
 void li_run_free(li_run *run); /* unbinds if still connected */
 
 /* Called for every message in both directions as it crosses the wire,
- * including the bind. Do not call into the run from the callback. */
+ * including the bind, and with ev == NULL when the run is about to wait
+ * for the network (a good moment to flush). Do not call into the run from
+ * the callback, except li_run_stop_output. */
 void li_run_set_observer(li_run *run, li_event_fn fn, void *arg);
 
 /* While waiting for the network, the run uses ppoll with this mask, so that
@@ -154,6 +157,10 @@ void li_run_set_wait_sigmask(li_run *run, const sigset_t *mask);
 void li_run_signal(li_run *run, int signo);
 /* The observer failed to write (a closed pipe): end the run quietly. */
 void li_run_stop_output(li_run *run);
+/* Watch this descriptor while waiting: when it reports an error or a hang-up
+ * (the reader of a pipe went away), the output is stopped even if nothing
+ * is being written, so that `ldaptrace ... | head` ends promptly. */
+void li_run_watch_output(li_run *run, int fd);
 
 /* Warnings (warning = 1, always worth showing) and, for -v, the steps of
  * the run as text lines: the library never prints them itself. */
@@ -165,6 +172,10 @@ int li_run_connect(li_run *run, li_error *err);
 /* Send the operation, wait for the trigger, interrupt, listen, decide.
  * 0 when an outcome was decided (see li_run_outcome), else an error. */
 int li_run_execute(li_run *run, li_error *err);
+
+/* Unbinds now (li_run_free does it otherwise), so that a trace shows the
+ * UnbindRequest and the close before the outcome is printed. */
+void li_run_close(li_run *run);
 
 li_outcome li_run_outcome(const li_run *run);
 int li_run_exit_status(const li_run *run);

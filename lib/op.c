@@ -119,20 +119,16 @@ static const char *scope_name(int scope)
 	}
 }
 
-void li_op_describe(const li_config *cfg, LDAP *ld, li_buf *out)
+void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)
 {
-	char *defbase = NULL;
 	int i;
 
 	switch (cfg->op) {
 	case LI_OP_SEARCH:
-		if (cfg->base == NULL && ld != NULL)
-			ldap_get_option(ld, LDAP_OPT_DEFBASE, &defbase);
 		li_buf_addf(out, "search base \"%s\" scope %s filter \"%s\"",
 			    cfg->base ? cfg->base : defbase ? defbase : "", scope_name(cfg->scope), cfg->filter);
 		for (i = 0; cfg->attrs && cfg->attrs[i]; i++)
 			li_buf_addf(out, "%s%s", i ? "," : " attrs ", cfg->attrs[i]);
-		ldap_memfree(defbase);
 		break;
 	case LI_OP_COMPARE:
 		li_buf_addf(out, "compare \"%s\" %s", cfg->dn, cfg->cmp_attr);

@@ -35,14 +35,9 @@ static double since_intr_ms(const li_run *run, int64_t t_ns)
 	return (double)(t_ns - run->t_intr_ns) / 1e6;
 }
 
-static const char *uri_of(const li_run *run, char **owned)
+static const char *uri_of(const li_run *run)
 {
-	*owned = NULL;
-	if (run->cfg->uri)
-		return run->cfg->uri;
-	if (run->ld && ldap_get_option(run->ld, LDAP_OPT_URI, owned) == LDAP_OPT_SUCCESS && *owned)
-		return *owned;
-	return "";
+	return run->cfg->uri ? run->cfg->uri : run->uri ? run->uri : "";
 }
 
 /* ---- text ---- */
@@ -186,14 +181,12 @@ int li_report_text(const li_run *run, li_buf *out)
 {
 	const li_config *cfg = run->cfg;
 	const char *w = intr_word[cfg->interrupt];
-	char *owned;
 	int i;
 
-	li_buf_addf(out, "%s\n", uri_of(run, &owned));
-	ldap_memfree(owned);
+	li_buf_addf(out, "%s\n", uri_of(run));
 	if (cfg->op != LI_OP_NONE) {
 		li_buf_adds(out, "  ");
-		li_op_describe(cfg, run->ld, out);
+		li_op_describe(cfg, run->defbase, out);
 		if (run->op_msgid >= 0)
 			li_buf_addf(out, "\n    sent as message %lld", (long long)run->op_msgid);
 		li_buf_addc(out, '\n');
@@ -292,12 +285,10 @@ json_object *li_report_object(const li_run *run)
 {
 	const li_config *cfg = run->cfg;
 	json_object *o = json_object_new_object(), *op, *notes;
-	char *owned;
 	int i;
 
 	json_object_object_add(o, "tool", json_object_new_string(tool_names[cfg->tool]));
-	json_object_object_add(o, "uri", json_object_new_string(uri_of(run, &owned)));
-	ldap_memfree(owned);
+	json_object_object_add(o, "uri", json_object_new_string(uri_of(run)));
 	op = json_object_new_object();
 	json_object_object_add(op, "type", json_object_new_string(li_op_type(cfg)));
 	json_object_object_add(op, "msgid", run->op_msgid >= 0 ? json_object_new_int64(run->op_msgid) : NULL);
@@ -319,6 +310,8 @@ json_object *li_report_object(const li_run *run)
 	for (i = 0; i < run->nnotes; i++)
 		json_object_array_add(notes, json_object_new_string(run->notes[i]));
 	json_object_object_add(o, "notes", notes);
+	if (cfg->tool == LI_TOOL_TRACE)
+		json_object_object_add(o, "summary", li_trace_summary_object(run));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(run->outcome)));
 	json_object_object_add(o, "exit", json_object_new_int(run->exit_status));
 	return o;

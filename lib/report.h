@@ -10,6 +10,8 @@
 json_object *li_json_ms(double ms);
 /* The outcome object of DESIGN.md §3. */
 json_object *li_report_object(const li_run *run);
+/* ldaptrace's counts: messages and bytes each way, entries, timings. */
+json_object *li_trace_summary_object(const li_run *run);
 /* Appends o as one line and releases it. */
 int li_json_append(li_buf *out, json_object *o);
 

@@ -192,6 +192,10 @@ static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char 
 	ev.pdu.target = -1;
 	if (kind == LI_TAP_MESSAGE) {
 		ev.decoded = li_pdu_decode(run->scratch, p, n, &ev.pdu) == 0;
+		if (run->decoder && !run->output_stopped) {
+			li_decode(run->decoder, p, n, &ev.full);
+			ev.has_full = 1;
+		}
 		run->msgs[dir]++;
 		if (dir == LI_DIR_SEND)
 			account_send(run, &ev);
@@ -223,6 +227,7 @@ li_run *li_run_new(li_config *cfg)
 	run->cfg = cfg;
 	run->op_msgid = -1;
 	run->intr_msgid = -1;
+	run->output_fd = -1;
 	run->tap = li_tap_new(on_tap, run);
 	run->scratch = ber_alloc_t(0);
 	if (run->tap == NULL || run->scratch == NULL) {
@@ -237,6 +242,9 @@ void li_run_free(li_run *run)
 	if (run == NULL)
 		return;
 	li_conn_close(run);
+	ldap_memfree(run->uri);
+	ldap_memfree(run->defbase);
+	li_decoder_free(run->decoder);
 	ldap_controls_free(run->ctrls);
 	ber_free(run->scratch, 0);
 	li_tap_free(run->tap);
@@ -247,6 +255,8 @@ void li_run_set_observer(li_run *run, li_event_fn fn, void *arg)
 {
 	run->observer = fn;
 	run->observer_arg = arg;
+	if (fn && run->decoder == NULL)
+		run->decoder = li_decoder_new();
 }
 
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
@@ -274,9 +284,19 @@ void li_run_stop_output(li_run *run)
 	run->output_stopped = 1;
 }
 
+void li_run_watch_output(li_run *run, int fd)
+{
+	run->output_fd = fd;
+}
+
 int li_run_output_stopped(const li_run *run)
 {
 	return run->output_stopped;
+}
+
+void li_run_close(li_run *run)
+{
+	li_conn_close(run);
 }
 
 li_outcome li_run_outcome(const li_run *run)
@@ -325,7 +345,7 @@ static int pump(li_run *run)
 
 static void wait_io(li_run *run, int64_t deadline_ns)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = -1, .events = POLLIN }, { .fd = run->output_fd, .events = 0 } };
 	struct timespec ts, *tsp = NULL;
 	Sockbuf *sb = NULL;
 	ber_socket_t fd = -1;
@@ -337,9 +357,12 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 		lose(run, li_now_ns(), "the connection is closed");
 		return;
 	}
-	pfd.fd = fd;
+	/* About to sleep: the observer may flush what it has buffered. */
+	if (run->observer && !run->output_stopped)
+		run->observer(run->observer_arg, NULL);
+	pfd[0].fd = fd;
 	if (li_tap_write_pending(run->tap))
-		pfd.events |= POLLOUT;
+		pfd[0].events |= POLLOUT;
 	if (deadline_ns > 0) {
 		int64_t left = deadline_ns - li_now_ns() - SPIN_NS;
 
@@ -349,7 +372,9 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 		ts.tv_nsec = (long)(left % 1000000000);
 		tsp = &ts;
 	}
-	(void)ppoll(&pfd, 1, tsp, run->have_waitmask ? &run->waitmask : NULL);
+	if (ppoll(pfd, run->output_fd >= 0 ? 2 : 1, tsp, run->have_waitmask ? &run->waitmask : NULL) > 0 &&
+	    (pfd[1].revents & (POLLERR | POLLHUP)))
+		run->output_stopped = 1;
 }
 
 /* ---- deciding ---- */
@@ -495,6 +520,14 @@ static int terminated(li_error *err)
 	return -1;
 }
 
+/* Nobody reads our output any more (a closed pipe): end quietly. */
+static int output_closed(li_error *err)
+{
+	li_usage_error(err, "stopped", "standard output was closed");
+	err->exit_status = LI_EXIT_SIGPIPE;
+	return -1;
+}
+
 /* Until the trigger fires (1), the outcome is decided early (0), or SIGTERM. */
 static int await_trigger(li_run *run, li_error *err)
 {
@@ -504,6 +537,8 @@ static int await_trigger(li_run *run, li_error *err)
 
 		if (run->sigterm)
 			return terminated(err);
+		if (run->output_stopped)
+			return output_closed(err);
 		/* Each message is a chance for the trigger: check before reading on. */
 		if (run->op_res.seen || run->lost)
 			return decide(run) ? 0 : 1;
@@ -581,6 +616,8 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			rc = pump(run);
 		if (run->sigterm)
 			return terminated(err);
+		if (run->output_stopped)
+			return output_closed(err);
 		if (run->sigint > handled_sigint)
 			run->window_over = 1; /* Ctrl-C while listening: decide now */
 		end = window_end(run);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "decode.h"
 #include "outcome.h"
 #include "pdu.h"
 #include "tap.h"
@@ -23,6 +24,8 @@ struct li_event {
 	const char *why;     /* malformed or closed: how */
 	li_pdu pdu;
 	int decoded;         /* pdu is complete and well-formed */
+	li_decoded full;     /* every field, when an observer wants them */
+	int has_full;
 };
 
 /* What an operation or interrupt got back as its final response. */
@@ -47,10 +50,14 @@ struct li_run {
 	LDAPControl **ctrls;
 	li_event_fn observer;
 	void *observer_arg;
+	li_decoder *decoder; /* only for an observer: the tools need the head only */
 	sigset_t waitmask;
 	int have_waitmask;
 	volatile sig_atomic_t sigint, sigterm, output_stopped;
+	int output_fd;       /* -1, or the output to watch for a closed reader */
 	int connected, unbound;
+	char *uri;           /* as libldap resolved it (from -H or ldap.conf) */
+	char *defbase;       /* ldap.conf's BASE, for a search without -b */
 
 	/* requests we wrote, to tell strays from answers */
 	int64_t sent[LI_MAX_SENT];
@@ -110,7 +117,7 @@ void li_conn_close(li_run *run);
 /* op.c */
 int li_op_prepare(li_run *run, li_error *err);
 int li_op_send(li_run *run, int *msgid, li_error *err);
-void li_op_describe(const li_config *cfg, LDAP *ld, li_buf *out);
+void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out);
 const char *li_op_type(const li_config *cfg);
 
 #endif

@@ -143,9 +143,11 @@ static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *
 
 static void on_disconnect(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 {
+	/* libldap calls this before it sends the UnbindRequest: the close is
+	 * reported by tap_close, once the socket really closes. */
 	(void)ld;
 	(void)sb;
-	closed(ctx->lc_arg, LI_DIR_SEND, "closed by the client");
+	(void)ctx;
 }
 
 li_tap *li_tap_new(li_tap_fn fn, void *arg)

@@ -1,4 +1,6 @@
-/* ldaptrace's renderers: one line (or JSON object) per message. */
+/* ldaptrace's renderers: one line (or one JSON object) per message, from
+ * the decoded field tree. Secrets were replaced by the decoder; --hex masks
+ * their bytes here. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,111 +8,341 @@
 #include "report.h"
 #include "run.h"
 
-static const char *dir_word(li_dir d)
+#define MALFORMED_HEX_MAX 64
+
+/* ---- hex with secrets masked ---- */
+
+static int masked(const li_event *ev, size_t i)
 {
-	return d == LI_DIR_SEND ? "send" : "recv";
+	int k;
+
+	if (!ev->has_full)
+		return 0;
+	if (ev->full.secrets_overflow)
+		return 1;
+	for (k = 0; k < ev->full.nsecrets; k++)
+		if (i >= ev->full.secrets[k].off && i - ev->full.secrets[k].off < ev->full.secrets[k].len)
+			return 1;
+	return 0;
 }
 
-static void text_oid(li_buf *b, const char *label, const struct berval *oid)
+static void add_hex(li_buf *b, const li_event *ev, size_t n, const char *indent, const char *sep)
 {
-	const char *name = li_oid_name(oid->bv_val, oid->bv_len);
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
 
-	li_buf_addf(b, " %s=", label);
-	li_buf_add_printable(b, oid->bv_val, oid->bv_len);
-	if (name)
-		li_buf_addf(b, " (%s)", name);
-}
+	for (i = 0; i < n; i++) {
+		char cell[2];
 
-static void text_fields(li_buf *b, const li_event *ev)
-{
-	const li_pdu *p = &ev->pdu;
-	const char *rn;
-
-	if (p->has_result) {
-		rn = li_result_name(p->result_code);
-		li_buf_addf(b, " %s (%d)", rn ? rn : "unknown", p->result_code);
-		if (p->matched.bv_len) {
-			li_buf_adds(b, " matched=\"");
-			li_buf_add_printable(b, p->matched.bv_val, p->matched.bv_len);
-			li_buf_addc(b, '"');
+		if (indent && i % 16 == 0) {
+			if (i)
+				li_buf_addc(b, '\n');
+			li_buf_adds(b, indent);
+		} else if (i) {
+			li_buf_adds(b, sep);
 		}
-		if (p->diag.bv_len) {
-			li_buf_adds(b, " message=\"");
-			li_buf_add_printable(b, p->diag.bv_val, p->diag.bv_len);
-			li_buf_addc(b, '"');
+		if (masked(ev, i)) {
+			li_buf_add(b, "**", 2);
+			continue;
 		}
+		cell[0] = digits[ev->bytes[i] >> 4];
+		cell[1] = digits[ev->bytes[i] & 0xf];
+		li_buf_add(b, cell, 2);
 	}
-	if (p->has_oid)
-		text_oid(b, p->tag == LDAP_REQ_EXTENDED ? "request" : "response", &p->oid);
-	if (p->tag == LDAP_REQ_ABANDON && p->target >= 0)
-		li_buf_addf(b, " abandon=#%lld", (long long)p->target);
-	else if (p->target >= 0)
-		li_buf_addf(b, " cancelID=#%lld", (long long)p->target);
+	if (indent && n)
+		li_buf_addc(b, '\n');
+}
+
+/* ---- text ---- */
+
+static void text_node(li_buf *b, const li_node *n, unsigned flags);
+static const li_node *text_named_oid(li_buf *b, const li_node *c);
+
+static void text_secret(li_buf *b, long long len)
+{
+	li_buf_addf(b, "<redacted %lld bytes>", len);
+}
+
+static void text_scalar(li_buf *b, const li_node *n)
+{
+	switch (n->kind) {
+	case LI_K_STR:
+		li_buf_addc(b, '"');
+		li_buf_add_printable(b, n->s, n->n);
+		li_buf_addc(b, '"');
+		break;
+	case LI_K_WORD:
+		li_buf_add_printable(b, n->s, n->n);
+		break;
+	case LI_K_INT:
+		li_buf_addf(b, "%lld", n->i);
+		break;
+	case LI_K_BOOL:
+		li_buf_adds(b, n->i ? "true" : "false");
+		break;
+	case LI_K_SECRET:
+		text_secret(b, n->i);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "oid=1.3.6.1.1.8 (Cancel)": the known name follows its OID. */
+static const li_node *text_named_oid(li_buf *b, const li_node *c)
+{
+	if (c->key == NULL || strcmp(c->key, "oid") != 0 || c->next == NULL || c->next->key == NULL ||
+	    strcmp(c->next->key, "oid_name") != 0)
+		return NULL;
+	li_buf_adds(b, "oid=");
+	li_buf_add_printable(b, c->s, c->n);
+	li_buf_adds(b, " (");
+	li_buf_add_printable(b, c->next->s, c->next->n);
+	li_buf_addc(b, ')');
+	return c->next;
+}
+
+static void text_children(li_buf *b, const li_node *n, unsigned flags, const char *sep)
+{
+	const li_node *c, *skip;
+
+	for (c = n->first; c; c = c->next) {
+		if ((c->flags & LI_NF_VALUES) && !(flags & LI_RENDER_VALUES) && !(n->flags & LI_NF_ATTRS))
+			continue;
+		if (c != n->first)
+			li_buf_adds(b, sep);
+		if ((skip = text_named_oid(b, c)) != NULL)
+			c = skip;
+		else
+			text_node(b, c, flags);
+	}
+}
+
+static void text_value(li_buf *b, const li_node *n, unsigned flags)
+{
+	const li_node *c;
+
+	if (n->kind == LI_K_OBJ && (n->flags & LI_NF_ATTRS) && !(flags & LI_RENDER_VALUES)) {
+		/* Entries without -v: the attribute names. */
+		li_buf_addc(b, '[');
+		for (c = n->first; c; c = c->next) {
+			if (c != n->first)
+				li_buf_addc(b, ',');
+			li_buf_add_printable(b, c->key, strlen(c->key));
+		}
+		li_buf_addc(b, ']');
+	} else if (n->kind == LI_K_OBJ) {
+		li_buf_addc(b, '{');
+		text_children(b, n, flags, " ");
+		li_buf_addc(b, '}');
+	} else if (n->kind == LI_K_LIST) {
+		li_buf_addc(b, '[');
+		text_children(b, n, flags, ",");
+		li_buf_addc(b, ']');
+	} else {
+		text_scalar(b, n);
+	}
+}
+
+static void text_node(li_buf *b, const li_node *n, unsigned flags)
+{
+	if (n->key) {
+		li_buf_add_printable(b, n->key, strlen(n->key));
+		li_buf_addc(b, '=');
+	}
+	text_value(b, n, flags);
+}
+
+/* The fields after the operation's name. A result reads "canceled (118)". */
+static void text_fields(li_buf *b, const li_node *root, unsigned flags)
+{
+	const li_node *c, *skip;
+
+	for (c = root->first; c; c = c->next) {
+		if ((c->flags & LI_NF_VALUES) && !(flags & LI_RENDER_VALUES))
+			continue;
+		li_buf_addc(b, ' ');
+		if ((skip = text_named_oid(b, c)) != NULL) {
+			c = skip;
+			continue;
+		}
+		if (c->kind == LI_K_INT && strcmp(c->key, "code") == 0 && c->next && strcmp(c->next->key, "name") == 0) {
+			li_buf_add_printable(b, c->next->s, c->next->n);
+			li_buf_addf(b, " (%lld)", c->i);
+			c = c->next;
+			continue;
+		}
+		text_node(b, c, flags);
+	}
+}
+
+static const char *arrow(li_dir d)
+{
+	return d == LI_DIR_SEND ? "->" : "<-";
 }
 
 int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out)
 {
+	size_t n;
+
 	(void)run;
-	li_buf_addf(out, "+%.6fs %s ", ev->ms / 1000.0, dir_word(ev->dir));
+	li_buf_addf(out, "%12.6f %s ", ev->ms / 1000.0, arrow(ev->dir));
 	if (ev->kind == LI_TAP_CLOSED) {
 		li_buf_addf(out, "connection %s\n", ev->why);
+		return out->failed ? -1 : 0;
+	}
+	if (ev->kind == LI_TAP_MALFORMED) {
+		n = ev->len < MALFORMED_HEX_MAX ? ev->len : MALFORMED_HEX_MAX;
+		li_buf_addf(out, "malformed: %s (%zu bytes%s)\n", ev->why, ev->len, n < ev->len ? ", the first shown" : "");
+		add_hex(out, ev, n, "    ", " ");
 		return out->failed ? -1 : 0;
 	}
 	if (ev->pdu.msgid >= 0)
 		li_buf_addf(out, "#%lld ", (long long)ev->pdu.msgid);
 	li_buf_adds(out, ev->pdu.op ? ev->pdu.op : "unknown");
-	if (ev->kind == LI_TAP_MALFORMED || ev->pdu.error)
-		li_buf_addf(out, " malformed: %s (%zu bytes)", ev->why ? ev->why : ev->pdu.error, ev->len);
-	else
-		text_fields(out, ev);
+	if (ev->has_full)
+		text_fields(out, ev->full.root, flags);
+	if (ev->has_full && ev->full.error)
+		li_buf_addf(out, " malformed: %s", ev->full.error);
+	else if (!ev->has_full && ev->pdu.error)
+		li_buf_addf(out, " malformed: %s", ev->pdu.error);
 	li_buf_addc(out, '\n');
-	if (flags & LI_RENDER_HEX)
-		li_buf_add_hex(out, ev->bytes, ev->len, "    ");
+	/* A message that did not decode shows its bytes, --hex or not. */
+	if ((flags & LI_RENDER_HEX) || (ev->has_full && ev->full.error) || ev->pdu.error)
+		add_hex(out, ev, ev->len, "    ", " ");
 	return out->failed ? -1 : 0;
 }
 
-static json_object *bv_string(const struct berval *bv)
+/* ---- JSON ---- */
+
+static json_object *json_bytes(const char *s, size_t n)
 {
-	return json_object_new_string_len(bv->bv_val ? bv->bv_val : "", (int)bv->bv_len);
+	json_object *o;
+	li_buf hex = { 0 };
+	size_t i;
+
+	if (li_utf8_valid(s, n))
+		return json_object_new_string_len(s, (int)n);
+	/* Not text: the bytes in hex, so that the line stays valid JSON. */
+	for (i = 0; i < n; i++)
+		li_buf_addf(&hex, "%02x", (unsigned char)s[i]);
+	o = json_object_new_object();
+	json_object_object_add(o, "hex", json_object_new_string(li_buf_data(&hex)));
+	free(hex.data);
+	return o;
+}
+
+static json_object *json_node(const li_node *n, unsigned flags);
+
+static json_object *json_secret(long long len)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "<redacted %lld bytes>", len);
+	return json_object_new_string(text);
+}
+
+static void json_fill(json_object *obj, const li_node *n, unsigned flags)
+{
+	const li_node *c;
+
+	for (c = n->first; c; c = c->next) {
+		if ((c->flags & LI_NF_VALUES) && !(flags & LI_RENDER_VALUES) && !(n->flags & LI_NF_ATTRS))
+			continue;
+		if (json_object_is_type(obj, json_type_array))
+			json_object_array_add(obj, json_node(c, flags));
+		else
+			json_object_object_add(obj, c->key, json_node(c, flags));
+	}
+}
+
+static json_object *json_node(const li_node *n, unsigned flags)
+{
+	json_object *o;
+	const li_node *c;
+
+	switch (n->kind) {
+	case LI_K_OBJ:
+		if ((n->flags & LI_NF_ATTRS) && !(flags & LI_RENDER_VALUES)) {
+			o = json_object_new_array();
+			for (c = n->first; c; c = c->next)
+				json_object_array_add(o, json_bytes(c->key, strlen(c->key)));
+			return o;
+		}
+		o = json_object_new_object();
+		json_fill(o, n, flags);
+		return o;
+	case LI_K_LIST:
+		o = json_object_new_array();
+		json_fill(o, n, flags);
+		return o;
+	case LI_K_STR:
+	case LI_K_WORD:
+		return json_bytes(n->s, n->n);
+	case LI_K_INT:
+		return json_object_new_int64(n->i);
+	case LI_K_BOOL:
+		return json_object_new_boolean((json_bool)n->i);
+	case LI_K_SECRET:
+		return json_secret(n->i);
+	}
+	return NULL;
 }
 
 int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf *out)
 {
 	json_object *o = json_object_new_object();
 	const li_pdu *p = &ev->pdu;
+	const char *error = NULL;
+	size_t n = ev->len;
 
 	(void)run;
 	json_object_object_add(o, "t_ms", li_json_ms(ev->ms));
-	json_object_object_add(o, "dir", json_object_new_string(dir_word(ev->dir)));
+	json_object_object_add(o, "dir", json_object_new_string(ev->dir == LI_DIR_SEND ? "send" : "recv"));
 	json_object_object_add(o, "msgid", p->msgid >= 0 ? json_object_new_int64(p->msgid) : NULL);
 	json_object_object_add(o, "op", json_object_new_string(ev->kind == LI_TAP_CLOSED ? "closed"
+								    : ev->kind == LI_TAP_MALFORMED ? "malformed"
 								    : p->op ? p->op : "unknown"));
 	json_object_object_add(o, "len", json_object_new_int64((int64_t)ev->len));
-	if (ev->kind != LI_TAP_MESSAGE || p->error)
-		json_object_object_add(o, "error", json_object_new_string(ev->why ? ev->why : p->error));
-	if (p->has_result) {
-		const char *rn = li_result_name(p->result_code);
-
-		json_object_object_add(o, "code", json_object_new_int(p->result_code));
-		json_object_object_add(o, "name", json_object_new_string(rn ? rn : "unknown"));
-		if (p->diag.bv_len)
-			json_object_object_add(o, "message", bv_string(&p->diag));
-		if (p->matched.bv_len)
-			json_object_object_add(o, "matched", bv_string(&p->matched));
-	}
-	if (p->has_oid)
-		json_object_object_add(o, "oid", bv_string(&p->oid));
-	if (p->target >= 0)
-		json_object_object_add(o, p->tag == LDAP_REQ_ABANDON ? "abandon_id" : "cancel_id",
-				       json_object_new_int64(p->target));
-	if (flags & LI_RENDER_HEX) {
+	if (ev->kind == LI_TAP_MESSAGE && ev->has_full)
+		json_fill(o, ev->full.root, flags);
+	if (ev->kind != LI_TAP_MESSAGE)
+		error = ev->why;
+	else if (ev->has_full && ev->full.error)
+		error = ev->full.error;
+	else if (p->error)
+		error = p->error;
+	if (error)
+		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", json_object_new_string(error));
+	if (ev->kind == LI_TAP_MALFORMED && n > MALFORMED_HEX_MAX)
+		n = MALFORMED_HEX_MAX;
+	if (ev->kind != LI_TAP_CLOSED && ((flags & LI_RENDER_HEX) || error)) {
 		li_buf hex = { 0 };
 
-		li_buf_add_hex(&hex, ev->bytes, ev->len, "");
+		add_hex(&hex, ev, n, NULL, " ");
 		json_object_object_add(o, "hex", json_object_new_string(li_buf_data(&hex)));
 		free(hex.data);
 	}
 	return li_json_append(out, o);
+}
+
+/* ---- the closing summary ---- */
+
+json_object *li_trace_summary_object(const li_run *run)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "sent_messages", json_object_new_int64((int64_t)run->msgs[LI_DIR_SEND]));
+	json_object_object_add(o, "sent_bytes", json_object_new_int64((int64_t)li_tap_bytes(run->tap, LI_DIR_SEND)));
+	json_object_object_add(o, "received_messages", json_object_new_int64((int64_t)run->msgs[LI_DIR_RECV]));
+	json_object_object_add(o, "received_bytes",
+			       json_object_new_int64((int64_t)li_tap_bytes(run->tap, LI_DIR_RECV)));
+	json_object_object_add(o, "entries", json_object_new_int64((int64_t)(run->entries[0] + run->entries[1])));
+	json_object_object_add(o, "first_response_ms", run->t_first_ns ? li_json_ms(li_run_ms(run, run->t_first_ns))
+									: NULL);
+	json_object_object_add(o, "last_response_ms", run->t_last_ns ? li_json_ms(li_run_ms(run, run->t_last_ns))
+								      : NULL);
+	return o;
 }
 
 int li_trace_summary_text(const li_run *run, li_buf *out)

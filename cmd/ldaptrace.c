@@ -1,0 +1,43 @@
+/* ldaptrace: print every LDAP message of one operation as it crosses the
+ * wire, optionally abandoning or cancelling it, then the outcome. */
+#include <stdio.h>
+
+#include "tool.h"
+
+static void on_event(void *arg, const li_event *ev)
+{
+	tool_ctx *ctx = arg;
+	unsigned flags = 0;
+
+	if (li_config_quiet(ctx->cfg))
+		return;
+	if (ev == NULL) {
+		/* The run is going to wait: show what has been buffered. */
+		if (fflush(stdout) != 0)
+			li_run_stop_output(ctx->run);
+		return;
+	}
+	if (li_config_verbose(ctx->cfg))
+		flags |= LI_RENDER_VALUES;
+	if (li_config_hex(ctx->cfg))
+		flags |= LI_RENDER_HEX;
+	li_buf_reset(ctx->buf);
+	if (li_config_json(ctx->cfg))
+		li_trace_json(ctx->run, ev, flags, ctx->buf);
+	else
+		li_trace_text(ctx->run, ev, flags, ctx->buf);
+	tool_write(ctx, ctx->buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const tool_spec spec = {
+		.tool = LI_TOOL_TRACE,
+		.name = "ldaptrace",
+		.extra = li_popt_trace,
+		.extra_heading = "Trace options:",
+		.observer = on_event,
+	};
+
+	return tool_main(&spec, argc, argv);
+}
