@@ -268,7 +268,10 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	}
 	li_run_set_log(ctx.run, on_log, &ctx);
-	li_run_watch_output(ctx.run, fileno(stdout));
+	/* A trace streams: once nobody reads it, stop. The other tools print
+	 * once at the end, and their exit status is worth having anyway. */
+	if (spec->tool == LI_TOOL_TRACE && !li_config_quiet(ctx.cfg))
+		li_run_watch_output(ctx.run, fileno(stdout));
 	if (spec->observer)
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);

@@ -192,6 +192,22 @@ void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *ind
 		li_buf_addc(b, '\n');
 }
 
+void li_buf_add_duration(li_buf *b, int64_t us)
+{
+	if (us == 0)
+		li_buf_adds(b, "0");
+	else if (us % 3600000000LL == 0)
+		li_buf_addf(b, "%lld h", (long long)(us / 3600000000LL));
+	else if (us % 60000000 == 0)
+		li_buf_addf(b, "%lld min", (long long)(us / 60000000));
+	else if (us % 1000000 == 0)
+		li_buf_addf(b, "%lld s", (long long)(us / 1000000));
+	else if (us % 1000 == 0)
+		li_buf_addf(b, "%lld ms", (long long)(us / 1000));
+	else
+		li_buf_addf(b, "%lld us", (long long)us);
+}
+
 void li_buf_add_ms(li_buf *b, double ms)
 {
 	li_buf_addf(b, "%.3f ms", ms);

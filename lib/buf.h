@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ldapinterrupt.h"
 
@@ -27,6 +28,8 @@ int li_utf8_valid(const void *p, size_t n);
 void li_buf_add_printable(li_buf *b, const void *p, size_t n);
 /* Bytes as "30 06 02 01 ..." lines of 16, each line prefixed by indent. */
 void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent);
+/* A duration as the user would write it: "250 ms", "2 s", "1 min". */
+void li_buf_add_duration(li_buf *b, int64_t us);
 /* Milliseconds with three decimals, as the reports print them. */
 void li_buf_add_ms(li_buf *b, double ms);
 

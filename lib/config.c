@@ -134,12 +134,18 @@ static int read_password_file(li_config *cfg, li_error *err)
 
 	if (fp == NULL)
 		return li_usage_error(err, "-y", "cannot read '%s': %s", cfg->passwd_file, strerror(errno));
+	errno = 0;
 	n = getline(&line, &cap, fp);
-	fclose(fp);
 	if (n < 0) {
+		int e = ferror(fp) ? errno : 0;
+
+		fclose(fp);
 		free(line);
+		if (e)
+			return li_usage_error(err, "-y", "cannot read '%s': %s", cfg->passwd_file, strerror(e));
 		return li_usage_error(err, "-y", "'%s' is empty", cfg->passwd_file);
 	}
+	fclose(fp);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	li_secret_free(cfg->passwd, cfg->passwd_len);

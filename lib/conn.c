@@ -194,7 +194,7 @@ static int bind_simple(li_run *run, li_error *err)
 	/* LDAP_OPT_TIMEOUT (the network timeout) bounds the wait. */
 	rc = ldap_result(run->ld, msgid, LDAP_MSG_ALL, NULL, &res);
 	if (rc == 0)
-		return li_ldap_error(err, "ldap_result", LDAP_TIMEOUT, "no answer to the bind", NULL);
+		return li_ldap_error(err, "ldap_result", LDAP_TIMEOUT, NULL, NULL);
 	if (rc < 0)
 		return ldap_failure(run, "ldap_result", -1, err);
 	rc = ldap_parse_result(run->ld, res, &code, &matched, &info, NULL, NULL, 1);
@@ -248,7 +248,8 @@ int li_conn_open(li_run *run, li_error *err)
 	else
 		rc = bind_sasl(run, err);
 	/* The password has been sent: it is not needed again. */
-	explicit_bzero(cfg->passwd, cfg->passwd_len);
+	if (cfg->passwd)
+		explicit_bzero(cfg->passwd, cfg->passwd_len);
 	if (rc < 0)
 		return -1;
 	li_run_log(run, 0, "bound");

@@ -11,8 +11,10 @@ static const struct {
 	const char *name;
 	const char *why;
 } refused[] = {
-	{ "abandon", "is what ldapabandon does: use --after or --after-entries" },
-	{ "cancel", "is what ldapcancel does: use --after or --after-entries" },
+	{ "abandon", "is what ldapabandon and ldaptrace --abandon do; choose the moment with --after or "
+		     "--after-entries" },
+	{ "cancel", "is what ldapcancel and ldaptrace --cancel do; choose the moment with --after or "
+		    "--after-entries" },
 	{ "ignore", "is not needed: the tools always read every response" },
 	{ "ppolicy", "applies to binds, which these tools do not interrupt" },
 	{ "bauthzid", "applies to binds, which these tools do not interrupt" },
@@ -41,7 +43,32 @@ static int is_oid(const char *s)
 	return dots > 0 && digit;
 }
 
+/* RFC 4648 base64: the alphabet in groups of four, '=' padding at the end. */
+static int is_base64(const char *s)
+{
+	size_t n = 0, pad = 0;
+
+	for (; *s == ' '; s++)
+		;
+	for (; *s; s++, n++) {
+		if (*s == '=') {
+			pad++;
+		} else if (pad || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+				    *s == '+' || *s == '/')) {
+			return 0;
+		}
+	}
+	return n % 4 == 0 && pad <= 2;
+}
+
 int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err)
+{
+	return li_parse_attr_value_shown(what, spec, spec, attr, value, err);
+}
+
+/* shown: the text to quote in errors, when spec was rewritten. */
+int li_parse_attr_value_shown(const char *what, const char *spec, const char *shown, char **attr,
+			      struct berval *value, li_error *err)
 {
 	struct berval type, val;
 	const char *colon = strchr(spec, ':');
@@ -49,7 +76,7 @@ int li_parse_attr_value(const char *what, const char *spec, char **attr, struct 
 	int freeval = 0;
 
 	if (colon == NULL || colon == spec)
-		return li_usage_error(err, what, "'%s' is not attr:value or attr::base64", spec);
+		return li_usage_error(err, what, "'%s' is not attr:value or attr::base64", shown);
 	*attr = strndup(spec, (size_t)(colon - spec));
 	if (*attr == NULL)
 		return li_ldap_error(err, what, LDAP_NO_MEMORY, NULL, NULL);
@@ -61,7 +88,13 @@ int li_parse_attr_value(const char *what, const char *spec, char **attr, struct 
 			return 0;
 		goto nomem;
 	}
-	/* "attr::base64": let libldap's LDIF line parser decode it. */
+	/* "attr::base64": let libldap's LDIF line parser decode it, once we
+	 * know it is base64 (libldap prints its own complaint otherwise). */
+	if (!is_base64(colon + 2)) {
+		free(*attr);
+		*attr = NULL;
+		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", shown);
+	}
 	line = strdup(spec);
 	if (line == NULL)
 		goto nomem;
@@ -69,7 +102,7 @@ int li_parse_attr_value(const char *what, const char *spec, char **attr, struct 
 		free(line);
 		free(*attr);
 		*attr = NULL;
-		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", spec);
+		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", shown);
 	}
 	value->bv_len = val.bv_len;
 	value->bv_val = malloc(val.bv_len + 1);
@@ -103,7 +136,7 @@ static int generic_value(li_ctrlspec *c, const char *opt, const char *oid, const
 		return li_ldap_error(err, opt, LDAP_NO_MEMORY, NULL, NULL);
 	spec[0] = 'x';
 	strcpy(spec + 1, v);
-	rc = li_parse_attr_value(opt, spec, &attr, &c->value, err);
+	rc = li_parse_attr_value_shown(opt, spec, v, &attr, &c->value, err);
 	free(attr);
 	free(spec);
 	if (rc == 0)

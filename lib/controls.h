@@ -13,5 +13,7 @@ int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error 
 
 /* "attr: value" / "attr:: base64" through libldap's LDIF line parser. */
 int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err);
+int li_parse_attr_value_shown(const char *what, const char *spec, const char *shown, char **attr,
+			      struct berval *value, li_error *err);
 
 #endif

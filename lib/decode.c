@@ -8,6 +8,7 @@
 #include <ldap.h>
 
 #include "buf.h"
+#include "frame.h"
 #include "names.h"
 
 #define DEPTH 40 /* nested elements; filters are the deep ones */
@@ -928,8 +929,11 @@ static int extended(li_decoder *d, cur *c, li_node *root, ber_tag_t tag)
 	} else if (tag == LDAP_REQ_EXTENDED) {
 		return bad(d, "ExtendedRequest without requestName");
 	}
-	if (peek(c) != value_tag)
+	if (peek(c) != value_tag) {
+		if (tag == LDAP_REQ_EXTENDED && is_oid(&oid, LI_OID_CANCEL))
+			return bad(d, "Cancel without a cancelID");
 		return more(c) ? bad(d, "bad extended message") : 0;
+	}
 	next(c, &value);
 	rc = extended_value(d, has_oid ? &oid : NULL, &value, root, tag != LDAP_REQ_EXTENDED);
 	return rc < 0 ? -1 : more(c) ? bad(d, "bad extended message") : 0;
@@ -1017,6 +1021,7 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	ber_int_t msgid;
 	ber_tag_t tag;
 	cur top, m;
+	size_t hdr, total;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1027,6 +1032,13 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	out->root = node(d, NULL, LI_K_OBJ, NULL);
 	if (out->root == NULL)
 		return -1;
+	/* The outer header by the framer's stricter rules (at most 4 length
+	 * octets, exact length), as the head decoder does. */
+	if (li_frame_header(p, n, LI_PDU_MAX, &hdr, &total, &out->error) != 0 || total != n) {
+		if (out->error == NULL)
+			out->error = "not an LDAPMessage";
+		return -1;
+	}
 	if (enter(d, &whole, &top) < 0)
 		return -1;
 	if (next(&top, &msg) != LBER_SEQUENCE || more(&top)) {
@@ -1035,7 +1047,7 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	}
 	if (enter(d, &msg, &m) < 0)
 		goto out;
-	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0) {
+	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0 && (msgid >= 0 || bad(d, "bad messageID") == 0)) {
 		opstart = m.pos;
 		tag = next(&m, &op);
 		opwhole.bv_val = (char *)opstart;

@@ -47,6 +47,11 @@ size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t 
 	li_buf b = { 0 };
 	size_t n;
 
+	if (err->reported) {
+		if (size)
+			buf[0] = '\0';
+		return 0;
+	}
 	if (err->code == 0)
 		li_buf_addf(&b, "%s: %s: %s\n", prog, err->what, err->text);
 	else

@@ -69,10 +69,11 @@ typedef struct li_error {
 	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */
 	char matched[256];
 	char info[512]; /* the server's diagnostic message */
+	int reported;   /* libldap has already written the message to stderr */
 } li_error;
 
-/* Formats err as the lines a tool prints after "prog: ", without the prefix
- * on continuation lines ("\tadditional info: ..."). */
+/* Formats err as the lines a tool prints: "prog: what: text (code)", then
+ * "\tadditional info: ..." lines. Nothing when err->reported. */
 size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t size);
 
 /* ---- a growable text buffer for renderers ---- */

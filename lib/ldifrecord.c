@@ -9,12 +9,7 @@
 
 #define LI_LDIF_MAX (64u << 20)
 
-static const char *tool_name(const li_config *cfg)
-{
-	static const char *const names[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
-
-	return names[cfg->tool];
-}
+static const char *const tool_names[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
 
 static int slurp(const char *path, char **out, li_error *err)
 {
@@ -65,8 +60,8 @@ int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *er
 	char *rec = NULL, *extra = NULL;
 	int reclen = 0, extralen = 0, got;
 	struct berval bv;
-	unsigned flags = cfg->op == LI_OP_ADD ? LDIF_DEFAULT_ADD : 0;
 	size_t textlen = strlen(cfg->ldif_text);
+	char prefix[512];
 
 	*buf = NULL;
 	fp = ldif_open_mem(cfg->ldif_text, textlen, "r");
@@ -89,17 +84,27 @@ int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *er
 	bv.bv_val = rec;
 	bv.bv_len = strlen(rec);
 	memset(lr, 0, sizeof(*lr));
-	if (ldap_parse_ldif_record(&bv, lineno, lr, tool_name(cfg), flags) != LDAP_SUCCESS) {
+	/* libldap's parser writes its own complaint to stderr, prefixed with
+	 * this: let it be the one line the user sees. */
+	snprintf(prefix, sizeof(prefix), "%s: -f %s", tool_names[cfg->tool], cfg->ldif_file);
+	if (ldap_parse_ldif_record(&bv, lineno, lr, prefix, LDIF_DEFAULT_ADD) != LDAP_SUCCESS) {
 		ber_memfree(rec);
-		return li_usage_error(err, "-f", "'%s' is not a valid LDIF record", cfg->ldif_file);
+		li_usage_error(err, "-f", "'%s' is not a valid LDIF record", cfg->ldif_file);
+		err->reported = 1;
+		return -1;
 	}
-	if ((cfg->op == LI_OP_ADD && lr->lr_op != LDAP_REQ_ADD) ||
+	if (lr->lr_ctrls != NULL || (cfg->op == LI_OP_ADD && lr->lr_op != LDAP_REQ_ADD) ||
 	    (cfg->op == LI_OP_MODIFY && lr->lr_op != LDAP_REQ_MODIFY)) {
+		int ctrls = lr->lr_ctrls != NULL;
+
 		ldap_ldif_record_done(lr);
 		ber_memfree(rec);
-		return li_usage_error(err, "-f", "'%s' is not a%s record (changetype: %s)", cfg->ldif_file,
-				      cfg->op == LI_OP_ADD ? "n add" : " modify",
-				      cfg->op == LI_OP_ADD ? "add" : "modify");
+		if (ctrls)
+			return li_usage_error(err, "-f", "'%s': control: lines are not supported; give controls "
+					      "with -e", cfg->ldif_file);
+		return li_usage_error(err, "-f", "'%s' is not a%s record (--op %s needs changetype: %s)",
+				      cfg->ldif_file, cfg->op == LI_OP_ADD ? "n add" : " modify",
+				      cfg->op == LI_OP_ADD ? "add" : "modify", cfg->op == LI_OP_ADD ? "add" : "modify");
 	}
 	*buf = rec;
 	return 0;

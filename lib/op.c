@@ -175,11 +175,15 @@ int li_config_describe(const li_config *cfg, li_buf *out)
 		li_buf_addf(out, " at once");
 	else if (cfg->after_entries >= 0)
 		li_buf_addf(out, " after %lld entries", cfg->after_entries);
-	if (cfg->op != LI_OP_NONE && cfg->after_us >= 0)
-		li_buf_addf(out, "%s %lld us after the request", cfg->after_entries >= 0 ? " or" : "",
-			    (long long)cfg->after_us);
-	else if (cfg->op != LI_OP_NONE && cfg->after_entries < 0)
+	if (cfg->op != LI_OP_NONE && cfg->after_us >= 0) {
+		li_buf_addf(out, "%s ", cfg->after_entries >= 0 ? " or" : "");
+		li_buf_add_duration(out, cfg->after_us);
+		li_buf_adds(out, " after the request");
+	} else if (cfg->op != LI_OP_NONE && cfg->after_entries < 0) {
 		li_buf_addf(out, " on Ctrl-C");
-	li_buf_addf(out, ", and listen for %lld us\n", (long long)cfg->wait_us);
+	}
+	li_buf_adds(out, ", and listen for ");
+	li_buf_add_duration(out, cfg->wait_us);
+	li_buf_addc(out, '\n');
 	return 0;
 }

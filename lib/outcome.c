@@ -52,16 +52,15 @@ int li_outcome_exit_status(li_outcome o)
 
 int li_cancel_unsupported(int code)
 {
-	switch (code) {
-	case LDAP_SUCCESS:
-	case LDAP_CANCELLED:
-	case LDAP_NO_SUCH_OPERATION:
-	case LDAP_TOO_LATE:
-	case LDAP_CANNOT_CANCEL:
-		return 0;
-	default:
-		return 1;
-	}
+	/* What servers without Cancel answer an unknown extended operation. */
+	return code == LDAP_PROTOCOL_ERROR || code == LDAP_UNWILLING_TO_PERFORM ||
+	       code == LDAP_UNAVAILABLE_CRITICAL_EXTENSION;
+}
+
+int li_cancel_expected(int code)
+{
+	return code == LDAP_SUCCESS || code == LDAP_CANCELLED || code == LDAP_NO_SUCH_OPERATION ||
+	       code == LDAP_TOO_LATE || code == LDAP_CANNOT_CANCEL || li_cancel_unsupported(code);
 }
 
 static li_outcome no_interrupt(const li_facts *f)
@@ -108,7 +107,7 @@ static li_outcome cancel(const li_facts *f)
 	if (f->intr_done && f->intr_code == LDAP_TOO_LATE)
 		return LI_OUTCOME_TOO_LATE;
 	if (f->no_operation && f->intr_done)
-		return LI_OUTCOME_CANCELED; /* the server says it cancelled message N */
+		return f->intr_code == LDAP_SUCCESS ? LI_OUTCOME_CANCELED : LI_OUTCOME_NO_RESPONSE;
 	if (f->lost)
 		return LI_OUTCOME_CONNECTION_LOST;
 	return f->window_over ? LI_OUTCOME_NO_RESPONSE : LI_OUTCOME_UNDECIDED;

@@ -22,5 +22,8 @@ li_outcome li_classify(const li_facts *f);
 
 /* A Cancel answer that means "I do not implement Cancel". */
 int li_cancel_unsupported(int code);
+/* A code RFC 3909 (or a server without Cancel) answers with. Anything else
+ * is noted, and the operation's own result decides. */
+int li_cancel_expected(int code);
 
 #endif

@@ -18,18 +18,6 @@ static const char *rname(int code)
 	return n ? n : "unknown";
 }
 
-static void add_duration(li_buf *b, int64_t us)
-{
-	if (us == 0)
-		li_buf_adds(b, "0");
-	else if (us % 1000000 == 0)
-		li_buf_addf(b, "%lld s", (long long)(us / 1000000));
-	else if (us % 1000 == 0)
-		li_buf_addf(b, "%lld ms", (long long)(us / 1000));
-	else
-		li_buf_addf(b, "%lld us", (long long)us);
-}
-
 static double since_intr_ms(const li_run *run, int64_t t_ns)
 {
 	return (double)(t_ns - run->t_intr_ns) / 1e6;
@@ -87,9 +75,9 @@ static void text_interrupt(const li_run *run, li_buf *b)
 		    cfg->op == LI_OP_NONE ? cfg->target_msgid : (long long)run->op_msgid, (long long)run->intr_msgid);
 	li_buf_add_ms(b, li_run_ms(run, run->t_intr_ns));
 	if (run->trigger && strcmp(run->trigger, "after-entries") == 0)
-		li_buf_addf(b, " (trigger: %lld entries", cfg->after_entries);
+		li_buf_addf(b, " (trigger: %lld entr%s", cfg->after_entries, cfg->after_entries == 1 ? "y" : "ies");
 	else if (run->trigger && strcmp(run->trigger, "after") == 0)
-		li_buf_adds(b, " (trigger: --after"), li_buf_addc(b, ' '), add_duration(b, cfg->after_us);
+		li_buf_adds(b, " (trigger: --after"), li_buf_addc(b, ' '), li_buf_add_duration(b, cfg->after_us);
 	else if (run->trigger && strcmp(run->trigger, "signal") == 0)
 		li_buf_adds(b, " (trigger: Ctrl-C");
 	else
@@ -104,7 +92,7 @@ static void verdict_too_late(const li_run *run, li_buf *b, const char *op, const
 	const li_response *r = &run->op_res;
 
 	if (r->seen && run->op_done_before_interrupt)
-		li_buf_addf(b, "the %s completed with %s (%d) before the %s was due", op, rname(r->code), r->code, w);
+		li_buf_addf(b, "the %s completed with %s (%d) before the %s was sent", op, rname(r->code), r->code, w);
 	else if (r->seen)
 		li_buf_addf(b, "the %s completed with %s (%d) %.3f ms after the %s", op, rname(r->code), r->code,
 			    since_intr_ms(run, r->t_ns), w);
@@ -129,9 +117,14 @@ static void verdict(const li_run *run, li_buf *b)
 			li_buf_addf(b, "the server cancelled message %lld", cfg->target_msgid);
 		break;
 	case LI_OUTCOME_ABANDONED:
-		li_buf_addf(b, "no result for the %s in the ", op);
-		add_duration(b, cfg->wait_us);
-		li_buf_adds(b, cfg->wait_us ? " of silence after the abandon" : " after the abandon (--wait 0)");
+		if (run->window_cut_ns)
+			li_buf_addf(b, "no result for the %s in the %.3f ms between the abandon and Ctrl-C", op,
+				    since_intr_ms(run, run->window_cut_ns));
+		else if (cfg->wait_us == 0)
+			li_buf_addf(b, "no result for the %s when the abandon was sent (--wait 0 decides at once)", op);
+		else
+			li_buf_addf(b, "no result for the %s in the ", op), li_buf_add_duration(b, cfg->wait_us),
+				li_buf_adds(b, " of silence after the abandon");
 		if (run->entries[1] + run->refs[1])
 			li_buf_addf(b, "; %llu arrived after it, the last %.3f ms after it",
 				    (unsigned long long)(run->entries[1] + run->refs[1]),
@@ -152,12 +145,17 @@ static void verdict(const li_run *run, li_buf *b)
 			    "without waiting for the %s", rname(c->code), c->code, op);
 		break;
 	case LI_OUTCOME_NO_RESPONSE:
-		if (run->still_sending)
+		if (run->still_sending) {
 			li_buf_addf(b, "the server kept sending for the abandoned %s", op);
+			break;
+		}
+		li_buf_addf(b, "no %s ", cfg->interrupt == LI_INTERRUPT_CANCEL && !c->seen ? "answer to the Cancel"
+			    : "end of the operation");
+		if (run->window_cut_ns)
+			li_buf_addf(b, "before Ctrl-C ended the wait, %.3f ms after the %s", since_intr_ms(run,
+				    run->window_cut_ns), w);
 		else
-			li_buf_addf(b, "no %s within ", cfg->interrupt == LI_INTERRUPT_CANCEL && !c->seen
-				    ? "answer to the Cancel" : "end of the operation"),
-				add_duration(b, cfg->wait_us), li_buf_addf(b, " after the %s", w);
+			li_buf_adds(b, "within "), li_buf_add_duration(b, cfg->wait_us), li_buf_addf(b, " after the %s", w);
 		break;
 	case LI_OUTCOME_CONNECTION_LOST:
 		li_buf_addf(b, "%s at %.3f ms, before the outcome was decided", run->lost_why,

@@ -138,17 +138,17 @@ static void account_op_message(li_run *run, const li_event *ev)
 		run->entries[after]++;
 	else if (p->tag == LDAP_RES_SEARCH_REFERENCE)
 		run->refs[after]++;
-	/* The trigger's moment is when the Nth entry arrived, not when the
-	 * loop noticed: the latency we report includes our own delay. */
-	if (!after && run->t_nth_ns == 0 && run->cfg->after_entries >= 0 &&
-	    run->entries[0] + run->refs[0] >= (unsigned long long)run->cfg->after_entries)
-		run->t_nth_ns = ev->t_ns;
 	else if (p->tag == LDAP_RES_INTERMEDIATE)
 		run->intermediates[after]++;
 	else if (p->is_final && !run->op_res.seen) {
 		record(&run->op_res, ev);
 		run->op_done_before_interrupt = !after;
 	}
+	/* The trigger's moment is when the Nth entry arrived, not when the
+	 * loop noticed: the latency we report includes our own delay. */
+	if (p->is_entry && !after && run->t_nth_ns == 0 && run->cfg->after_entries >= 0 &&
+	    run->entries[0] + run->refs[0] >= (unsigned long long)run->cfg->after_entries)
+		run->t_nth_ns = ev->t_ns;
 }
 
 static void account_recv(li_run *run, const li_event *ev)
@@ -207,7 +207,11 @@ static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char 
 			char text[256];
 
 			run->malformed++;
-			snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", why);
+			if (strncmp(why, "truncated", 9) == 0)
+				snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu "
+					 "bytes of it arrived)", n);
+			else
+				snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", why);
 			lose(run, t_ns, text);
 		}
 	} else {
@@ -409,7 +413,11 @@ static void cancel_notes(li_run *run)
 {
 	const li_response *op = &run->op_res, *c = &run->intr_res;
 
-	if (run->outcome == LI_OUTCOME_CANCELED && c->seen && c->code != LDAP_SUCCESS && op->seen)
+	if (c->seen && !li_cancel_expected(c->code))
+		li_run_note(run, "the server answered the Cancel with %s (%d), which RFC 3909 does not allow",
+			    rname(c->code), c->code);
+	if (run->outcome == LI_OUTCOME_CANCELED && c->seen && c->code != LDAP_SUCCESS && op->seen &&
+	    li_cancel_expected(c->code))
 		li_run_note(run, "the server contradicts itself: the operation ended canceled (118) but the "
 			    "Cancel was answered %s (%d)", rname(c->code), c->code);
 	if (run->outcome == LI_OUTCOME_CANCELED && !c->seen && op->seen)
@@ -618,8 +626,10 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			return terminated(err);
 		if (run->output_stopped)
 			return output_closed(err);
-		if (run->sigint > handled_sigint)
+		if (run->sigint > handled_sigint && !run->window_over) {
 			run->window_over = 1; /* Ctrl-C while listening: decide now */
+			run->window_cut_ns = li_now_ns();
+		}
 		end = window_end(run);
 		if (!run->window_over && li_now_ns() >= end)
 			run->window_over = 1;

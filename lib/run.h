@@ -92,8 +92,8 @@ struct li_run {
 	int ldap_failed;     /* ldap_result said the connection is gone */
 
 	/* listening */
-	int64_t window_end_ns;  /* decide when this passes (0: not listening) */
 	int window_over;
+	int64_t window_cut_ns;  /* Ctrl-C ended the listening here */
 
 	/* the verdict */
 	li_outcome outcome;

@@ -179,7 +179,7 @@ def dry_run_connects_to_nothing():
     eq(r.rc, 0, "exit status")
     eq(r.out, "connect to ldap://127.0.0.1:1\nsimple bind as \"cn=a\" with a password\n"
               "search base \"dc=x\" scope sub filter \"(objectClass=*)\"\n"
-              "then cancel it after 5 entries, and listen for 30000000 us\n", "plan")
+              "then cancel it after 5 entries, and listen for 30 s\n", "plan")
 
 
 @test

@@ -148,7 +148,7 @@ def silent_server_abandon_is_abandoned_after_the_silence_window():
 def check_bind_deadline(tool, r):
     eq(r.rc, 251, "%s: exit status (Timed out, -5)" % tool)
     eq(r.out, "", "%s: nothing on stdout" % tool)
-    eq(r.err, "%s: ldap_result: Timed out (-5)\n\tadditional info: no answer to the bind\n" % tool,
+    eq(r.err, "%s: ldap_result: Timed out (-5)\n" % tool,
        "%s: stderr" % tool)
 
 
