@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "decode.h"
 #include "ldifrecord.h"
 #include "run.h"
 
@@ -119,14 +120,51 @@ static const char *scope_name(int scope)
 	}
 }
 
+/* The user's filter as given, but with the values of userPassword-like
+ * assertions replaced, as the trace shows them: a report never prints a
+ * secret, not even one typed on the command line. */
+static void add_filter(li_buf *out, const char *f)
+{
+	const char *p = f, *attr, *end;
+
+	while (*p) {
+		if (*p != '(') {
+			li_buf_addc(out, *p++);
+			continue;
+		}
+		li_buf_addc(out, *p++);
+		attr = p;
+		while (*p && strchr("=~<>:()", *p) == NULL)
+			p++;
+		li_buf_add(out, attr, (size_t)(p - attr));
+		if (!li_is_secret_attr(attr, (size_t)(p - attr)))
+			continue;
+		while (*p && *p != '=' && *p != '(' && *p != ')')
+			li_buf_addc(out, *p++);
+		if (*p != '=')
+			continue;
+		li_buf_addc(out, *p++);
+		end = strchr(p, ')');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end - p == 1 && *p == '*')
+			li_buf_addc(out, '*'); /* a presence test holds no secret */
+		else
+			li_buf_addf(out, "<redacted %zu bytes>", (size_t)(end - p));
+		p = end;
+	}
+}
+
 void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)
 {
 	int i;
 
 	switch (cfg->op) {
 	case LI_OP_SEARCH:
-		li_buf_addf(out, "search base \"%s\" scope %s filter \"%s\"",
-			    cfg->base ? cfg->base : defbase ? defbase : "", scope_name(cfg->scope), cfg->filter);
+		li_buf_addf(out, "search base \"%s\" scope %s filter \"",
+			    cfg->base ? cfg->base : defbase ? defbase : "", scope_name(cfg->scope));
+		add_filter(out, cfg->filter);
+		li_buf_addc(out, '"');
 		for (i = 0; cfg->attrs && cfg->attrs[i]; i++)
 			li_buf_addf(out, "%s%s", i ? "," : " attrs ", cfg->attrs[i]);
 		break;

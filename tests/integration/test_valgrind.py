@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""valgrind memcheck on the main paths of the three tools: no invalid
+access, no use of uninitialised memory, no definite or indirect leak.
+(The sanitizer build runs the whole suite; this covers what ASan cannot:
+uninitialised reads, and the tools as Debian's libraries really are.)"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ldaptest import *  # noqa: E402,F401,F403
+from ldaptest import tool_path  # noqa: E402
+from litools import anon, check_report  # noqa: E402
+
+SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "valgrind.supp")
+PLAIN = lambda: have("valgrind") and not os.environ.get("LI_SANITIZED")  # noqa: E731
+WHY = "needs valgrind and a build without sanitizers"
+
+
+def memcheck(tool, args, rc, stdin=None):
+    argv = ["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+            "--show-leak-kinds=definite,indirect", "--track-origins=yes", "--suppressions=" + SUPP,
+            tool_path(tool)] + args
+    r = run("valgrind", argv, timeout=120, stdin=stdin)
+    not_contains(r.err, "Invalid read", "%s: invalid reads" % tool)
+    not_contains(r.err, "Invalid write", "%s: invalid writes" % tool)
+    not_contains(r.err, "uninitialised", "%s: uninitialised values" % tool)
+    not_contains(r.err, "definitely lost", "%s: definite leaks" % tool)
+    not_contains(r.err, "indirectly lost", "%s: indirect leaks" % tool)
+    eq(r.rc, rc, "%s: exit status (99 would be valgrind's)" % tool)
+    return r
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def cancel_a_search():
+    s = slapd()
+    r = memcheck("ldapcancel", anon(s) + ["-b", s.people_base, "--after-entries", "20", "--json"], 0)
+    check_report(r, "ldapcancel", "canceled", "cancel")
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def abandon_a_search():
+    s = slapd()
+    r = memcheck("ldapabandon", anon(s) + ["-b", s.people_base, "--after-entries", "20", "--wait", "300ms"], 0)
+    contains(r.out, "abandoned:", "verdict")
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def trace_every_renderer():
+    s = slapd()
+    args = ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw, "-b", s.people_base, "-E", "sync=rp",
+            "--cancel", "--after-entries", "30"]
+    memcheck("ldaptrace", args + ["-v", "--hex"], 0)
+    r = memcheck("ldaptrace", args + ["--json", "-v", "--hex"], 0)
+    eq(r.jsonl[-1]["outcome"], "canceled", "outcome")
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def tls_and_sasl():
+    s = slapd()
+    memcheck("ldapcancel", ["-x", "-H", s.ldaps_uri, "-b", s.people_base, "--after-entries", "5", "-q"], 0)
+    memcheck("ldapabandon", ["-x", "-ZZ", "-H", s.uri, "-b", s.people_base, "--after-entries", "5", "-q",
+                             "--wait", "0"], 0)
+    memcheck("ldaptrace", ["-Y", "EXTERNAL", "-Q", "-H", s.ldapi_uri, "-b", s.base, "-s", "base"], 0)
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def operations_and_failures():
+    s = slapd()
+    memcheck("ldapcancel", anon(s) + ["--op", "compare", "uid=u000001," + s.people_base, "cn::VXNlciAwMDAwMDE=",
+                                      "-q"], 120)
+    memcheck("ldapcancel", ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", "wrong"], 49)
+    memcheck("ldapabandon", ["-x", "-H", "ldap://127.0.0.1:1"], 255)
+    memcheck("ldapcancel", ["--op", "frob"], 1)
+    memcheck("ldapcancel", ["-e", "!assert=(cn=", "-H", s.uri, "-x"], 1)
+
+
+@test(skip_unless=PLAIN, reason=WHY)
+def faults():
+    for scenario, tool, rc in (("nod", "ldapcancel", 81), ("garbage", "ldaptrace", 81),
+                               ("huge-length", "ldapabandon", 81), ("no-cancel", "ldapcancel", 2),
+                               ("close-mid-message", "ldaptrace", 81)):
+        with faultserver(scenario) as fs:
+            extra = ["--cancel"] if tool == "ldaptrace" else []
+            memcheck(tool, ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--after-entries", "9", "-q"] + extra
+                     if scenario in ("garbage", "huge-length", "close-mid-message") else
+                     ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--after-entries", "2", "-q"] + extra, rc)
+
+
+if __name__ == "__main__":
+    tap_main()
