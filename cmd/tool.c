@@ -272,7 +272,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	 * once at the end, and their exit status is worth having anyway. */
 	if (spec->tool == LI_TOOL_TRACE && !li_config_quiet(ctx.cfg))
 		li_run_watch_output(ctx.run, fileno(stdout));
-	if (spec->observer)
+	if (spec->observer && !li_config_quiet(ctx.cfg))
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);
 out:

@@ -320,11 +320,34 @@ static void oid_node(li_decoder *d, li_node *parent, const struct berval *oid)
 
 /* SEQUENCE OF SEQUENCE { type, vals SET OF value }: entries, adds,
  * pre/post-read controls. */
+/* The SET OF value after an attribute type, into list; the values of
+ * userPassword-like types become secrets. */
+static int value_set(li_decoder *d, cur *c, const struct berval *type, li_node *list)
+{
+	int secret = li_is_secret_attr(type->bv_val, type->bv_len), rc = 0;
+	struct berval vals, val;
+	cur set;
+
+	list->flags = LI_NF_VALUES;
+	if (expect(d, c, LBER_SET, &vals, "bad attribute values") < 0 || enter(d, &vals, &set) < 0)
+		return -1;
+	while (rc == 0 && more(&set)) {
+		if (expect(d, &set, LBER_OCTETSTRING, &val, "bad attribute value") < 0)
+			rc = -1;
+		else if (secret)
+			add_secret(d, list, NULL, &val);
+		else
+			add_bv(d, list, LI_K_STR, NULL, &val);
+	}
+	leave(d);
+	return rc;
+}
+
 static int attributes(li_decoder *d, cur *c, li_node *parent, const char *key)
 {
-	struct berval seq, attr, vals, val;
+	struct berval seq, attr, type;
 	li_node *obj = node(d, parent, LI_K_OBJ, key);
-	cur list, one, set;
+	cur list, one;
 	int rc = 0;
 
 	if (obj == NULL || expect(d, c, LBER_SEQUENCE, &seq, "bad attribute list") < 0 || enter(d, &seq, &list) < 0)
@@ -332,29 +355,16 @@ static int attributes(li_decoder *d, cur *c, li_node *parent, const char *key)
 	obj->flags = LI_NF_ATTRS;
 	while (rc == 0 && more(&list)) {
 		li_node *values;
-		int secret;
 
 		rc = -1;
 		if (expect(d, &list, LBER_SEQUENCE, &attr, "bad attribute") < 0 || enter(d, &attr, &one) < 0)
 			break;
-		if (expect(d, &one, LBER_OCTETSTRING, &val, "bad attribute type") == 0 &&
-		    expect(d, &one, LBER_SET, &vals, "bad attribute values") == 0 && enter(d, &vals, &set) == 0) {
-			secret = li_is_secret_attr(val.bv_val, val.bv_len);
-			values = add_text(d, obj, LI_K_LIST, NULL, val.bv_val, val.bv_len);
+		if (expect(d, &one, LBER_OCTETSTRING, &type, "bad attribute type") == 0) {
+			values = add_text(d, obj, LI_K_LIST, NULL, type.bv_val, type.bv_len);
 			if (values) {
 				values->key = values->s;
-				values->flags = LI_NF_VALUES;
-				rc = 0;
+				rc = value_set(d, &one, &type, values);
 			}
-			while (rc == 0 && more(&set)) {
-				if (expect(d, &set, LBER_OCTETSTRING, &val, "bad attribute value") < 0)
-					rc = -1;
-				else if (secret)
-					add_secret(d, values, NULL, &val);
-				else
-					add_bv(d, values, LI_K_STR, NULL, &val);
-			}
-			leave(d);
 		}
 		leave(d);
 	}
@@ -760,10 +770,10 @@ static int search_request(li_decoder *d, cur *c, li_node *root)
 
 static int modify_request(li_decoder *d, cur *c, li_node *root)
 {
-	struct berval seq, change, values, val;
+	struct berval seq, change, type;
 	li_node *list = NULL;
 	ber_int_t op;
-	cur changes, one, mod, set;
+	cur changes, one, mod;
 	int rc = 0;
 
 	if (string(d, c, root, LI_K_STR, "dn", "bad DN") < 0 ||
@@ -772,7 +782,6 @@ static int modify_request(li_decoder *d, cur *c, li_node *root)
 	list = node(d, root, LI_K_LIST, "changes");
 	while (rc == 0 && list && more(&changes)) {
 		li_node *ch = node(d, list, LI_K_OBJ, NULL), *vals;
-		int secret;
 
 		rc = -1;
 		if (ch == NULL || expect(d, &changes, LBER_SEQUENCE, &change, "bad change") < 0 ||
@@ -781,23 +790,10 @@ static int modify_request(li_decoder *d, cur *c, li_node *root)
 		if (scalar(d, &one, LBER_ENUMERATED, &op, "bad modification type") == 0 &&
 		    expect(d, &one, LBER_SEQUENCE, &seq, "bad modification") == 0 && enter(d, &seq, &mod) == 0) {
 			add_word(d, ch, "op", op >= 0 && op <= 3 ? modops[op] : "?");
-			if (expect(d, &mod, LBER_OCTETSTRING, &val, "bad attribute type") == 0 &&
-			    expect(d, &mod, LBER_SET, &values, "bad values") == 0 && enter(d, &values, &set) == 0) {
-				add_bv(d, ch, LI_K_WORD, "attr", &val);
-				secret = li_is_secret_attr(val.bv_val, val.bv_len);
+			if (expect(d, &mod, LBER_OCTETSTRING, &type, "bad attribute type") == 0) {
+				add_bv(d, ch, LI_K_WORD, "attr", &type);
 				vals = node(d, ch, LI_K_LIST, "values");
-				if (vals)
-					vals->flags = LI_NF_VALUES;
-				rc = vals ? 0 : -1;
-				while (rc == 0 && more(&set)) {
-					if (expect(d, &set, LBER_OCTETSTRING, &val, "bad value") < 0)
-						rc = -1;
-					else if (secret)
-						add_secret(d, vals, NULL, &val);
-					else
-						add_bv(d, vals, LI_K_STR, NULL, &val);
-				}
-				leave(d);
+				rc = vals ? value_set(d, &mod, &type, vals) : -1;
 			}
 			leave(d);
 		}

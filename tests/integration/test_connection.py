@@ -123,8 +123,9 @@ def configured_uri_from_environment_and_ldaprc():
 def dash_w_is_hidden_from_ps():
     s = slapd()
     with spawn("ldapcancel", ["-v", "-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw,
-                              "-b", s.people_base, "-E", "sync=rp", "--after", "never"]) as p:
-        p.wait_for("err", r"search sent as message 2", timeout=10)
+                              "-b", "ou=scratch," + s.base, "-s", "base", "-E", "sync=rp", "--after", "never"]) as p:
+        # in the persist phase: a Cancel during slapd's refresh races it
+        p.wait_for("err", r"IntermediateResponse \(SyncInfo\)", timeout=10)
         with open("/proc/%d/cmdline" % p.pid, "rb") as f:
             argv = f.read().split(b"\0")
         ok(s.admin_pw.encode() not in argv, "the password is not in the process's argv")
