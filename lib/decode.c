@@ -13,8 +13,16 @@
 
 #define DEPTH 40 /* nested elements; filters are the deep ones */
 
+#define PENDING 16 /* extended requests whose responses may carry no name */
+
 struct li_decoder {
 	li_arena arena;
+	/* An ExtendedResponse need not repeat the request's OID (slapd's Password
+	 * Modify and WhoAmI answers do not): remember which OID each message ID
+	 * asked for, so that a generated password is still known as a secret. */
+	struct { long long msgid; char oid[64]; } pending[PENDING];
+	int next_pending;
+	long long msgid;
 	BerElement *pool[DEPTH];
 	BerElement *tmp;
 	int depth;
@@ -544,8 +552,11 @@ static void uuid_node(li_decoder *d, li_node *parent, const char *key, const str
 	add_text(d, parent, LI_K_WORD, key, text, strlen(text));
 }
 
-static int sync_control(li_decoder *d, const char *oid, size_t len, const struct berval *value, li_node *ctl)
+static int is_oid(const struct berval *oid, const char *want);
+
+static int sync_control(li_decoder *d, const struct berval *oid, const struct berval *value, li_node *ctl)
 {
+	int request = is_oid(oid, LDAP_CONTROL_SYNC), state = is_oid(oid, LDAP_CONTROL_SYNC_STATE);
 	struct berval seq, bv;
 	ber_int_t v;
 	cur outer, c;
@@ -557,11 +568,11 @@ static int sync_control(li_decoder *d, const char *oid, size_t len, const struct
 		leave(d);
 		return -1;
 	}
-	if (len == strlen(LDAP_CONTROL_SYNC) && memcmp(oid, LDAP_CONTROL_SYNC, len) == 0) {
+	if (request) {
 		rc = scalar(d, &c, LBER_ENUMERATED, &v, "bad sync mode");
 		if (rc == 0)
 			add_word(d, ctl, "mode", v >= 0 && v <= 3 ? sync_modes[v] : "?");
-	} else if (len == strlen(LDAP_CONTROL_SYNC_STATE) && memcmp(oid, LDAP_CONTROL_SYNC_STATE, len) == 0) {
+	} else if (state) {
 		rc = scalar(d, &c, LBER_ENUMERATED, &v, "bad sync state");
 		if (rc == 0)
 			add_word(d, ctl, "state", v >= 0 && v <= 3 ? sync_states[v] : "?");
@@ -572,7 +583,7 @@ static int sync_control(li_decoder *d, const char *oid, size_t len, const struct
 	if (rc == 0 && peek(&c) == LBER_OCTETSTRING && next(&c, &bv) != LBER_DEFAULT)
 		add_bv(d, ctl, LI_K_STR, "cookie", &bv);
 	if (rc == 0 && peek(&c) == LBER_BOOLEAN && scalar(d, &c, LBER_BOOLEAN, &v, "bad sync flag") == 0)
-		add_int(d, ctl, LI_K_BOOL, len == strlen(LDAP_CONTROL_SYNC) ? "reloadHint" : "refreshDeletes", v != 0);
+		add_int(d, ctl, LI_K_BOOL, request ? "reloadHint" : "refreshDeletes", v != 0);
 	leave(d);
 	leave(d);
 	return rc;
@@ -658,7 +669,7 @@ static int control(li_decoder *d, cur *c, li_node *list)
 		return 0;
 	if (is_oid(&oid, LDAP_CONTROL_SYNC) || is_oid(&oid, LDAP_CONTROL_SYNC_STATE) ||
 	    is_oid(&oid, LDAP_CONTROL_SYNC_DONE))
-		return sync_control(d, oid.bv_val, oid.bv_len, &value, ctl);
+		return sync_control(d, &oid, &value, ctl);
 	if (is_oid(&oid, LDAP_CONTROL_PRE_READ) || is_oid(&oid, LDAP_CONTROL_POST_READ)) {
 		/* A response carries an entry (with its secrets); a request, a list. */
 		cur v;
@@ -666,7 +677,19 @@ static int control(li_decoder *d, cur *c, li_node *list)
 
 		if (enter(d, &value, &v) < 0)
 			return -1;
-		if (peek(&v) == LDAP_RES_SEARCH_ENTRY && next(&v, &entry) != LBER_DEFAULT) {
+		if (peek(&v) != LDAP_RES_SEARCH_ENTRY) {
+			/* a request: the attribute selection */
+			li_node *sel = node(d, ctl, LI_K_LIST, "attrs");
+			struct berval attrs;
+			cur a;
+
+			if (sel && expect(d, &v, LBER_SEQUENCE, &attrs, "bad attribute selection") == 0 &&
+			    enter(d, &attrs, &a) == 0) {
+				while (rc == 0 && more(&a))
+					rc = string(d, &a, sel, LI_K_WORD, NULL, "bad attribute selection");
+				leave(d);
+			}
+		} else if (next(&v, &entry) != LBER_DEFAULT) {
 			cur e;
 
 			if (enter(d, &entry, &e) == 0) {
@@ -898,17 +921,49 @@ static int extended_value(li_decoder *d, const struct berval *oid, const struct 
 		return passwd_value(d, value, root, response);
 	if (oid && is_oid(oid, LDAP_SYNC_INFO))
 		return sync_info(d, value, root);
-	if (response && oid == NULL) {
-		/* WhoAmI answers with an authzId and no responseName. */
-		add_bv(d, root, LI_K_STR, "value", value);
+	if (response && oid && is_oid(oid, LDAP_EXOP_WHO_AM_I)) {
+		add_bv(d, root, LI_K_STR, "authzid", value); /* RFC 4532 */
 		return 0;
 	}
 	add_int(d, root, LI_K_INT, "value_bytes", (long long)value->bv_len);
 	return 0;
 }
 
+static void remember(li_decoder *d, const struct berval *oid)
+{
+	int i = d->next_pending, k;
+
+	for (k = 0; k < PENDING; k++) /* a message ID names one request */
+		if (d->pending[k].msgid == d->msgid)
+			d->pending[k].oid[0] = '\0';
+	if (oid->bv_len >= sizeof(d->pending[i].oid))
+		return;
+	d->pending[i].msgid = d->msgid;
+	memcpy(d->pending[i].oid, oid->bv_val, oid->bv_len);
+	d->pending[i].oid[oid->bv_len] = '\0';
+	d->next_pending = (i + 1) % PENDING;
+}
+
+/* The OID this message ID's request asked for, if we saw it; the final
+ * response ends the request, so it is forgotten. buf holds the copy. */
+static int recall(li_decoder *d, struct berval *oid, char *buf, size_t size)
+{
+	int i;
+
+	for (i = 0; i < PENDING; i++)
+		if (d->pending[i].oid[0] && d->pending[i].msgid == d->msgid) {
+			snprintf(buf, size, "%s", d->pending[i].oid);
+			d->pending[i].oid[0] = '\0';
+			oid->bv_val = buf;
+			oid->bv_len = strlen(buf);
+			return 1;
+		}
+	return 0;
+}
+
 static int extended(li_decoder *d, cur *c, li_node *root, ber_tag_t tag)
 {
+	char asked[sizeof(d->pending[0].oid)];
 	struct berval oid = { 0, NULL }, value;
 	int has_oid = 0, rc;
 	ber_tag_t name_tag = tag == LDAP_REQ_EXTENDED ? LDAP_TAG_EXOP_REQ_OID
@@ -922,8 +977,12 @@ static int extended(li_decoder *d, cur *c, li_node *root, ber_tag_t tag)
 		next(c, &oid);
 		has_oid = 1;
 		oid_node(d, root, &oid);
+		if (tag == LDAP_REQ_EXTENDED)
+			remember(d, &oid);
 	} else if (tag == LDAP_REQ_EXTENDED) {
 		return bad(d, "ExtendedRequest without requestName");
+	} else if (tag == LDAP_RES_EXTENDED) {
+		has_oid = recall(d, &oid, asked, sizeof(asked));
 	}
 	if (peek(c) != value_tag) {
 		if (tag == LDAP_REQ_EXTENDED && is_oid(&oid, LI_OID_CANCEL))
@@ -1044,6 +1103,7 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	if (enter(d, &msg, &m) < 0)
 		goto out;
 	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0 && (msgid >= 0 || bad(d, "bad messageID") == 0)) {
+		d->msgid = msgid;
 		opstart = m.pos;
 		tag = next(&m, &op);
 		opwhole.bv_val = (char *)opstart;

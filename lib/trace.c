@@ -188,7 +188,7 @@ int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf 
 	(void)run;
 	li_buf_addf(out, "%12.6f %s ", ev->ms / 1000.0, arrow(ev->dir));
 	if (ev->kind == LI_TAP_CLOSED) {
-		li_buf_addf(out, "connection %s\n", ev->why);
+		li_buf_addf(out, "%s%s\n", strncmp(ev->why, "connection ", 11) ? "connection " : "", ev->why);
 		return out->failed ? -1 : 0;
 	}
 	if (ev->kind == LI_TAP_MALFORMED) {
@@ -347,10 +347,12 @@ json_object *li_trace_summary_object(const li_run *run)
 
 int li_trace_summary_text(const li_run *run, li_buf *out)
 {
-	li_buf_addf(out, "summary: sent %llu messages (%llu bytes), received %llu (%llu bytes), %llu entries",
+	unsigned long long entries = run->entries[0] + run->entries[1];
+
+	li_buf_addf(out, "summary: sent %llu messages (%llu bytes), received %llu (%llu bytes), %llu entr%s",
 		    (unsigned long long)run->msgs[LI_DIR_SEND], (unsigned long long)li_tap_bytes(run->tap, LI_DIR_SEND),
 		    (unsigned long long)run->msgs[LI_DIR_RECV], (unsigned long long)li_tap_bytes(run->tap, LI_DIR_RECV),
-		    (unsigned long long)(run->entries[0] + run->entries[1]));
+		    entries, entries == 1 ? "y" : "ies");
 	if (run->t_first_ns)
 		li_buf_addf(out, "; first response %.3f ms, last %.3f ms after the request",
 			    li_run_ms(run, run->t_first_ns), li_run_ms(run, run->t_last_ns));

@@ -42,7 +42,7 @@ def bind_and_search_to_the_end():
     eq(m[3][4], ' dn="%s" attrs=[objectClass,dc,o]' % s.base, "entry: DN and attribute names")
     eq(m[6][4], " closed by the client", "close")
     ok(all(a[0] <= b[0] for a, b in zip(m, m[1:])), "times never go back")
-    matches(r.out, r"^summary: sent 3 messages \(\d+ bytes\), received 3 \(\d+ bytes\), 1 entries; first response "
+    matches(r.out, r"^summary: sent 3 messages \(\d+ bytes\), received 3 \(\d+ bytes\), 1 entry; first response "
                    r"[0-9.]+ ms, last [0-9.]+ ms after the request$", "summary")
     matches(last_line(r.out), r"^completed: the search ended with success \(0\) at [0-9.]+ ms$", "outcome")
 
@@ -146,7 +146,7 @@ def every_operation_type():
     contains(r.out, "DelResponse success (0)", "delete result")
     r = run("ldaptrace", admin + ["--op", "exop", "whoami"])
     contains(r.out, "ExtendedRequest oid=1.3.6.1.4.1.4203.1.11.3 (WhoAmI)", "whoami request")
-    contains(r.out, 'ExtendedResponse success (0) value="dn:%s"' % s.admin_dn, "whoami response")
+    contains(r.out, 'ExtendedResponse success (0) authzid="dn:%s"' % s.admin_dn, "whoami response")
     r = run("ldaptrace", anon(s) + ["-b", s.base, "-s", "one", "(|(ou=peo*)(&(!(ou=x))(ou>=s)))", "ou"])
     contains(r.out, 'filter="(|(ou=peo*)(&(!(ou=x))(ou>=s)))" attrs=[ou]', "filters in RFC 4515 text")
 

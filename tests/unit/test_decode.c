@@ -118,8 +118,12 @@ int main(void)
 	expect("cancel", hexline(find("cancel_req"), 0),
 	       "    0.000000 <- #3 ExtendedRequest oid=1.3.6.1.1.8 (Cancel) cancelID=2\n");
 	expect("cancel response", hexline(find("cancel_res"), 0), "    0.000000 <- #3 ExtendedResponse success (0)\n");
+	/* An ExtendedResponse without a name: known by its request's OID. */
+	expect("response to an unknown request", hexline(find("whoami_res"), 0),
+	       "    0.000000 <- #8 ExtendedResponse success (0) value_bytes=7\n");
+	hexline("30 1e 02 01 08 77 19 80 17 31 2e 33 2e 36 2e 31 2e 34 2e 31 2e 34 32 30 33 2e 31 2e 31 31 2e 33", 0);
 	expect("whoami response", hexline(find("whoami_res"), 0),
-	       "    0.000000 <- #8 ExtendedResponse success (0) value=\"dn:cn=x\"\n");
+	       "    0.000000 <- #8 ExtendedResponse success (0) authzid=\"dn:cn=x\"\n");
 	expect("notice of disconnection", hexline(find("nod"), 0),
 	       "    0.000000 <- #0 ExtendedResponse unavailable (52) message=\"bye\" oid=1.3.6.1.4.1.1466.20036 "
 	       "(NoticeOfDisconnection)\n");
@@ -142,6 +146,16 @@ int main(void)
 					  "31 2e 31 31 2e 31 81 0e 30 0c 80 01 75 81 03 6f 6c 64 82 02 6e 77", 0),
 	       "    0.000000 <- #4 ExtendedRequest oid=1.3.6.1.4.1.4203.1.11.1 (PasswordModify) user=\"u\" "
 	       "oldPasswd=<redacted 3 bytes> newPasswd=<redacted 2 bytes>\n");
+	/* slapd's Password Modify response has no name either: its generated
+	 * password must still be a secret. */
+	hexline("30 2e 02 01 04 77 29 80 17 31 2e 33 2e 36 2e 31 2e 34 2e 31 2e 34 32 30 33 2e "
+		"31 2e 31 31 2e 31 81 0e 30 0c 80 01 75 81 03 6f 6c 64 82 02 6e 77", 0);
+	expect("password modify response", hexline("30 18 02 01 04 78 13 0a 01 00 04 00 04 00 8b 0a 30 08 80 06 73 33 "
+						   "63 72 33 74", 0),
+	       "    0.000000 <- #4 ExtendedResponse success (0) genPasswd=<redacted 6 bytes>\n");
+	ok(strstr(hexline("30 18 02 01 04 78 13 0a 01 00 04 00 04 00 8b 0a 30 08 80 06 73 33 63 72 33 74",
+			  LI_RENDER_HEX), "80 06 ** ** ** ** ** **") == NULL, "a response without its request: "
+	   "not known as Password Modify");
 	expect("sasl bind", hexline("30 1c 02 01 01 60 17 02 01 03 04 00 a3 10 04 0a 44 49 47 45 53 54 2d 4d 44 35 04 02 "
 				    "78 79", 0),
 	       "    0.000000 <- #1 BindRequest version=3 dn=\"\" sasl=DIGEST-MD5 credentials=<redacted 2 bytes>\n");
