@@ -277,16 +277,28 @@ static const char *result_word(int code)
 	return n ? n : "unknown";
 }
 
-static int referrals(li_decoder *d, const struct berval *content, li_node *parent)
+/* The rest of c, a sequence of strings: URIs, attribute selections. */
+static int strings(li_decoder *d, cur *c, li_node *parent, const char *key, li_kind kind, const char *what)
 {
-	li_node *list = node(d, parent, LI_K_LIST, "referral");
-	cur c;
-	int rc = 0;
+	li_node *list = node(d, parent, LI_K_LIST, key);
+	int rc = list ? 0 : -1;
 
-	if (list == NULL || enter(d, content, &c) < 0)
+	while (rc == 0 && more(c))
+		rc = string(d, c, list, kind, NULL, what);
+	return rc;
+}
+
+/* A SEQUENCE OF strings: the next element of c. */
+static int string_seq(li_decoder *d, cur *c, ber_tag_t tag, li_node *parent, const char *key, li_kind kind,
+		      const char *what)
+{
+	struct berval seq;
+	cur s;
+	int rc;
+
+	if (expect(d, c, tag, &seq, what) < 0 || enter(d, &seq, &s) < 0)
 		return -1;
-	while (rc == 0 && more(&c))
-		rc = string(d, &c, list, LI_K_STR, NULL, "bad referral URI");
+	rc = strings(d, &s, parent, key, kind, what);
 	leave(d);
 	return rc;
 }
@@ -309,10 +321,8 @@ static int result(li_decoder *d, cur *c, li_node *root)
 		return -1;
 	if (bv.bv_len)
 		add_bv(d, root, LI_K_STR, "message", &bv);
-	if (peek(c) == LDAP_TAG_REFERRAL) {
-		next(c, &bv);
-		return referrals(d, &bv, root);
-	}
+	if (peek(c) == LDAP_TAG_REFERRAL)
+		return string_seq(d, c, LDAP_TAG_REFERRAL, root, "referral", LI_K_STR, "bad referral URI");
 	return 0;
 }
 
@@ -679,16 +689,7 @@ static int control(li_decoder *d, cur *c, li_node *list)
 			return -1;
 		if (peek(&v) != LDAP_RES_SEARCH_ENTRY) {
 			/* a request: the attribute selection */
-			li_node *sel = node(d, ctl, LI_K_LIST, "attrs");
-			struct berval attrs;
-			cur a;
-
-			if (sel && expect(d, &v, LBER_SEQUENCE, &attrs, "bad attribute selection") == 0 &&
-			    enter(d, &attrs, &a) == 0) {
-				while (rc == 0 && more(&a))
-					rc = string(d, &a, sel, LI_K_WORD, NULL, "bad attribute selection");
-				leave(d);
-			}
+			rc = string_seq(d, &v, LBER_SEQUENCE, ctl, "attrs", LI_K_WORD, "bad attribute selection");
 		} else if (next(&v, &entry) != LBER_DEFAULT) {
 			cur e;
 
@@ -759,9 +760,6 @@ static int bind_request(li_decoder *d, cur *c, li_node *root)
 static int search_request(li_decoder *d, cur *c, li_node *root)
 {
 	ber_int_t scope, deref, size, time, types;
-	struct berval attrs;
-	li_node *list;
-	cur a;
 	int rc;
 
 	if (string(d, c, root, LI_K_STR, "base", "bad search base") < 0 ||
@@ -781,14 +779,7 @@ static int search_request(li_decoder *d, cur *c, li_node *root)
 	if (rc < 0)
 		return -1;
 	add_text(d, root, LI_K_STR, "filter", li_buf_data(&d->text), li_buf_len(&d->text));
-	list = node(d, root, LI_K_LIST, "attrs");
-	if (list == NULL || expect(d, c, LBER_SEQUENCE, &attrs, "bad attribute selection") < 0 ||
-	    enter(d, &attrs, &a) < 0)
-		return -1;
-	while (rc == 0 && more(&a))
-		rc = string(d, &a, list, LI_K_WORD, NULL, "bad attribute selection");
-	leave(d);
-	return rc;
+	return string_seq(d, c, LBER_SEQUENCE, root, "attrs", LI_K_WORD, "bad attribute selection");
 }
 
 static int modify_request(li_decoder *d, cur *c, li_node *root)
@@ -1042,14 +1033,7 @@ static int operation(li_decoder *d, ber_tag_t tag, const struct berval *content,
 	case LDAP_RES_EXTENDED:
 	case LDAP_RES_INTERMEDIATE: rc = extended(d, &c, root, tag); break;
 	case LDAP_RES_SEARCH_ENTRY: rc = search_entry(d, &c, root); break;
-	case LDAP_RES_SEARCH_REFERENCE: {
-		li_node *list = node(d, root, LI_K_LIST, "uris");
-
-		rc = list ? 0 : -1;
-		while (rc == 0 && more(&c))
-			rc = string(d, &c, list, LI_K_STR, NULL, "bad reference URI");
-		break;
-	}
+	case LDAP_RES_SEARCH_REFERENCE: rc = strings(d, &c, root, "uris", LI_K_STR, "bad reference URI"); break;
 	case LDAP_RES_BIND:
 		rc = result(d, &c, root);
 		if (rc == 0 && peek(&c) == LDAP_TAG_SASL_RES_CREDS) {
