@@ -78,6 +78,8 @@ struct li_run {
 	int intr_sent;
 	int64_t t_trigger_ns, t_intr_ns;
 	const char *trigger; /* after, after-entries, signal, msgid */
+	struct berval *cancel_value; /* the Cancel's requestValue, encoded before the trigger */
+	int warmed;          /* warm_encoder() ran near the trigger */
 	li_response intr_res;
 
 	/* the connection */
