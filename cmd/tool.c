@@ -53,16 +53,18 @@ static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
 	(void)arg;
 	if (tty == NULL)
 		return -1;
-	fprintf(tty, "%s", prompt);
-	fflush(tty);
+	/* Echo off before the prompt, and without flushing: an answer typed (or
+	 * sent) as soon as the prompt shows must not be thrown away. */
 	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+		restore = tcsetattr(fileno(tty), TCSANOW, &quiet) == 0;
 	}
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
 	n = getline(&line, &cap, tty);
 	if (restore) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		tcsetattr(fileno(tty), TCSANOW, &old);
 		fputc('\n', tty);
 	}
 	fclose(tty);
