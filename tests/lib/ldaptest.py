@@ -418,15 +418,19 @@ def _killpg(pid, sig=signal.SIGKILL):
         pass
 
 
-def run(tool, args=(), *, timeout=20, stdin=None, env=None, cwd=None):
+def run(tool, args=(), *, timeout=20, stdin=None, env=None, cwd=None, uid=None):
     """Run a built tool (ldapcancel, ldapabandon, ldaptrace; prefixed with
     LI_WRAPPER) or any program on PATH, wait for it and return a Result.
     stdin: None (/dev/null), str or bytes.  env: overrides of base_env(),
-    a value of None removes the key.  Fails the test if the program is
+    a value of None removes the key.  uid: run as that user and group id
+    with no supplementary groups (through setpriv; needs root).  Fails the test if the program is
     still running after `timeout` seconds (its process group is killed),
     or if a built tool's stderr has a sanitizer or valgrind report."""
     cenv = base_env(env)
     prefix, is_built = _resolve(tool, cenv)
+    if uid is not None:
+        prefix = ["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups",
+                  "--"] + prefix
     argv = prefix + [str(a) for a in args]
     if isinstance(stdin, str):
         stdin = stdin.encode()
