@@ -1,8 +1,10 @@
-/* "30 06 02 01" -> bytes, for the vector tables. */
+/* "30 06 02 01" -> bytes, for the vector tables; exact-size copies. */
 #ifndef LI_HEX_H
 #define LI_HEX_H
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 static inline size_t hex_decode(const char *s, unsigned char *out, size_t cap)
 {
@@ -22,6 +24,20 @@ static inline size_t hex_decode(const char *s, unsigned char *out, size_t cap)
 		}
 	}
 	return n;
+}
+
+/* An exact-size heap copy of n bytes, so that ASan and valgrind see any
+ * read further, plus the one byte liblber may peek at (DESIGN.md §5).
+ * The caller frees it. */
+static inline unsigned char *exact_copy(const unsigned char *p, size_t n)
+{
+	unsigned char *copy = malloc(n + 1);
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, p, n);
+	copy[n] = 0xee;
+	return copy;
 }
 
 #endif

@@ -15,14 +15,12 @@ static BerElement *scratch;
 static char *line(const unsigned char *p, size_t n, unsigned flags)
 {
 	static li_buf *b;
-	unsigned char *copy = malloc(n + 1);
+	unsigned char *copy = exact_copy(p, n);
 	li_event ev;
 
 	if (b == NULL)
 		b = li_buf_new();
 	li_buf_reset(b);
-	memcpy(copy, p, n);
-	copy[n] = 0xee; /* the byte liblber may peek at */
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = LI_TAP_MESSAGE;
 	ev.dir = LI_DIR_RECV;
@@ -71,9 +69,7 @@ int main(void)
 		li_decoded d;
 		int rc;
 
-		copy = malloc(n + 1);
-		memcpy(copy, buf, n);
-		copy[n] = 0xee;
+		copy = exact_copy(buf, n);
 		rc = li_decode(dec, copy, n, &d);
 		ok((rc == 0) == (vectors[i].error == NULL), "%s: full decode %s", vectors[i].name,
 		   vectors[i].error ? "refuses" : "accepts");
