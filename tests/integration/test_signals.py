@@ -67,19 +67,23 @@ def ctrl_c_abandons_and_second_ctrl_c_decides_at_once():
 
 
 @test
-def ctrl_c_during_the_refresh_still_interrupts_at_once():
-    s = slapd()
-    decided = []
+def ctrl_c_right_after_the_request_interrupts_at_once():
+    # Not against slapd: a Cancel during a sync refresh crashes slapd 2.5.13
+    # now and then (a NULL dereference in syncprov, seen in CI).  The fault
+    # server streams entries forever, so only the Ctrl-C can end the search.
     for _ in range(5):
-        with spawn("ldapcancel", persist(s) + ["--json"]) as p:
-            p.wait_for("err", r"search sent as message 2", timeout=10)
-            p.signal(signal.SIGINT)
-            r = p.wait(timeout=10)
-        eq(r.json["interrupt"]["trigger"], "signal", "trigger")
-        ok(r.json["interrupt"]["msgid"] == 3, "cancel sent")
-        decided.append(r.json["outcome"])
-    # slapd's race: usually canceled, sometimes tooLate or another code
-    ok(set(decided) <= {"canceled", "too-late"}, "outcomes %s" % decided)
+        with faultserver("endless") as fs:
+            with spawn("ldapcancel", ["-v", "-x", "-H", fs.uri, "-b", "dc=example,dc=com",
+                                      "--after", "never", "--json"]) as p:
+                p.wait_for("err", r"search sent as message 2", timeout=10)
+                t0 = time.monotonic()
+                p.signal(signal.SIGINT)
+                r = p.wait(timeout=10)
+        lt(time.monotonic() - t0, 2.0, "decided at once")
+        j = check_report(r, "ldapcancel", "canceled", "cancel")
+        eq(j["interrupt"]["trigger"], "signal", "trigger")
+        eq(j["interrupt"]["msgid"], 3, "cancel sent as message 3")
+        eq(j["interrupt"]["target"], 2, "of the search")
 
 
 @test
