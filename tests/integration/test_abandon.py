@@ -8,7 +8,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import anon, check_report, last_line  # noqa: E402
+from litools import anon, check_report, last_line, persistent_search  # noqa: E402
 
 
 @test
@@ -73,8 +73,7 @@ def completed_before_the_trigger_is_too_late():
 @test
 def refresh_and_persist_is_abandoned():
     s = slapd()
-    r = run("ldapabandon", anon(s) + ["-b", s.people_base, "-E", "sync=rp", "--after-entries", "3",
-                                      "--wait", "500ms", "--json"])
+    r, _ = persistent_search(s, "ldapabandon", ["--after-entries", "3", "--wait", "500ms", "--json"], adds=4)
     j = check_report(r, "ldapabandon", "abandoned", "abandon")
     eq(j["entries_before"], 3, "entries before")
 

@@ -7,7 +7,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import anon, check_report, last_line  # noqa: E402
+from litools import anon, check_report, last_line, persistent_search  # noqa: E402
 
 
 @test
@@ -64,9 +64,12 @@ def refresh_and_persist_is_canceled_by_time():
 @test
 def refresh_and_persist_is_canceled_after_entries():
     s = slapd()
-    r = run("ldapcancel", anon(s) + ["-b", s.people_base, "-E", "!sync=rp", "--after-entries", "5", "--json"])
+    # the container from the refresh, then four of the six entries added
+    # in the persist phase: the trigger fires after the refresh is over
+    r, _ = persistent_search(s, "ldapcancel", ["--after-entries", "5", "--json"], adds=6)
     j = check_report(r, "ldapcancel", "canceled", "cancel")
     eq(j["entries_before"], 5, "entries before")
+    eq(j["intermediates_before"], 1, "the refresh was over (SyncInfo) before the cancel")
     eq(j["op_result"]["code"], 118, "canceled")
 
 

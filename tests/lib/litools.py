@@ -1,6 +1,6 @@
 """Helpers for ldap-interrupt's own integration tests, on top of ldaptest."""
 
-from ldaptest import eq, ok, fail, contains
+from ldaptest import eq, ok, fail, contains  # noqa: F401
 
 OUTCOME_EXIT = {
     "canceled": 0, "abandoned": 0, "too-late": 120, "no-such-operation": 119,
@@ -47,3 +47,29 @@ def check_report(r, tool, outcome, interrupt=None):
 def last_line(text):
     lines = [l for l in text.splitlines() if l.strip()]
     return lines[-1] if lines else ""
+
+
+def persistent_search(s, tool, args, adds, prefix=()):
+    """Runs `tool args -b NEW -E sync=rp` on a fresh, empty container under
+    ou=scratch and, once the refresh is over (the tool logs the SyncInfo
+    under -v), adds `adds` entries to it, so that whatever the trigger counts
+    arrives in the persist phase. A Cancel during slapd 2.5.13's refresh
+    races syncprov (it crashed slapd, or went unanswered): a test that needs
+    a deterministic outcome interrupts only after the refresh, as this does.
+    `prefix` runs the tool under another program (valgrind); then `tool` is
+    a path. Returns (Result, container DN)."""
+    import uuid
+    from ldaptest import spawn, run
+    ou = "sync-" + uuid.uuid4().hex[:8]
+    container = "ou=%s,ou=scratch,%s" % (ou, s.base)
+    bind = ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw]
+    r = run("ldapadd", bind, stdin="dn: %s\nobjectClass: organizationalUnit\nou: %s\n" % (container, ou))
+    eq(r.rc, 0, "ldapadd %s" % container)
+    argv = list(prefix) + [tool] if prefix else [tool]
+    with spawn(argv[0], argv[1:] + bind + ["-v", "-b", container, "-E", "sync=rp"] + list(args)) as p:
+        p.wait_for("err", r"IntermediateResponse \(SyncInfo\)", timeout=60)
+        ldif = "".join("dn: cn=p%d,%s\nobjectClass: person\ncn: p%d\nsn: persist\n\n" % (i, container, i)
+                       for i in range(adds))
+        r = run("ldapadd", bind, stdin=ldif)
+        eq(r.rc, 0, "ldapadd %d entries in the persist phase" % adds)
+        return p.wait(timeout=120), container
