@@ -143,13 +143,22 @@ def every_dash_w_is_hidden_from_ps():
     # what popt made of them: five passwords ("--" is one), then operands
     want = ["-x", "-D", dn, "-w", "*****", "-w******", "-xw*****", "-w=******", "-w", "**",
             "-w", "*****", "-b", "dc=example,dc=com", "--", "(cn=first)", "-wsixth", "second"]
+    eq(cmdline_during_bind(args), want, "the argument list while the bind is under way")
+    # POSIXLY_CORRECT: popt takes everything after the first operand as operands
+    args = ["-x", "-D", dn, "-w", "first", "(cn=first)", "-w", "second"]
+    want = ["-x", "-D", dn, "-w", "*****", "(cn=first)", "-w", "second"]
+    eq(cmdline_during_bind(args, {"POSIXLY_CORRECT": "1"}), want, "POSIXLY_CORRECT: only the option is hidden")
+
+
+def cmdline_during_bind(args, env=None):
+    """The tool's argument list after -H URI, read once its bind has arrived."""
     with faultserver("silent-bind") as fs:
-        with spawn("ldapcancel", ["-H", fs.uri] + args) as p:
+        with spawn("ldapcancel", ["-H", fs.uri] + args, env=env) as p:
             fs.wait_log(lambda rec: rec.get("op") == "bind", timeout=10)
             with open("/proc/%d/cmdline" % p.pid, "rb") as f:
                 argv = f.read().decode().split("\0")[:-1]
             p.kill()
-    eq(argv[3:], want, "the argument list while the bind is under way")
+    return argv[3:]
 
 
 # --------------------------------------------------------------------------
