@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -40,17 +41,16 @@ static void print_version(const char *prog)
 	}
 }
 
-/* Reads a line from the terminal, without echo when asked. */
-static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
+/* Reads a line from the terminal, without echo when asked; 0, or -1 with
+ * *why NULL when there is no terminal or nothing was read. */
+static int read_tty(const char *prompt, int echo, char **answer, const char **why)
 {
 	struct termios old, quiet;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	size_t n;
 	FILE *tty = fopen("/dev/tty", "r+");
-	int restore = 0;
+	int restore = 0, rc;
 
-	(void)arg;
+	*why = NULL;
 	if (tty == NULL)
 		return -1;
 	/* Echo off before the prompt, and without flushing: an answer typed (or
@@ -62,20 +62,22 @@ static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
 	}
 	fprintf(tty, "%s", prompt);
 	fflush(tty);
-	n = getline(&line, &cap, tty);
+	/* Not through stdio: its buffer would keep a copy of the answer. */
+	rc = li_secret_read_line(fileno(tty), answer, &n, why);
 	if (restore) {
 		tcsetattr(fileno(tty), TCSANOW, &old);
 		fputc('\n', tty);
 	}
 	fclose(tty);
-	if (n < 0) {
-		free(line);
-		return -1;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	*answer = line;
-	return 0;
+	return rc == 0 ? 0 : -1;
+}
+
+static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
+{
+	const char *why;
+
+	(void)arg;
+	return read_tty(prompt, echo, answer, &why);
 }
 
 static void on_log(void *arg, int warning, const char *line)
@@ -125,6 +127,11 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 	int c, status = 0;
 
 	build_table(spec, table);
+	if (li_config_check_argv(table, argc, argv, &err) < 0) {
+		li_config_hide_password(table, argc, argv);
+		print_error(spec->name, &err);
+		return err.exit_status;
+	}
 	pc = poptGetContext(spec->name, argc, (const char **)argv, table, 0);
 	poptSetOtherOptionHelp(pc, "[options] [filter [attributes...]] | --op TYPE OPERANDS | --msgid N");
 	while ((c = poptGetNextOpt(pc)) > 0) {
@@ -148,7 +155,7 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 		fprintf(stderr, "Try '%s --help' for more information.\n", spec->name);
 		status = LI_EXIT_USAGE;
 	}
-	li_config_hide_password(cfg, argc, argv);
+	li_config_hide_password(table, argc, argv);
 	if (status == 0 && li_config_finish(cfg, poptGetArgs(pc), &err) < 0) {
 		print_error(spec->name, &err);
 		status = err.exit_status;
@@ -160,11 +167,15 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 static int ask_password(const tool_spec *spec, li_config *cfg)
 {
 	li_error err;
+	const char *why;
 	char *pw = NULL;
 	int rc;
 
-	if (prompt_tty(NULL, "Enter LDAP Password: ", 0, &pw) < 0) {
-		fprintf(stderr, "%s: -W: cannot read a password from the terminal\n", spec->name);
+	if (read_tty("Enter LDAP Password: ", 0, &pw, &why) < 0) {
+		if (why)
+			fprintf(stderr, "%s: -W: the password typed %s\n", spec->name, why);
+		else
+			fprintf(stderr, "%s: -W: cannot read a password from the terminal\n", spec->name);
 		return LI_EXIT_USAGE;
 	}
 	rc = li_config_set_password(cfg, pw, &err);
@@ -241,6 +252,11 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	tool_ctx ctx = { .spec = spec };
 	int status;
 
+	/* No core file and no same-user ptrace or /proc/PID/mem: from here on
+	 * the process may hold a password, and libldap's freed copies of the
+	 * BindRequest (and the entries a trace read) outlive the bind, so it is
+	 * never made dumpable again. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A closed pipe or socket is an error to handle, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	ctx.cfg = li_config_new(spec->tool);

@@ -1,9 +1,11 @@
 /* The configuration's life: defaults, operands, cross-option checks. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ldap.h>
 
@@ -78,35 +80,201 @@ void li_config_free(li_config *cfg)
 	free(cfg);
 }
 
-void li_config_hide_password(const li_config *cfg, int argc, char **argv)
+/* ---- popt's grammar, to find the argv slots its option values came from ----
+ * popt 1.19 without aliases: "--" ends the options (so does the first
+ * operand under POSIXLY_CORRECT); "--name=value" or "--name value"; short
+ * options cluster ("-xw pw", "-xwpw", "-w=pw"); a value is taken whole from
+ * the next argument, whatever it starts with. Scanning stops where popt
+ * would stop with an error. */
+
+typedef void (*value_fn)(void *arg, const struct poptOption *o, char **argv, int slot, size_t off);
+
+static const struct poptOption *find_option(const struct poptOption *t, const char *name, size_t len,
+					    char letter, int onedash)
 {
-	size_t n;
-	int i;
+	const struct poptOption *in;
 
-	if (!cfg->passwd_from_w || cfg->passwd == NULL || cfg->passwd_len == 0)
-		return;
-	n = cfg->passwd_len;
-	/* popt copied the value; find where it sat: "-w pw", "-wpw", "-xwpw". */
-	for (i = 1; i < argc; i++) {
-		size_t len = strlen(argv[i]);
+	for (; t->longName || t->shortName || t->arg; t++) {
+		unsigned type = t->argInfo & POPT_ARG_MASK;
 
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (len >= n && memcmp(argv[i] + len - n, cfg->passwd, n) == 0 &&
-		    (len == n || (argv[i][0] == '-' && argv[i][1] != '-')))
-			memset(argv[i] + len - n, '*', n);
+		if (type == POPT_ARG_INCLUDE_TABLE) {
+			if (t->arg && (in = find_option(t->arg, name, len, letter, onedash)) != NULL)
+				return in;
+			continue;
+		}
+		if (type == POPT_ARG_CALLBACK)
+			continue;
+		if (name && t->longName && (!onedash || (t->argInfo & POPT_ARGFLAG_ONEDASH)) &&
+		    strlen(t->longName) == len && strncmp(t->longName, name, len) == 0)
+			return t;
+		if (letter && letter == t->shortName)
+			return t;
 	}
+	return NULL;
+}
+
+static int takes_value(const struct poptOption *o)
+{
+	unsigned type = o->argInfo & POPT_ARG_MASK;
+
+	return type != POPT_ARG_NONE && type != POPT_ARG_VAL;
+}
+
+/* The value of o given as the next argument, which popt takes whatever it
+ * starts with; 0, or -1 where popt reports a missing argument. */
+static int next_value(const struct poptOption *o, int argc, char **argv, int *next, value_fn fn, void *arg)
+{
+	if (*next == argc)
+		return -1;
+	if ((o->argInfo & POPT_ARGFLAG_OPTIONAL) && argv[*next][0] == '-')
+		return 0;
+	fn(arg, o, argv, *next, 0);
+	(*next)++;
+	return 0;
+}
+
+/* A cluster of short options, argv[slot] from off; -1 where popt stops. */
+static int short_options(const struct poptOption *table, int argc, char **argv, int slot, int *next, value_fn fn,
+			 void *arg)
+{
+	const char *s = argv[slot];
+	size_t off = 1;
+
+	while (s[off]) {
+		const struct poptOption *o = find_option(table, NULL, 0, s[off], 0);
+
+		if (o == NULL)
+			return -1;
+		off++;
+		if (!takes_value(o)) {
+			if (s[off] == '=')
+				return -1;
+			continue;
+		}
+		if (s[off] == '\0')
+			return next_value(o, argc, argv, next, fn, arg);
+		fn(arg, o, argv, slot, off + (s[off] == '='));
+		return 0;
+	}
+	return 0;
+}
+
+static void scan_argv(const struct poptOption *table, int argc, char **argv, value_fn fn, void *arg)
+{
+	int posix = getenv("POSIXLY_CORRECT") || getenv("POSIX_ME_HARDER");
+	int next = 1, rest = 0;
+
+	while (next < argc) {
+		int slot = next++;
+		const char *s = argv[slot], *name, *eq;
+		const struct poptOption *o;
+		int onedash;
+
+		if (rest || s[0] != '-' || s[1] == '\0') {
+			rest |= posix;
+			continue;
+		}
+		if (strcmp(s, "--") == 0) {
+			rest = 1;
+			continue;
+		}
+		onedash = s[1] != '-';
+		name = s + (onedash ? 1 : 2);
+		eq = strchr(name, '=');
+		o = find_option(table, name, eq ? (size_t)(eq - name) : strlen(name), '\0', onedash);
+		if (o == NULL && !onedash)
+			return;
+		if (o == NULL) {
+			if (short_options(table, argc, argv, slot, &next, fn, arg) < 0)
+				return;
+			continue;
+		}
+		if (!takes_value(o)) {
+			if (eq)
+				return;
+			continue;
+		}
+		if (eq)
+			fn(arg, o, argv, slot, (size_t)(eq + 1 - s));
+		else if (next_value(o, argc, argv, &next, fn, arg) < 0)
+			return;
+	}
+}
+
+static void hide_value(void *arg, const struct poptOption *o, char **argv, int slot, size_t off)
+{
+	(void)arg;
+	if (o->val == 'w')
+		memset(argv[slot] + off, '*', strlen(argv[slot] + off));
+}
+
+void li_config_hide_password(const struct poptOption *table, int argc, char **argv)
+{
+	scan_argv(table, argc, argv, hide_value, NULL);
+}
+
+/* popt replaces "!#:+" in an option's value with the next operand (and
+ * loops forever when there is none), so such a value cannot be passed as
+ * typed: a password would silently change, or the tool hang. */
+static void check_value(void *arg, const struct poptOption *o, char **argv, int slot, size_t off)
+{
+	const struct poptOption **bad = arg;
+
+	if (*bad == NULL && strstr(argv[slot] + off, "!#:+"))
+		*bad = o;
+}
+
+int li_config_check_argv(const struct poptOption *table, int argc, char **argv, li_error *err)
+{
+	const struct poptOption *bad = NULL;
+	char opt[64];
+
+	scan_argv(table, argc, argv, check_value, &bad);
+	if (bad == NULL)
+		return 0;
+	if (bad->longName)
+		snprintf(opt, sizeof(opt), "--%s", bad->longName);
+	else
+		snprintf(opt, sizeof(opt), "-%c", bad->shortName);
+	return li_usage_error(err, opt, "a value holding \"!#:+\" cannot be given: popt, the option parser, "
+			      "replaces it with a later argument%s", bad->val == 'w' ? " (use -y or -W)" : "");
+}
+
+static int check_password(const char *opt, size_t len, li_error *err)
+{
+	if (len == 0)
+		return li_usage_error(err, opt, "the password is empty (with a bind DN, an unauthenticated bind, "
+				      "which a server may take as anonymous; for an anonymous bind give no password)");
+	if (len > LI_SECRET_MAX)
+		return li_usage_error(err, opt, "the password is longer than %d bytes", LI_SECRET_MAX);
+	return 0;
+}
+
+/* An exact copy: the length and the bytes of a secret always agree. */
+static char *secret_copy(const char *s, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	return copy;
 }
 
 int li_config_set_password(li_config *cfg, const char *pw, li_error *err)
 {
-	char *copy = strdup(pw);
+	size_t len = strlen(pw);
+	char *copy;
 
+	if (check_password("-W", len, err) < 0)
+		return -1;
+	copy = secret_copy(pw, len);
 	if (copy == NULL)
 		return li_ldap_error(err, "-W", LDAP_NO_MEMORY, NULL, NULL);
 	li_secret_free(cfg->passwd, cfg->passwd_len);
 	cfg->passwd = copy;
-	cfg->passwd_len = strlen(copy);
+	cfg->passwd_len = len;
 	return 0;
 }
 
@@ -124,36 +292,88 @@ int li_config_dry_run(const li_config *cfg) { return cfg->dry_run; }
 int li_config_hex(const li_config *cfg) { return cfg->hex; }
 li_tool li_config_tool(const li_config *cfg) { return cfg->tool; }
 
+int li_secret_read_line(int fd, char **line, size_t *len, const char **why)
+{
+	/* Room for the longest line and its CR LF, allocated once: a buffer
+	 * grown by realloc would leave copies of the secret behind. */
+	size_t cap = LI_SECRET_MAX + 2, have = 0, n;
+	char *buf = malloc(cap + 1), *nl = NULL;
+	ssize_t got;
+	int e;
+
+	*line = NULL;
+	*len = 0;
+	*why = NULL;
+	if (buf == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	while (nl == NULL && have < cap) {
+		got = read(fd, buf + have, cap - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			e = errno;
+			li_secret_free(buf, cap + 1);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		nl = memchr(buf + have, '\n', (size_t)got);
+		have += (size_t)got;
+	}
+	if (have == 0) {
+		free(buf);
+		return 1;
+	}
+	n = nl ? (size_t)(nl - buf) : have;
+	while (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if ((nl == NULL && have == cap) || n > LI_SECRET_MAX)
+		*why = "is longer than " LI_STR(LI_SECRET_MAX) " bytes";
+	else if (memchr(buf, '\0', n))
+		*why = "holds a NUL byte (a password cannot contain one)";
+	/* what was read past the line may be the next line of a secrets file */
+	explicit_bzero(buf + n, cap + 1 - n);
+	if (*why) {
+		li_secret_free(buf, n);
+		return -1;
+	}
+	*line = buf;
+	*len = n;
+	return 0;
+}
+
 /* -y: the first line of the file, without its line ending. */
 static int read_password_file(li_config *cfg, li_error *err)
 {
-	FILE *fp = fopen(cfg->passwd_file, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	const char *file = cfg->passwd_file, *why;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	char *line;
+	size_t len;
+	int rc, e;
 
-	if (fp == NULL)
-		return li_usage_error(err, "-y", "cannot read '%s': %s", cfg->passwd_file, strerror(errno));
-	errno = 0;
-	n = getline(&line, &cap, fp);
-	if (n < 0) {
-		int e = ferror(fp) ? errno : 0;
-
-		fclose(fp);
+	if (fd < 0)
+		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(errno));
+	rc = li_secret_read_line(fd, &line, &len, &why);
+	e = errno;
+	close(fd);
+	if (rc > 0)
+		return li_usage_error(err, "-y", "'%s' is empty", file);
+	if (rc < 0 && why)
+		return li_usage_error(err, "-y", "the first line of '%s' %s", file, why);
+	if (rc < 0)
+		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(e));
+	if (len == 0) {
 		free(line);
-		if (e)
-			return li_usage_error(err, "-y", "cannot read '%s': %s", cfg->passwd_file, strerror(e));
-		return li_usage_error(err, "-y", "'%s' is empty", cfg->passwd_file);
+		return li_usage_error(err, "-y", "the first line of '%s' is empty (an empty password is an "
+				      "unauthenticated bind, which a server may take as anonymous)", file);
 	}
-	fclose(fp);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
 	li_secret_free(cfg->passwd, cfg->passwd_len);
-	cfg->passwd = strdup(line);
-	cfg->passwd_len = (size_t)n;
-	explicit_bzero(line, cap);
-	free(line);
-	return cfg->passwd ? 0 : li_ldap_error(err, "-y", LDAP_NO_MEMORY, NULL, NULL);
+	cfg->passwd = line;
+	cfg->passwd_len = len;
+	return 0;
 }
 
 static int count(const char **args)
@@ -336,6 +556,8 @@ static int auth_checks(li_config *cfg, li_error *err)
 		return li_usage_error(err, "-y", "incompatible with -w");
 	if (cfg->prompt_passwd && (cfg->passwd_from_w || cfg->passwd_file))
 		return li_usage_error(err, "-W", "incompatible with %s", cfg->passwd_from_w ? "-w" : "-y");
+	if (cfg->passwd_from_w && check_password("-w", cfg->passwd_len, err) < 0)
+		return -1;
 	if (cfg->passwd_file && read_password_file(cfg, err) < 0)
 		return -1;
 	if (cfg->binddn && check_dn("-D", cfg->binddn, err) < 0)

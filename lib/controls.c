@@ -6,6 +6,8 @@
 
 #include <ldif.h>
 
+#include "buf.h"
+
 /* Controls ldapsearch(1) knows that make no sense here, with the reason. */
 static const struct {
 	const char *name;
@@ -327,8 +329,14 @@ static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *e
 		return 0;
 	case LI_CTRL_ASSERT:
 		rc = ldap_create_assertion_control_value(ld, c->text, bv);
-		if (rc != LDAP_SUCCESS)
-			return li_usage_error(err, "-e", "assert: '%s' is not a valid filter", c->text);
+		if (rc != LDAP_SUCCESS) {
+			li_buf shown = { 0 };
+
+			li_filter_redacted(&shown, c->text);
+			li_usage_error(err, "-e", "assert: '%s' is not a valid filter", shown.data ? shown.data : "");
+			free(shown.data);
+			return -1;
+		}
 		return 0;
 	default:
 		break;

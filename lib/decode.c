@@ -652,6 +652,35 @@ static int is_oid(const struct berval *oid, const char *want)
 	return oid->bv_len == strlen(want) && memcmp(oid->bv_val, want, oid->bv_len) == 0;
 }
 
+/* A control whose value is a filter (Assertion, RFC 4528) or a SEQUENCE OF
+ * them (ValuesReturnFilter, RFC 3876): decoded as a search filter is, so
+ * that its secrets are redacted and masked in --hex alike. */
+static int filter_control(li_decoder *d, const struct berval *value, li_node *ctl, int list)
+{
+	struct berval seq;
+	cur v, items;
+	int rc = 0;
+
+	li_buf_reset(&d->text);
+	if (enter(d, value, &v) < 0)
+		return -1;
+	if (!list) {
+		rc = filter(d, &v);
+	} else if (expect(d, &v, LBER_SEQUENCE, &seq, "bad ValuesReturnFilter") < 0 || enter(d, &seq, &items) < 0) {
+		rc = -1;
+	} else {
+		while (rc == 0 && more(&items))
+			rc = filter(d, &items);
+		leave(d);
+	}
+	if (rc == 0 && more(&v))
+		rc = bad(d, "unexpected data after the filter");
+	leave(d);
+	if (rc < 0)
+		return -1;
+	return add_text(d, ctl, LI_K_STR, "filter", li_buf_data(&d->text), li_buf_len(&d->text)) ? 0 : -1;
+}
+
 static int control(li_decoder *d, cur *c, li_node *list)
 {
 	struct berval seq, oid, value = { 0, NULL };
@@ -680,6 +709,10 @@ static int control(li_decoder *d, cur *c, li_node *list)
 	if (is_oid(&oid, LDAP_CONTROL_SYNC) || is_oid(&oid, LDAP_CONTROL_SYNC_STATE) ||
 	    is_oid(&oid, LDAP_CONTROL_SYNC_DONE))
 		return sync_control(d, &oid, &value, ctl);
+	if (is_oid(&oid, LDAP_CONTROL_ASSERT))
+		return filter_control(d, &value, ctl, 0);
+	if (is_oid(&oid, LDAP_CONTROL_VALUESRETURNFILTER))
+		return filter_control(d, &value, ctl, 1);
 	if (is_oid(&oid, LDAP_CONTROL_PRE_READ) || is_oid(&oid, LDAP_CONTROL_POST_READ)) {
 		/* A response carries an entry (with its secrets); a request, a list. */
 		cur v;

@@ -101,15 +101,32 @@ extern const struct poptOption li_popt_trace[];
 
 /* Takes ownership of arg (may be NULL); wipes it when it is a secret. */
 int li_config_apply(li_config *cfg, int val, char *arg, li_error *err);
-/* Hides the -w password in the process's argv, as OpenLDAP's tools do. */
-void li_config_hide_password(const li_config *cfg, int argc, char **argv);
+/* Refuses, before popt reads argv, what popt would mangle: an option value
+ * holding "!#:+". table is the one given to poptGetContext. */
+int li_config_check_argv(const struct poptOption *table, int argc, char **argv, li_error *err);
+/* Overwrites every -w value in argv with asterisks, as OpenLDAP's tools do,
+ * finding each by popt's rules over table; call once popt has read argv. */
+void li_config_hide_password(const struct poptOption *table, int argc, char **argv);
 /* Positional arguments (filter and attributes, or the operation's operands)
  * and cross-option checks. Call once, after every option. */
 int li_config_finish(li_config *cfg, const char **args, li_error *err);
 
 int li_config_wants_password(const li_config *cfg); /* -W given */
-/* Sets the bind password (from a -W prompt); copies it. */
+/* Sets the bind password (from a -W prompt); copies it. An empty one is
+ * refused, as from -w and -y. */
 int li_config_set_password(li_config *cfg, const char *pw, li_error *err);
+
+/* The longest password taken (-w, -y, -W), without its line ending. */
+#define LI_SECRET_MAX 4096
+#define LI_STR_(x) #x
+#define LI_STR(x) LI_STR_(x)
+/* Reads the first line of fd (a -y file, a prompt's answer) without its
+ * line ending, at most LI_SECRET_MAX bytes, into a buffer that is never
+ * reallocated; what was read past the line is wiped. 0 with *line
+ * (malloc'ed, wipe it before freeing) and *len; 1 at end of file before any
+ * byte; -1 with *why (too long, or a NUL byte), or with *why NULL and errno
+ * set when reading failed. */
+int li_secret_read_line(int fd, char **line, size_t *len, const char **why);
 int li_config_json(const li_config *cfg);
 int li_config_quiet(const li_config *cfg);
 int li_config_verbose(const li_config *cfg);

@@ -91,6 +91,7 @@ static const struct {
 	{ LDAP_CONTROL_RELAX, "Relax" },
 	{ LDAP_CONTROL_NOOP, "NoOp" },
 	{ LDAP_CONTROL_ASSERT, "Assertion" },
+	{ LDAP_CONTROL_VALUESRETURNFILTER, "ValuesReturnFilter" },
 	{ LDAP_CONTROL_PRE_READ, "PreRead" },
 	{ LDAP_CONTROL_POST_READ, "PostRead" },
 	{ LDAP_CONTROL_SUBENTRIES, "Subentries" },

@@ -26,9 +26,15 @@ int li_op_prepare(li_run *run, li_error *err)
 		return 0;
 	/* libldap's filter encoder, through the one public entry to it, so a
 	 * bad filter is refused before anything is sent. */
-	if (ldap_create_assertion_control_value(run->ld, run->cfg->filter, &bv) != LDAP_SUCCESS)
-		return li_usage_error(err, "filter", "'%s' is not a valid search filter (RFC 4515)",
-				      run->cfg->filter);
+	if (ldap_create_assertion_control_value(run->ld, run->cfg->filter, &bv) != LDAP_SUCCESS) {
+		li_buf shown = { 0 };
+
+		li_filter_redacted(&shown, run->cfg->filter);
+		li_usage_error(err, "filter", "'%s' is not a valid search filter (RFC 4515)",
+			       shown.data ? shown.data : "");
+		free(shown.data);
+		return -1;
+	}
 	ber_memfree(bv.bv_val);
 	return 0;
 }
@@ -123,7 +129,7 @@ static const char *scope_name(int scope)
 /* The user's filter as given, but with the values of userPassword-like
  * assertions replaced, as the trace shows them: a report never prints a
  * secret, not even one typed on the command line. */
-static void add_filter(li_buf *out, const char *f)
+void li_filter_redacted(li_buf *out, const char *f)
 {
 	const char *p = f, *attr, *end;
 
@@ -163,7 +169,7 @@ void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)
 	case LI_OP_SEARCH:
 		li_buf_addf(out, "search base \"%s\" scope %s filter \"",
 			    cfg->base ? cfg->base : defbase ? defbase : "", scope_name(cfg->scope));
-		add_filter(out, cfg->filter);
+		li_filter_redacted(out, cfg->filter);
 		li_buf_addc(out, '"');
 		for (i = 0; cfg->attrs && cfg->attrs[i]; i++)
 			li_buf_addf(out, "%s%s", i ? "," : " attrs ", cfg->attrs[i]);

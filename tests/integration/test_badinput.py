@@ -31,6 +31,11 @@ FILES = {
     "empty": b"",
     "password": b"secret\n",
     "noaccess": b"secret\n",          # chmod 000 below
+    "nul": b"secret\0junk\n",         # libldap would send 4 bytes past a 7-byte copy
+    "emptyline": b"\nsecret\n",       # an empty password: an unauthenticated bind
+    "crlfonly": b"\r\n",
+    "toolong": b"a" * 4097 + b"\n",   # LI_SECRET_MAX + 1
+    "nonewline": b"a" * 5000,
 }
 
 C = ["-x", "-H", "{uri}"]              # connection options for most rows
@@ -137,6 +142,31 @@ lc(C + ["-D", DN, "-y", "{dir}"], 1, r"-y: cannot read '[^']*'")          # a di
 la(C + ["-D", DN, "-y", "{dir}/noaccess"], 1, r"-y: cannot read '[^']*/noaccess': Permission denied",
    unprivileged=True)
 lc(C + ["-D", DN, "-y", "{dir}/empty"], 1, r"-y: '[^']*/empty' is empty")
+lc(C + ["-D", DN, "-y", "{dir}/nul"], 1,
+   r"-y: the first line of '[^']*/nul' holds a NUL byte \(a password cannot contain one\)$")
+la(C + ["-D", DN, "-y", "{dir}/nul", "-n"], 1, r"-y: the first line of '[^']*/nul' holds a NUL byte")
+lc(C + ["-D", DN, "-y", "{dir}/emptyline"], 1, r"-y: the first line of '[^']*/emptyline' is empty \(an empty "
+   r"password is an unauthenticated bind, which a server may take as anonymous\)$")
+la(C + ["-D", DN, "-y", "{dir}/crlfonly"], 1, r"-y: the first line of '[^']*/crlfonly' is empty")
+lc(C + ["-D", DN, "-y", "{dir}/toolong"], 1, r"-y: the first line of '[^']*/toolong' is longer than 4096 bytes$")
+lt_(C + ["-D", DN, "-y", "{dir}/nonewline"], 1, r"-y: the first line of '[^']*/nonewline' is longer than 4096 bytes$")
+lc(C + ["-D", DN, "-y", "/dev/zero"], 1, r"-y: the first line of '/dev/zero' is longer than 4096 bytes$")
+lc(C + ["-D", DN, "-w", ""], 1, r"-w: the password is empty \(with a bind DN, an unauthenticated bind, which a server "
+   r"may take as anonymous; for an anonymous bind give no password\)$")
+la(C + ["-w", ""], 1, r"-w: the password is empty")
+lt_(C + ["-D", DN, "-w", "", "-n"], 1, r"-w: the password is empty")
+# popt would put the next operand in place of "!#:+" (or loop forever without one)
+lc(C + ["-D", DN, "-w", "pw!#:+"], 1, r"-w: a value holding \"!#:\+\" cannot be given: popt, the option parser, "
+   r"replaces it with a later argument \(use -y or -W\)$")
+la(C + ["-D", DN, "-wpw!#:+", "(cn=a)"], 1, r"-w: a value holding \"!#:\+\" cannot be given")
+lt_(C + ["-b", "dc=x!#:+", "(cn=a)"], 1, r"-b: a value holding \"!#:\+\" cannot be given: popt, the option parser, "
+    r"replaces it with a later argument$")
+lc(C + ["--after=1s!#:+"], 1, r"--after: a value holding \"!#:\+\" cannot be given")
+# a filter is never shown with a password in it, not even when it is bad
+lc(C + ["-e", "assert=(userPassword=hunter2"], 1,
+   r"-e: assert: '\(userPassword=<redacted 7 bytes>' is not a valid filter$")
+la(C + ["(&(uid=a)(userPassword=hunter2)"], 1,
+   r"filter: '\(&\(uid=a\)\(userPassword=<redacted 7 bytes>\)' is not a valid search filter \(RFC 4515\)$")
 lc(C + ["-D", DN, "-w", "x", "-W"], 1, r"-W: incompatible with -w")
 la(C + ["-D", DN, "-w", "x", "-y", "{dir}/password"], 1, r"-[wy]: incompatible with -[wy]")
 lc(C + ["-Y", "EXTERNAL"], 1, r"-Y: incompatible with -x")

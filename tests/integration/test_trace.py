@@ -173,12 +173,31 @@ def secrets_never_appear_in_any_mode():
     # PasswdModifyRequestValue: SEQUENCE { oldPasswd [1] "0ldpass", newPasswd [2] "n3wpassw0rd" }
     value = b"\x81\x07" + b"0ldpass" + b"\x82\x0b" + b"n3wpassw0rd"
     pm = base64.b64encode(b"\x30" + bytes([len(value)]) + value).decode()
-    ops_ = searches + [["--op", "exop", "1.3.6.1.4.1.4203.1.11.1::" + pm]]
+    # filters in controls: an Assertion, and a ValuesReturnFilter SEQUENCE OF
+    # { equalityMatch [3] { "userPassword", "userpw1" }, present [7] "cn" }
+    ava = b"\x04\x0cuserPassword\x04\x07userpw1"
+    vrf = base64.b64encode(b"\x30\x1d\xa3\x17" + ava + b"\x87\x02cn").decode()
+    controls = [["-e", "assert=(|(uid=alice)(userPassword=alicepw))", "-b", s.alice_dn, "-s", "base"],
+                ["-e", "1.2.826.0.1.3344810.2.3=::" + vrf, "-b", s.alice_dn, "-s", "base"]]
+    ops_ = searches + controls + [["--op", "exop", "1.3.6.1.4.1.4203.1.11.1::" + pm]]
     for mode in ([], ["-v"], ["--hex"], ["-v", "--hex"], ["--json"], ["--json", "-v", "--hex"]):
         for o in ops_:
             r = run("ldaptrace", ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw] + mode + o)
             no_secret(r, " ".join(mode) or "text")
             contains(r.out, "redacted", "%s: the marker is there" % (" ".join(mode) or "text"))
+
+
+@test
+def filters_in_controls_are_decoded_and_redacted():
+    s = slapd()
+    r = run("ldaptrace", ["-x", "-H", s.uri, "-e", "!assert=(&(uid=alice)(userPassword=alicepw))",
+                          "-b", s.alice_dn, "-s", "base", "--hex"])
+    m = [x for x in messages(r.out) if x[3] == "SearchRequest"]
+    eq(len(m), 1, "one search")
+    contains(m[0][4], ' controls=[{oid=1.3.6.1.1.12 (Assertion) critical=true '
+                      'filter="(&(uid=alice)(userPassword=<redacted 7 bytes>))"}]', "the assertion, redacted")
+    hexdump = r.out.split(m[0][3], 1)[1].split("\n", 1)[1]
+    eq(len(re.findall(r"\*\*", hexdump.split("<-", 1)[0])), 7, "its 7 bytes masked in the dump")
 
 
 @test
