@@ -153,6 +153,24 @@ static void account_op_message(li_run *run, const li_event *ev)
 		run->t_nth_ns = ev->t_ns;
 }
 
+/* Whatever the server sent that is not a well-formed LDAPMessage ends the
+ * connection: counted, named in the reason, and kept from libldap. */
+static void account_malformed(li_run *run, const li_event *ev)
+{
+	char text[256];
+
+	run->malformed++;
+	li_tap_poison(run->tap);
+	if (ev->kind == LI_TAP_MESSAGE)
+		snprintf(text, sizeof(text), "the server sent a malformed LDAPMessage: %s", ev->pdu.error);
+	else if (strncmp(ev->why, "truncated", 9) == 0)
+		snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu bytes of it "
+			 "arrived)", ev->len);
+	else
+		snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", ev->why);
+	lose(run, ev->t_ns, text);
+}
+
 static void account_recv(li_run *run, const li_event *ev)
 {
 	const li_pdu *p = &ev->pdu;
@@ -160,8 +178,10 @@ static void account_recv(li_run *run, const li_event *ev)
 	if (run->t_first_recv_ns == 0)
 		run->t_first_recv_ns = ev->t_ns;
 	run->t_last_recv_ns = ev->t_ns;
-	if (!ev->decoded)
+	if (!ev->decoded) {
+		account_malformed(run, ev);
 		return;
+	}
 	if (is_notice_of_disconnection(p)) {
 		run->nod = 1;
 		record(&run->nod_res, ev);
@@ -205,17 +225,8 @@ static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char 
 			account_recv(run, &ev);
 	} else if (kind == LI_TAP_MALFORMED) {
 		ev.pdu.op = "malformed";
-		if (dir == LI_DIR_RECV) {
-			char text[256];
-
-			run->malformed++;
-			if (strncmp(why, "truncated", 9) == 0)
-				snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu "
-					 "bytes of it arrived)", n);
-			else
-				snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", why);
-			lose(run, t_ns, text);
-		}
+		if (dir == LI_DIR_RECV)
+			account_malformed(run, &ev);
 	} else {
 		ev.pdu.op = "closed";
 		lose(run, t_ns, why);

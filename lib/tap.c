@@ -21,6 +21,7 @@ struct li_tap {
 	int64_t opened_ns;
 	uint64_t bytes[2];
 	int closed;
+	int poisoned; /* the server sent something libldap must not parse */
 	li_dir cur; /* direction being framed, for the frame callback */
 	int64_t t_io; /* when the read returned or the write was issued */
 };
@@ -71,14 +72,26 @@ static int tap_ctrl(Sockbuf_IO_Desc *sbiod, int opt, void *arg)
 static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 {
 	li_tap *tap = sbiod->sbiod_pvt;
-	ber_slen_t n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
-	int saved = errno;
+	ber_slen_t n;
+	int saved;
 
+	if (tap->poisoned) {
+		errno = EPROTO;
+		return -1;
+	}
+	n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
+	saved = errno;
 	tap->t_io = li_now_ns();
 	if (n > 0) {
 		tap->bytes[LI_DIR_RECV] += (uint64_t)n;
 		tap->cur = LI_DIR_RECV;
 		li_framer_feed(&tap->in, buf, (size_t)n, on_frame, tap);
+		/* libldap has not seen these bytes yet: a read error instead keeps
+		 * its parser (and its error paths, which leak) away from them. */
+		if (tap->poisoned) {
+			errno = EPROTO;
+			return -1;
+		}
 	} else if (n == 0) {
 		closed(tap, LI_DIR_RECV, "closed by the server");
 	} else if (saved != EAGAIN && saved != EWOULDBLOCK && saved != EINTR) {
@@ -184,6 +197,11 @@ void li_tap_detach(li_tap *tap, LDAP *ld)
 {
 	/* Getting the option removes that callback (libldap's options.c). */
 	ldap_get_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
+}
+
+void li_tap_poison(li_tap *tap)
+{
+	tap->poisoned = 1;
 }
 
 int64_t li_tap_opened_ns(const li_tap *tap)

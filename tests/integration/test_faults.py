@@ -10,6 +10,7 @@ first and nothing depends on a race between our request and the server."""
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
 
@@ -490,6 +491,81 @@ def garbage_is_connection_lost():
 @test
 def huge_length_is_connection_lost_promptly():
     check_malformed("huge-length", r"not LDAP|length", 1)
+
+
+MALFORMED_MESSAGE = r"^the server sent a malformed LDAPMessage: "
+
+
+def check_malformed_message(scenario, tool, args, why, entries_before):
+    """A message that frames but fails the head decoder's checks: the JSON
+    report counts it and names it, the text report says the same (not
+    "Can't contact LDAP server"), and ldaptrace's line agrees."""
+    reason = MALFORMED_MESSAGE + re.escape(why) + "$"
+    r, _ = fault(scenario, tool, list(args) + ["--json"], deadline=2.0)
+    j = check_report(r, tool, "connection-lost", INTERRUPT[tool])
+    no_stderr(r)
+    c = j["connection"]
+    eq(c["lost"], True, "%s: connection.lost" % tool)
+    eq(c["malformed"], 1, "%s: connection.malformed" % tool)
+    matches(c["reason"], reason, "%s: connection.reason" % tool)
+    eq(j["notes"], [c["reason"]], "%s: the one note names it" % tool)
+    eq(j["entries_before"], entries_before, "%s: entries_before" % tool)
+    eq(j["op_result"], None, "%s: op_result" % tool)
+    if tool == "ldapcancel":
+        eq(j["cancel_result"], None, "%s: cancel_result" % tool)
+    r, _ = fault(scenario, tool, list(args), deadline=2.0)
+    eq(r.rc, 81, "%s text: exit status" % tool)
+    no_stderr(r)
+    not_contains(r.out, "Can't contact", "%s text: not a connection failure" % tool)
+    matches(r.out, r"(?m)^  note: the server sent a malformed LDAPMessage: " + re.escape(why) + "$",
+            "%s text: the note" % tool)
+    matches(last_line(r.out), r"^connection-lost: the server sent a malformed LDAPMessage: " + re.escape(why)
+            + r" at [0-9.]+ ms", "%s text: verdict" % tool)
+    # ldaptrace: one "malformed" line, counted once in the same words
+    r, _ = fault(scenario, "ldaptrace", list(args) + ["--" + INTERRUPT[tool], "--json"], deadline=2.0)
+    eq(r.rc, 81, "ldaptrace: exit status")
+    bad = [m for m in r.jsonl[:-1] if "error" in m]
+    eq([(m["dir"], m["error"]) for m in bad], [("recv", why)], "ldaptrace --json: one malformed message")
+    eq(r.jsonl[-1]["connection"]["malformed"], 1, "ldaptrace --json: connection.malformed")
+    r, _ = fault(scenario, "ldaptrace", list(args) + ["--" + INTERRUPT[tool]], deadline=2.0)
+    lines = [l for l in r.out.splitlines() if re.match(r"^ *[0-9.]+ <- ", l) and "malformed" in l]
+    eq(len(lines), 1, "ldaptrace: one malformed message: %r" % lines)
+    matches(lines[0], r"^ *[0-9.]+ <- (#\d+ )?(\w+ )?malformed: " + re.escape(why) + r"( \(\d+ bytes\))?$",
+            "ldaptrace: its line")
+    not_contains(r.out, "malformed malformed", "ldaptrace: the word once")
+    return j
+
+
+@test
+def message_without_protocol_op_is_a_malformed_message():
+    # 30 03 02 01 02: libldap's own parser leaks its request on this
+    # (valgrind: test_valgrind.py) and calls it "Can't contact LDAP server".
+    for tool in BOTH:
+        j = check_malformed_message("no-protocolop", tool, ["--after-entries", "10"],
+                                    "missing or truncated protocolOp", 2)
+        eq(j["interrupt"]["msgid"], None, "%s: nothing was sent" % tool)
+
+
+@test
+def result_code_out_of_range_is_malformed_at_once():
+    # resultCode 2^40 to the Cancel: not "no response" after --wait 5s.
+    j = check_malformed_message("code-out-of-range", "ldapcancel", ["--after-entries", "3", "--wait", "5s"],
+                                "resultCode out of range (0..2147483647)", 3)
+    eq(j["interrupt"]["msgid"], 3, "the Cancel was sent")
+
+
+@test
+def negative_result_code_is_malformed_not_too_late():
+    # SearchResultDone with -118, then success to the Cancel.
+    check_malformed_message("negative-code", "ldapcancel", ["--after-entries", "3"],
+                            "resultCode out of range (0..2147483647)", 3)
+
+
+@test
+def message_id_out_of_range_is_malformed():
+    for tool in BOTH:
+        check_malformed_message("msgid-out-of-range", tool, ["--after-entries", "10"],
+                                "messageID out of range (0..2147483647)", 2)
 
 
 def _plain_build():
