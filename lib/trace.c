@@ -267,7 +267,7 @@ static void json_fill(json_object *obj, const li_node *n, unsigned flags)
 		if (json_object_is_type(obj, json_type_array))
 			json_object_array_add(obj, json_node(c, flags));
 		else
-			json_object_object_add(obj, c->key, json_node(c, flags));
+			li_json_add_key(obj, c->key, json_node(c, flags));
 	}
 }
 
@@ -281,7 +281,7 @@ static json_object *json_node(const li_node *n, unsigned flags)
 		if ((n->flags & LI_NF_ATTRS) && !(flags & LI_RENDER_VALUES)) {
 			o = json_object_new_array();
 			for (c = n->first; c; c = c->next)
-				json_object_array_add(o, json_bytes(c->key, strlen(c->key)));
+				json_object_array_add(o, li_json_str(c->key));
 			return o;
 		}
 		o = json_object_new_object();
@@ -326,7 +326,7 @@ int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf 
 	else
 		error = event_error(ev);
 	if (error)
-		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", json_object_new_string(error));
+		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", li_json_str(error));
 	if (ev->kind == LI_TAP_MALFORMED && n > MALFORMED_HEX_MAX)
 		n = MALFORMED_HEX_MAX;
 	if (ev->kind != LI_TAP_CLOSED && ((flags & LI_RENDER_HEX) || error)) {

@@ -9,6 +9,7 @@ the server never reaches (--after-entries 10), so the fault always comes
 first and nothing depends on a race between our request and the server."""
 
 import contextlib
+import json
 import os
 import re
 import sys
@@ -566,6 +567,73 @@ def message_id_out_of_range_is_malformed():
     for tool in BOTH:
         check_malformed_message("msgid-out-of-range", tool, ["--after-entries", "10"],
                                 "messageID out of range (0..2147483647)", 2)
+
+
+# What the fault server's RAW_TEXT becomes: in JSON, each byte that does
+# not begin well-formed UTF-8 is U+FFFD (ESC is json-c's \u001b); on a
+# terminal, control characters (C1 too) and those bytes are \xNN.
+RAW_JSON = "caf\ufffd \ufffd\ufffd\ufffd\ufffd \x1b[31mred\x1b[0m \x9b2J"
+RAW_SAFE = r"caf\xe9 \x80\xc0\xaf\xff \x1b[31mred\x1b[0m \xc2\x9b2J"
+
+
+def strict_json_lines(r, what):
+    """Every line of stdout, as UTF-8 and JSON, strictly."""
+    try:
+        return [json.loads(l) for l in r.out_bytes.decode("utf-8").splitlines()]
+    except ValueError as e:
+        fail("%s: stdout is not valid JSON lines: %s: %r" % (what, e, r.out_bytes[:300]))
+
+
+def no_raw_controls(r, what):
+    for name, data in (("stdout", r.out_bytes), ("stderr", r.err_bytes)):
+        ok(b"\x1b" not in data and b"\xc2\x9b" not in data and b"\xff" not in data,
+           "%s: no raw ESC, CSI or invalid byte on %s" % (what, name))
+
+
+@test
+def server_strings_that_are_not_utf8_keep_the_json_valid():
+    r, _ = fault("non-utf8", "ldapcancel", ["--after", "5s", "--json"], deadline=2.0)
+    j = strict_json_lines(r, "ldapcancel")[0]
+    eq(j["outcome"], "too-late", "outcome")
+    eq(j["op_result"]["message"], RAW_JSON, "op_result.message")
+    eq(j["op_result"]["matched"], RAW_JSON, "op_result.matched")
+    with libldap_nod_leak_suppressed() as env:
+        r, _ = fault("nod-non-utf8", "ldapabandon", ["--after-entries", "10", "--json"], deadline=2.0, env=env)
+    j = strict_json_lines(r, "ldapabandon")[0]
+    eq(j["connection"]["notice_of_disconnection"]["message"], RAW_JSON, "the NoD's message")
+    eq(j["notes"], ["Notice of Disconnection: unavailable (52): " + RAW_JSON], "the note")
+    for extra in (["-v", "--json"], ["--json"], ["-v", "--json", "--hex"]):
+        r, _ = fault("non-utf8", "ldaptrace", extra, deadline=2.0)
+        eq(r.rc, 32, "ldaptrace %s: exit status" % extra)
+        lines = strict_json_lines(r, "ldaptrace %s" % extra)
+        entries = [m for m in lines if m.get("op") == "SearchResultEntry"]
+        eq(len(entries), 2, "ldaptrace %s: 2 entries" % extra)
+        attrs = entries[0]["attrs"]
+        names = sorted(attrs) if isinstance(attrs, dict) else attrs
+        eq(sorted(names), ["cn", "x-" + RAW_JSON], "ldaptrace %s: attribute names" % extra)
+        eq(lines[-1]["op_result"]["message"], RAW_JSON, "ldaptrace %s: the report" % extra)
+
+
+@test
+def server_strings_never_reach_the_terminal_raw():
+    r, _ = fault("non-utf8", "ldapcancel", ["--after", "5s"], deadline=2.0)
+    eq(r.rc, 120, "ldapcancel: exit status")
+    no_raw_controls(r, "ldapcancel")
+    contains(r.out, "  result: noSuchObject (32) at ", "the result line")
+    contains(r.out, ": " + RAW_SAFE + "\n", "its message, escaped")
+    with libldap_nod_leak_suppressed() as env:
+        r, _ = fault("nod-non-utf8", "ldapcancel", ["--after-entries", "10"], deadline=2.0, env=env)
+    eq(r.rc, 81, "NoD: exit status")
+    no_raw_controls(r, "NoD")
+    contains(r.out, "  note: Notice of Disconnection: unavailable (52): " + RAW_SAFE + "\n", "the note, escaped")
+    r, _ = fault("non-utf8", "ldaptrace", ["-v"], deadline=2.0)
+    no_raw_controls(r, "ldaptrace -v")
+    contains(r.out, "attrs={x-" + RAW_SAFE + "=[", "ldaptrace: the attribute name, escaped")
+    r, _ = fault("bind-fail-non-utf8", "ldapabandon", ["-D", "cn=x", "-w", "secret"], deadline=2.0)
+    eq(r.rc, 49, "bind refused: exit status")
+    no_raw_controls(r, "bind refused")
+    eq(r.err, "ldapabandon: ldap_bind: Invalid credentials (49)\n\tmatched DN: %s\n\tadditional info: %s\n"
+       % (RAW_SAFE, RAW_SAFE), "bind refused: stderr")
 
 
 def _plain_build():

@@ -726,6 +726,16 @@ def t_nod_non_utf8():
         check(c.wait_eof() == b"", "bytes after NoD")
 
 
+@test("bind-fail-non-utf8: invalidCredentials 49 with RAW_TEXT as matched DN and message")
+def t_bind_fail_non_utf8():
+    with FaultServer("bind-fail-non-utf8") as srv:
+        c = Client(srv.port)
+        c.bind()
+        m = c.recv_msg()
+        check(m.op == "bindResponse" and m.get("code") == 49, repr(m))
+        check(m.raw.count(fs.RAW_TEXT) == 2, m.raw.hex())
+
+
 @test("stray-msgid: 999 entries interleaved, 998 done and 997 exop after entry 2; cancel well-behaved")
 def t_stray():
     with FaultServer("stray-msgid") as srv:
