@@ -240,6 +240,8 @@ int li_conn_open(li_run *run, li_error *err)
 	rc = ldap_connect(run->ld);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(run, "ldap_connect", rc, err);
+	if (li_tap_url(run->tap))
+		li_run_log(run, 0, "connected to %s", li_tap_url(run->tap));
 	if (cfg->starttls && start_tls(run, err) < 0)
 		return -1;
 	nonblocking(run);

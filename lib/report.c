@@ -24,8 +24,14 @@ static double since_intr_ms(const li_run *run, int64_t t_ns)
 	return (double)(t_ns - run->t_intr_ns) / 1e6;
 }
 
+/* The server that answered: -H may list several, libldap connects to the
+ * first that accepts. */
 static const char *uri_of(const li_run *run)
 {
+	const char *url = li_tap_url(run->tap);
+
+	if (url)
+		return url;
 	return run->cfg->uri ? run->cfg->uri : run->uri ? run->uri : "";
 }
 

@@ -22,6 +22,7 @@ struct li_tap {
 	uint64_t bytes[2];
 	int closed;
 	int poisoned; /* the server sent something libldap must not parse */
+	char *url;    /* the server connected to, of all the -H list */
 	li_dir cur; /* direction being framed, for the frame callback */
 	int64_t t_io; /* when the read returned or the write was issued */
 };
@@ -145,8 +146,9 @@ static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *
 	ber_len_t max = LI_PDU_MAX;
 
 	(void)ld;
-	(void)srv;
 	(void)addr;
+	ldap_memfree(tap->url);
+	tap->url = srv ? ldap_url_desc2str(srv) : NULL;
 	tap->opened_ns = li_now_ns();
 	tap->closed = 0;
 	/* libldap would otherwise try to allocate whatever length a server claims. */
@@ -185,6 +187,7 @@ void li_tap_free(li_tap *tap)
 		return;
 	li_framer_free(&tap->in);
 	li_framer_free(&tap->out);
+	ldap_memfree(tap->url);
 	free(tap);
 }
 
@@ -202,6 +205,11 @@ void li_tap_detach(li_tap *tap, LDAP *ld)
 void li_tap_poison(li_tap *tap)
 {
 	tap->poisoned = 1;
+}
+
+const char *li_tap_url(const li_tap *tap)
+{
+	return tap->url;
 }
 
 int64_t li_tap_opened_ns(const li_tap *tap)

@@ -31,6 +31,9 @@ void li_tap_detach(li_tap *tap, LDAP *ld);
  * connection without parsing it. */
 void li_tap_poison(li_tap *tap);
 int64_t li_tap_opened_ns(const li_tap *tap); /* 0 until connected */
+/* The URL libldap connected to (one of a list), as libldap formats it;
+ * NULL until connected. */
+const char *li_tap_url(const li_tap *tap);
 int li_tap_write_pending(const li_tap *tap);
 uint64_t li_tap_bytes(const li_tap *tap, li_dir dir);
 

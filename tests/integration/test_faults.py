@@ -636,6 +636,23 @@ def server_strings_never_reach_the_terminal_raw():
        % (RAW_SAFE, RAW_SAFE), "bind refused: stderr")
 
 
+@test
+def uri_list_reports_the_server_that_answered():
+    # Nothing listens on port 1: libldap moves on to the fault server.
+    with faultserver("normal") as fs:
+        uris = "ldap://127.0.0.1:1 " + fs.uri
+        for tool, extra in (("ldapcancel", []), ("ldapabandon", []), ("ldaptrace", ["--cancel"])):
+            argv = ["-x", "-H", uris, "-b", BASE, "--after", "5s"] + extra
+            r = run(tool, argv + ["--json"])
+            eq(r.jsonl[-1]["uri"], fs.uri, "%s: JSON uri" % tool)
+            eq(r.jsonl[-1]["outcome"], "too-late", "%s: outcome" % tool)
+            if tool != "ldaptrace":
+                r = run(tool, argv)
+                eq(r.out.splitlines()[0], fs.uri, "%s: the report's first line" % tool)
+        r = run("ldapcancel", ["-x", "-H", "ldap://127.0.0.1:1," + fs.uri, "-b", BASE, "--after", "5s", "-v"])
+        contains(r.err, "ldapcancel: connected to %s\n" % fs.uri, "-v says which server")
+
+
 def _plain_build():
     """No LI_WRAPPER and no sanitizer runtime (both reserve huge address
     space, so an address-space limit would break them)."""
