@@ -175,6 +175,10 @@ static void verdict(const li_run *run, li_buf *b)
 	case LI_OUTCOME_STOPPED:
 		li_buf_addf(b, "Ctrl-C before the %s ended", op);
 		break;
+	case LI_OUTCOME_SELF_TARGET:
+		li_buf_addf(b, "the %s was sent as message %lld, the message ID it names: it could only %s itself, "
+			    "no operation", w, (long long)run->intr_msgid, w);
+		break;
 	default:
 		li_buf_adds(b, "no outcome");
 		break;

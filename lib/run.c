@@ -493,7 +493,12 @@ static void notes(li_run *run)
 		cancel_notes(run);
 	else if (run->cfg->interrupt == LI_INTERRUPT_ABANDON)
 		abandon_notes(run);
-	if (run->cfg->op == LI_OP_NONE && run->intr_sent)
+	if (run->outcome == LI_OUTCOME_SELF_TARGET)
+		li_run_note(run, "libldap numbers a new connection's requests from 1%s: message ID %lld was "
+			    "the %s's own, so the server saw it name itself", run->cfg->starttls ?
+			    " (StartTLS, the bind, ...)" : " (the bind, ...)", run->cfg->target_msgid,
+			    run->cfg->interrupt == LI_INTERRUPT_CANCEL ? "Cancel" : "AbandonRequest");
+	else if (run->cfg->op == LI_OP_NONE && run->intr_sent)
 		li_run_note(run, "message ID %lld belongs to no operation of this new connection",
 			    run->cfg->target_msgid);
 	if (run->nod)
@@ -760,6 +765,21 @@ static int prepare_cancel(li_run *run, li_error *err)
 	return 0;
 }
 
+/* --msgid N on a new connection can name the interrupt's own message ID
+ * (which depends on StartTLS, the bind, libldap): the server then sees a
+ * request that names itself, and whatever it answers says nothing about
+ * any operation. Known for sure only once the request is on the wire, by
+ * its message ID there: decided at once, with its own outcome. */
+static int self_target(li_run *run)
+{
+	if (run->cfg->op != LI_OP_NONE || !run->intr_sent || run->intr_msgid != run->cfg->target_msgid)
+		return 0;
+	run->outcome = LI_OUTCOME_SELF_TARGET;
+	run->exit_status = li_outcome_exit_status(run->outcome);
+	notes(run);
+	return 1;
+}
+
 int li_run_execute(li_run *run, li_error *err)
 {
 	int rc;
@@ -780,6 +800,8 @@ int li_run_execute(li_run *run, li_error *err)
 	}
 	if (prepare_cancel(run, err) < 0 || send_interrupt(run, err) < 0)
 		return -1;
+	if (self_target(run))
+		return 0;
 	return listen_for_outcome(run, err);
 }
 

@@ -653,6 +653,39 @@ def uri_list_reports_the_server_that_answered():
         contains(r.err, "ldapcancel: connected to %s\n" % fs.uri, "-v says which server")
 
 
+@test
+def msgid_naming_the_interrupt_itself_is_self_target():
+    # A new connection's requests are numbered from 1: the bind is 1 (with
+    # -Z, StartTLS 1 and the bind 2), so the interrupt itself is 2 (or 3).
+    s = slapd()
+    for tool in ("ldapcancel", "ldapabandon", "ldaptrace"):
+        for starttls, own in (([], 2), (["-Z"], 3)):
+            what = "%s %s--msgid %d" % (tool, "-Z " if starttls else "", own)
+            extra = ["--cancel"] if tool == "ldaptrace" else []
+            argv = ["-x", "-H", s.uri] + starttls + ["--msgid", str(own), "--wait", "5s"] + extra
+            r = run(tool, argv + ["--json"])
+            j = r.jsonl[-1]
+            eq((j["outcome"], j["exit"], r.rc), ("self-target", 89, 89), "%s: outcome and exit status" % what)
+            eq((j["interrupt"]["msgid"], j["interrupt"]["target"]), (own, own), "%s: sent as the ID it names" % what)
+            lt(r.elapsed, scaled(2.5), "%s: decided at once, not after --wait" % what)
+            if tool != "ldapabandon":
+                eq(j["cancel_result"], None, "%s: no answer waited for" % what)
+            eq(len(j["notes"]), 1, "%s: one note" % what)
+            matches(j["notes"][0], r"^libldap numbers a new connection's requests from 1 .*: message ID %d was the "
+                    r"(Cancel|AbandonRequest)'s own, so the server saw it name itself$" % own, "%s: the note" % what)
+            if tool != "ldaptrace":
+                r = run(tool, argv)
+                eq(r.rc, 89, "%s text: exit status" % what)
+                no_stderr(r)
+                matches(last_line(r.out), r"^self-target: the %s was sent as message %d, the message ID it names"
+                        % (INTERRUPT[tool], own), "%s text: verdict" % what)
+    # The ID before the interrupt's own is not: the bind's, under -Z.
+    r = run("ldapcancel", ["-x", "-H", s.uri, "-Z", "--msgid", "2", "--json"])
+    check_report(r, "ldapcancel", "no-such-operation", "cancel")
+    r = run("ldapabandon", ["-x", "-H", s.uri, "-Z", "--msgid", "2", "--wait", "0", "--json"])
+    check_report(r, "ldapabandon", "abandoned", "abandon")
+
+
 def _plain_build():
     """No LI_WRAPPER and no sanitizer runtime (both reserve huge address
     space, so an address-space limit would break them)."""
