@@ -58,6 +58,10 @@ static int ldap_failure(li_run *run, const char *what, int rc, li_error *err)
 {
 	char *info = NULL;
 
+	/* The tap kept a malformed message from libldap, which then only saw
+	 * a failed read: say what the server sent instead. */
+	if (run->malformed && rc < 0)
+		return li_ldap_error(err, what, LDAP_DECODING_ERROR, run->lost_why, NULL);
 	ldap_get_option(run->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
 	li_ldap_error(err, what, rc, info, NULL);
 	ldap_memfree(info);

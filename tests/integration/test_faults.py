@@ -563,6 +563,16 @@ def negative_result_code_is_malformed_not_too_late():
 
 
 @test
+def malformed_bind_response_is_a_decoding_error():
+    for tool in BOTH:
+        r, _ = fault("bind-no-protocolop", tool, [], deadline=2.0)
+        eq(r.rc, 252, "%s: exit status (Decoding error, -4)" % tool)
+        eq(r.out, "", "%s: nothing on stdout" % tool)
+        eq(r.err, "%s: ldap_result: Decoding error (-4)\n\tadditional info: the server sent a malformed "
+                  "LDAPMessage: missing or truncated protocolOp\n" % tool, "%s: stderr" % tool)
+
+
+@test
 def message_id_out_of_range_is_malformed():
     for tool in BOTH:
         check_malformed_message("msgid-out-of-range", tool, ["--after-entries", "10"],

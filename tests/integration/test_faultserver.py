@@ -726,6 +726,15 @@ def t_nod_non_utf8():
         check(c.wait_eof() == b"", "bytes after NoD")
 
 
+@test("bind-no-protocolop: the BindRequest is answered 30 03 02 01 01")
+def t_bind_no_protocolop():
+    with FaultServer("bind-no-protocolop") as srv:
+        c = Client(srv.port)
+        check(c.bind() == 1, "the bind is message 1")
+        data = c.raw(5)
+        check(data == bytes.fromhex("3003020101"), data.hex())
+
+
 @test("bind-fail-non-utf8: invalidCredentials 49 with RAW_TEXT as matched DN and message")
 def t_bind_fail_non_utf8():
     with FaultServer("bind-fail-non-utf8") as srv:

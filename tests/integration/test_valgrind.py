@@ -100,6 +100,9 @@ def malformed_messages():
                          81)
         j = r.jsonl[-1]
         eq((j["outcome"], j["connection"]["malformed"]), ("connection-lost", 1), "%s %s: outcome" % (scenario, tool))
+    with faultserver("bind-no-protocolop") as fs:
+        r = memcheck("ldapcancel", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com"], 252)
+    contains(r.err, "ldap_result: Decoding error (-4)", "bind answered malformed: the error")
 
 
 if __name__ == "__main__":
