@@ -146,14 +146,30 @@ int li_utf8_valid(const void *p, size_t n)
 	return 1;
 }
 
-void li_buf_add_printable(li_buf *b, const void *p, size_t n)
+/* The length of the printable UTF-8 character at s, or 0 for a control
+ * character (C0, DEL, and C1: U+0080..U+009F, which terminals obey as
+ * escapes too) or a byte that does not start a well-formed sequence. */
+static size_t printable_char(const unsigned char *s, size_t n)
+{
+	size_t len;
+
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 0;
+	len = li_utf8_char(s, n);
+	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return len;
+}
+
+/* Escapes what printable_char refuses as \xNN, and with quotes, \" and \\. */
+static void add_escaped(li_buf *b, const void *p, size_t n, int quotes)
 {
 	const unsigned char *s = p;
 	size_t i = 0, run = 0, len;
 
 	/* Copy runs of printable UTF-8 at once; escape everything else. */
 	while (i < n) {
-		len = s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\\' && s[i] != '"' ? li_utf8_char(s + i, n - i) : 0;
+		len = !quotes || (s[i] != '\\' && s[i] != '"') ? printable_char(s + i, n - i) : 0;
 		if (len) {
 			i += len;
 			continue;
@@ -163,6 +179,34 @@ void li_buf_add_printable(li_buf *b, const void *p, size_t n)
 			li_buf_addc(b, '\\'), li_buf_addc(b, (char)s[i]);
 		else
 			li_buf_addf(b, "\\x%02x", s[i]);
+		run = ++i;
+	}
+	li_buf_add(b, s + run, n - run);
+}
+
+void li_buf_add_printable(li_buf *b, const void *p, size_t n)
+{
+	add_escaped(b, p, n, 1);
+}
+
+void li_buf_add_safe(li_buf *b, const char *s)
+{
+	add_escaped(b, s, strlen(s), 0);
+}
+
+void li_buf_add_utf8(li_buf *b, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0, run = 0, len;
+
+	while (i < n) {
+		len = li_utf8_char(s + i, n - i);
+		if (len) {
+			i += len;
+			continue;
+		}
+		li_buf_add(b, s + run, i - run);
+		li_buf_adds(b, "\xef\xbf\xbd"); /* U+FFFD REPLACEMENT CHARACTER */
 		run = ++i;
 	}
 	li_buf_add(b, s + run, n - run);

@@ -23,9 +23,16 @@ void li_buf_vaddf(li_buf *b, const char *fmt, va_list ap) __attribute__((format(
 /* UTF-8 checks (RFC 3629). */
 size_t li_utf8_char(const unsigned char *s, size_t n);
 int li_utf8_valid(const void *p, size_t n);
-/* Bytes as printable text: \" and \\ escaped, \xNN for control bytes and
- * anything that is not well-formed UTF-8. */
+/* Bytes as printable text: \" and \\ escaped, \xNN for control bytes (C1
+ * included) and anything that is not well-formed UTF-8. */
 void li_buf_add_printable(li_buf *b, const void *p, size_t n);
+/* Text for a terminal (notes, reasons, a server's message on stderr):
+ * control characters, C1 included, and bytes that are not UTF-8 as \xNN;
+ * everything else, quotes too, as it is. */
+void li_buf_add_safe(li_buf *b, const char *s);
+/* Valid UTF-8 for JSON: each byte that does not begin a well-formed
+ * sequence (RFC 3629) becomes U+FFFD; the rest is copied. */
+void li_buf_add_utf8(li_buf *b, const void *p, size_t n);
 /* Bytes as "30 06 02 01 ..." lines of 16, each line prefixed by indent. */
 void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent);
 /* A duration as the user would write it: "250 ms", "2 s", "1 min". */

@@ -58,6 +58,10 @@ static int ldap_failure(li_run *run, const char *what, int rc, li_error *err)
 {
 	char *info = NULL;
 
+	/* The tap kept a malformed message from libldap, which then only saw
+	 * a failed read: say what the server sent instead. */
+	if (run->malformed && rc < 0)
+		return li_ldap_error(err, what, LDAP_DECODING_ERROR, run->lost_why, NULL);
 	ldap_get_option(run->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
 	li_ldap_error(err, what, rc, info, NULL);
 	ldap_memfree(info);
@@ -240,6 +244,8 @@ int li_conn_open(li_run *run, li_error *err)
 	rc = ldap_connect(run->ld);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(run, "ldap_connect", rc, err);
+	if (li_tap_url(run->tap))
+		li_run_log(run, 0, "connected to %s", li_tap_url(run->tap));
 	if (cfg->starttls && start_tls(run, err) < 0)
 		return -1;
 	nonblocking(run);

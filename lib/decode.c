@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "frame.h"
 #include "names.h"
+#include "pdu.h"
 
 #define DEPTH 40 /* nested elements; filters are the deep ones */
 
@@ -245,7 +246,8 @@ static int scalar(li_decoder *d, cur *c, ber_tag_t want, ber_int_t *v, const cha
 	struct berval content, whole;
 	ber_tag_t tag = next(c, &content);
 
-	if (tag == LBER_DEFAULT || (want != LBER_DEFAULT && tag != want))
+	/* liblber takes no content octets for 0: BER requires one. */
+	if (tag == LBER_DEFAULT || (want != LBER_DEFAULT && tag != want) || content.bv_len == 0)
 		return bad(d, what);
 	whole.bv_val = (char *)start;
 	whole.bv_len = (size_t)(c->pos - start);
@@ -311,6 +313,8 @@ static int result(li_decoder *d, cur *c, li_node *root)
 
 	if (scalar(d, c, LBER_ENUMERATED, &code, "bad resultCode") < 0)
 		return -1;
+	if (code < 0)
+		return bad(d, LI_PDU_BAD_RESULT_CODE);
 	add_int(d, root, LI_K_INT, "code", code);
 	add_word(d, root, "name", result_word(code));
 	if (expect(d, c, LBER_OCTETSTRING, &bv, "bad matchedDN") < 0)
@@ -1119,7 +1123,7 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	}
 	if (enter(d, &msg, &m) < 0)
 		goto out;
-	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0 && (msgid >= 0 || bad(d, "bad messageID") == 0)) {
+	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0 && (msgid >= 0 || bad(d, LI_PDU_BAD_MSGID) == 0)) {
 		d->msgid = msgid;
 		opstart = m.pos;
 		tag = next(&m, &op);

@@ -56,10 +56,11 @@ size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t 
 		li_buf_addf(&b, "%s: %s: %s\n", prog, err->what, err->text);
 	else
 		li_buf_addf(&b, "%s: %s: %s (%d)\n", prog, err->what, err->text, err->code);
+	/* The server's words: no escape sequence of theirs reaches a terminal. */
 	if (err->matched[0])
-		li_buf_addf(&b, "\tmatched DN: %s\n", err->matched);
+		li_buf_adds(&b, "\tmatched DN: "), li_buf_add_safe(&b, err->matched), li_buf_addc(&b, '\n');
 	if (err->info[0])
-		li_buf_addf(&b, "\tadditional info: %s\n", err->info);
+		li_buf_adds(&b, "\tadditional info: "), li_buf_add_safe(&b, err->info), li_buf_addc(&b, '\n');
 	n = snprintf(buf, size, "%s", li_buf_data(&b));
 	free(b.data);
 	return n;

@@ -30,6 +30,8 @@ extern "C" {
 /* The classic C API numbers for "timeout" and "server down" (RFC 1823). */
 #define LI_EXIT_NO_RESPONSE 85
 #define LI_EXIT_CONNECTION_LOST 81
+/* ... and for "bad parameter": --msgid named the interrupt itself. */
+#define LI_EXIT_SELF_TARGET 89
 #define LI_EXIT_SIGINT 130
 #define LI_EXIT_SIGTERM 143
 #define LI_EXIT_SIGPIPE 141
@@ -58,6 +60,7 @@ typedef enum li_outcome {
 	LI_OUTCOME_CONNECTION_LOST,
 	LI_OUTCOME_COMPLETED, /* ldaptrace without an interrupt: ran to its end */
 	LI_OUTCOME_STOPPED,   /* ldaptrace without an interrupt: stopped by Ctrl-C */
+	LI_OUTCOME_SELF_TARGET, /* --msgid N, and the interrupt was sent as message N */
 } li_outcome;
 
 /* A failure before the outcome could be decided, ready for one stderr line

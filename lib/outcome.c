@@ -14,6 +14,7 @@ static const char *const names[] = {
 	[LI_OUTCOME_CONNECTION_LOST] = "connection-lost",
 	[LI_OUTCOME_COMPLETED] = "completed",
 	[LI_OUTCOME_STOPPED] = "stopped",
+	[LI_OUTCOME_SELF_TARGET] = "self-target",
 };
 
 const char *li_outcome_name(li_outcome o)
@@ -43,6 +44,8 @@ int li_outcome_exit_status(li_outcome o)
 		return LI_EXIT_CONNECTION_LOST;
 	case LI_OUTCOME_STOPPED:
 		return LI_EXIT_SIGINT;
+	case LI_OUTCOME_SELF_TARGET:
+		return LI_EXIT_SELF_TARGET;
 	case LI_OUTCOME_COMPLETED: /* the run decides: the operation's code */
 	case LI_OUTCOME_UNDECIDED:
 	default:

@@ -22,18 +22,45 @@ static int get_bv(BerElement *ber, struct berval *bv)
 	return ber_skip_element(ber, bv) == LBER_DEFAULT ? -1 : 0;
 }
 
+/* An INTEGER or ENUMERATED that must lie in 0..maxInt (RFC 4511 §4.1.1:
+ * message IDs; result codes, abandon and cancel targets in practice).
+ * liblber's ber_get_int refuses more than 4 content octets and would let
+ * a negative value through: decode it here, up to 8 octets, and check the
+ * range. 0, or -1 with out->error naming the field. */
+static int get_ranged(BerElement *ber, ber_tag_t want, li_pdu *out, const char *bad, const char *range,
+		      int64_t *v)
+{
+	struct berval bv;
+	uint64_t u;
+	size_t i;
+
+	if (ber_skip_element(ber, &bv) != want || bv.bv_len == 0)
+		return fail(out, bad);
+	if (bv.bv_len > 8)
+		return fail(out, range);
+	u = (unsigned char)bv.bv_val[0] & 0x80 ? UINT64_MAX : 0;
+	for (i = 0; i < bv.bv_len; i++)
+		u = u << 8 | (unsigned char)bv.bv_val[i];
+	*v = (int64_t)u;
+	if (*v < 0 || *v > MAXINT)
+		return fail(out, range);
+	return 0;
+}
+
 /* LDAPResult ::= SEQUENCE { resultCode, matchedDN, diagnosticMessage, referral [3] OPTIONAL } */
 static int decode_result(BerElement *ber, li_pdu *out)
 {
-	ber_int_t code;
 	ber_len_t len;
+	int64_t code;
 
 	if (ber_skip_tag(ber, &len) == LBER_DEFAULT)
 		return fail(out, "bad result");
-	if (ber_get_enum(ber, &code) == LBER_ERROR || get_bv(ber, &out->matched) < 0 || get_bv(ber, &out->diag) < 0)
+	if (get_ranged(ber, LBER_ENUMERATED, out, "bad resultCode", LI_PDU_BAD_RESULT_CODE, &code) < 0)
+		return -1;
+	if (get_bv(ber, &out->matched) < 0 || get_bv(ber, &out->diag) < 0)
 		return fail(out, "bad LDAPResult");
 	out->has_result = 1;
-	out->result_code = code;
+	out->result_code = (int)code;
 	return 0;
 }
 
@@ -94,16 +121,15 @@ int li_pdu_cancel_id(BerElement *scratch, const struct berval *value, int64_t *i
 {
 	BerElement *ber = scratch ? scratch : ber_alloc_t(0);
 	ber_len_t len;
-	ber_int_t v;
+	li_pdu ignored;
 	int rc = -1;
 
 	if (ber == NULL)
 		return -1;
 	ber_init2(ber, (struct berval *)value, LBER_USE_DER);
-	if (ber_skip_tag(ber, &len) == LBER_SEQUENCE && ber_get_int(ber, &v) != LBER_ERROR && v >= 0) {
-		*id = v;
+	if (ber_skip_tag(ber, &len) == LBER_SEQUENCE &&
+	    get_ranged(ber, LBER_INTEGER, &ignored, "", "", id) == 0)
 		rc = 0;
-	}
 	if (scratch == NULL)
 		ber_free(ber, 0);
 	return rc;
@@ -111,8 +137,6 @@ int li_pdu_cancel_id(BerElement *scratch, const struct berval *value, int64_t *i
 
 static int decode_op(BerElement *ber, li_pdu *out)
 {
-	ber_int_t v;
-
 	switch (out->tag) {
 	case LDAP_RES_BIND:
 	case LDAP_RES_SEARCH_RESULT:
@@ -140,10 +164,8 @@ static int decode_op(BerElement *ber, li_pdu *out)
 		}
 		return 0;
 	case LDAP_REQ_ABANDON:
-		if (ber_get_int(ber, &v) == LBER_ERROR || v < 0)
-			return fail(out, "bad AbandonRequest");
-		out->target = v;
-		return 0;
+		return get_ranged(ber, LDAP_REQ_ABANDON, out, "bad AbandonRequest", "AbandonRequest out of range",
+				  &out->target);
 	case LDAP_RES_SEARCH_ENTRY:
 	case LDAP_RES_SEARCH_REFERENCE:
 		out->is_entry = 1;
@@ -159,7 +181,7 @@ int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu 
 	struct berval bv = { n, (char *)p }, content;
 	size_t hdr, total = 0;
 	ber_len_t len;
-	ber_int_t id;
+	int64_t id;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -190,10 +212,8 @@ int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu 
 	}
 	/* Decode within the SEQUENCE's contents: nothing can reach past it. */
 	ber_init2(ber, &content, LBER_USE_DER);
-	if (ber_get_int(ber, &id) == LBER_ERROR || id < 0 || id > MAXINT) {
-		fail(out, "bad messageID");
+	if (get_ranged(ber, LBER_INTEGER, out, "bad messageID", LI_PDU_BAD_MSGID, &id) < 0)
 		goto out;
-	}
 	out->msgid = id;
 	out->tag = ber_peek_tag(ber, &len);
 	if (out->tag == LBER_DEFAULT) {

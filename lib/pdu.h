@@ -25,6 +25,10 @@ typedef struct li_pdu {
 	int is_entry;        /* SearchResultEntry or SearchResultReference */
 } li_pdu;
 
+/* The wording of the range checks, shared with the full decoder. */
+#define LI_PDU_BAD_MSGID "messageID out of range (0..2147483647)"
+#define LI_PDU_BAD_RESULT_CODE "resultCode out of range (0..2147483647)"
+
 /* 0 when the message decodes; -1 with out->error set otherwise (out->msgid
  * and out->op are filled as far as they could be). scratch may be NULL.
  * liblber peeks at the byte after each element: p[n] must be readable

@@ -1,6 +1,7 @@
 /* The outcome report: a few lines an admin can paste into a ticket, or one
  * JSON object with the keys DESIGN.md §3 promises. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -23,8 +24,14 @@ static double since_intr_ms(const li_run *run, int64_t t_ns)
 	return (double)(t_ns - run->t_intr_ns) / 1e6;
 }
 
+/* The server that answered: -H may list several, libldap connects to the
+ * first that accepts. */
 static const char *uri_of(const li_run *run)
 {
+	const char *url = li_tap_url(run->tap);
+
+	if (url)
+		return url;
 	return run->cfg->uri ? run->cfg->uri : run->uri ? run->uri : "";
 }
 
@@ -158,8 +165,8 @@ static void verdict(const li_run *run, li_buf *b)
 			li_buf_adds(b, "within "), li_buf_add_duration(b, cfg->wait_us), li_buf_addf(b, " after the %s", w);
 		break;
 	case LI_OUTCOME_CONNECTION_LOST:
-		li_buf_addf(b, "%s at %.3f ms, before the outcome was decided", run->lost_why,
-			    li_run_ms(run, run->t_lost_ns));
+		li_buf_add_safe(b, run->lost_why);
+		li_buf_addf(b, " at %.3f ms, before the outcome was decided", li_run_ms(run, run->t_lost_ns));
 		break;
 	case LI_OUTCOME_COMPLETED:
 		li_buf_addf(b, "the %s ended with %s (%d) at %.3f ms", op, rname(run->op_res.code), run->op_res.code,
@@ -167,6 +174,10 @@ static void verdict(const li_run *run, li_buf *b)
 		break;
 	case LI_OUTCOME_STOPPED:
 		li_buf_addf(b, "Ctrl-C before the %s ended", op);
+		break;
+	case LI_OUTCOME_SELF_TARGET:
+		li_buf_addf(b, "the %s was sent as message %lld, the message ID it names: it could only %s itself, "
+			    "no operation", w, (long long)run->intr_msgid, w);
 		break;
 	default:
 		li_buf_adds(b, "no outcome");
@@ -181,7 +192,8 @@ int li_report_text(const li_run *run, li_buf *out)
 	const char *w = intr_word[cfg->interrupt];
 	int i;
 
-	li_buf_addf(out, "%s\n", uri_of(run));
+	li_buf_add_safe(out, uri_of(run));
+	li_buf_addc(out, '\n');
 	if (cfg->op != LI_OP_NONE) {
 		li_buf_adds(out, "  ");
 		li_op_describe(cfg, run->defbase, out);
@@ -206,12 +218,46 @@ int li_report_text(const li_run *run, li_buf *out)
 	if (cfg->interrupt == LI_INTERRUPT_CANCEL)
 		text_response(run, out, "cancel result", &run->intr_res);
 	for (i = 0; i < run->nnotes; i++)
-		li_buf_addf(out, "  note: %s\n", run->notes[i]);
+		li_buf_adds(out, "  note: "), li_buf_add_safe(out, run->notes[i]), li_buf_addc(out, '\n');
 	verdict(run, out);
 	return out->failed ? -1 : 0;
 }
 
 /* ---- JSON ---- */
+
+/* json-c writes a string's bytes as they are: bytes from the wire (or the
+ * command line) that are not UTF-8 would make the line invalid JSON. Every
+ * such string goes through here. */
+json_object *li_json_text(const char *s, size_t n)
+{
+	li_buf b = { 0 };
+	json_object *o;
+
+	if (li_utf8_valid(s, n))
+		return json_object_new_string_len(s, (int)n);
+	li_buf_add_utf8(&b, s, n);
+	o = json_object_new_string_len(li_buf_data(&b), (int)b.len);
+	free(b.data);
+	return o;
+}
+
+json_object *li_json_str(const char *s)
+{
+	return li_json_text(s, strlen(s));
+}
+
+void li_json_add_key(json_object *obj, const char *key, json_object *v)
+{
+	li_buf b = { 0 };
+
+	if (li_utf8_valid(key, strlen(key))) {
+		json_object_object_add(obj, key, v);
+		return;
+	}
+	li_buf_add_utf8(&b, key, strlen(key));
+	json_object_object_add(obj, li_buf_data(&b), v);
+	free(b.data);
+}
 
 json_object *li_json_ms(double ms)
 {
@@ -233,9 +279,9 @@ static json_object *json_response(const li_run *run, const li_response *r)
 	json_object_object_add(o, "name", json_object_new_string(rname(r->code)));
 	json_object_object_add(o, "at_ms", li_json_ms(li_run_ms(run, r->t_ns)));
 	if (r->diag[0])
-		json_object_object_add(o, "message", json_object_new_string(r->diag));
+		json_object_object_add(o, "message", li_json_str(r->diag));
 	if (r->matched[0])
-		json_object_object_add(o, "matched", json_object_new_string(r->matched));
+		json_object_object_add(o, "matched", li_json_str(r->matched));
 	return o;
 }
 
@@ -267,7 +313,7 @@ static json_object *json_connection(const li_run *run)
 
 	json_object_object_add(o, "lost", json_object_new_boolean(run->lost));
 	if (run->lost) {
-		json_object_object_add(o, "reason", json_object_new_string(run->lost_why));
+		json_object_object_add(o, "reason", li_json_str(run->lost_why));
 		json_object_object_add(o, "at_ms", li_json_ms(li_run_ms(run, run->t_lost_ns)));
 	}
 	if (run->nod)
@@ -286,7 +332,7 @@ json_object *li_report_object(const li_run *run)
 	int i;
 
 	json_object_object_add(o, "tool", json_object_new_string(tool_names[cfg->tool]));
-	json_object_object_add(o, "uri", json_object_new_string(uri_of(run)));
+	json_object_object_add(o, "uri", li_json_str(uri_of(run)));
 	op = json_object_new_object();
 	json_object_object_add(op, "type", json_object_new_string(li_op_type(cfg)));
 	json_object_object_add(op, "msgid", run->op_msgid >= 0 ? json_object_new_int64(run->op_msgid) : NULL);
@@ -306,7 +352,7 @@ json_object *li_report_object(const li_run *run)
 	json_object_object_add(o, "connection", json_connection(run));
 	notes = json_object_new_array();
 	for (i = 0; i < run->nnotes; i++)
-		json_object_array_add(notes, json_object_new_string(run->notes[i]));
+		json_object_array_add(notes, li_json_str(run->notes[i]));
 	json_object_object_add(o, "notes", notes);
 	if (cfg->tool == LI_TOOL_TRACE)
 		json_object_object_add(o, "summary", li_trace_summary_object(run));

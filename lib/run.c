@@ -153,6 +153,24 @@ static void account_op_message(li_run *run, const li_event *ev)
 		run->t_nth_ns = ev->t_ns;
 }
 
+/* Whatever the server sent that is not a well-formed LDAPMessage ends the
+ * connection: counted, named in the reason, and kept from libldap. */
+static void account_malformed(li_run *run, const li_event *ev)
+{
+	char text[256];
+
+	run->malformed++;
+	li_tap_poison(run->tap);
+	if (ev->kind == LI_TAP_MESSAGE)
+		snprintf(text, sizeof(text), "the server sent a malformed LDAPMessage: %s", ev->pdu.error);
+	else if (strncmp(ev->why, "truncated", 9) == 0)
+		snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu bytes of it "
+			 "arrived)", ev->len);
+	else
+		snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", ev->why);
+	lose(run, ev->t_ns, text);
+}
+
 static void account_recv(li_run *run, const li_event *ev)
 {
 	const li_pdu *p = &ev->pdu;
@@ -160,8 +178,10 @@ static void account_recv(li_run *run, const li_event *ev)
 	if (run->t_first_recv_ns == 0)
 		run->t_first_recv_ns = ev->t_ns;
 	run->t_last_recv_ns = ev->t_ns;
-	if (!ev->decoded)
+	if (!ev->decoded) {
+		account_malformed(run, ev);
 		return;
+	}
 	if (is_notice_of_disconnection(p)) {
 		run->nod = 1;
 		record(&run->nod_res, ev);
@@ -205,17 +225,8 @@ static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char 
 			account_recv(run, &ev);
 	} else if (kind == LI_TAP_MALFORMED) {
 		ev.pdu.op = "malformed";
-		if (dir == LI_DIR_RECV) {
-			char text[256];
-
-			run->malformed++;
-			if (strncmp(why, "truncated", 9) == 0)
-				snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu "
-					 "bytes of it arrived)", n);
-			else
-				snprintf(text, sizeof(text), "the server sent bytes that are not LDAP: %s", why);
-			lose(run, t_ns, text);
-		}
+		if (dir == LI_DIR_RECV)
+			account_malformed(run, &ev);
 	} else {
 		ev.pdu.op = "closed";
 		lose(run, t_ns, why);
@@ -482,7 +493,12 @@ static void notes(li_run *run)
 		cancel_notes(run);
 	else if (run->cfg->interrupt == LI_INTERRUPT_ABANDON)
 		abandon_notes(run);
-	if (run->cfg->op == LI_OP_NONE && run->intr_sent)
+	if (run->outcome == LI_OUTCOME_SELF_TARGET)
+		li_run_note(run, "libldap numbers a new connection's requests from 1%s: message ID %lld was "
+			    "the %s's own, so the server saw it name itself", run->cfg->starttls ?
+			    " (StartTLS, the bind, ...)" : " (the bind, ...)", run->cfg->target_msgid,
+			    run->cfg->interrupt == LI_INTERRUPT_CANCEL ? "Cancel" : "AbandonRequest");
+	else if (run->cfg->op == LI_OP_NONE && run->intr_sent)
 		li_run_note(run, "message ID %lld belongs to no operation of this new connection",
 			    run->cfg->target_msgid);
 	if (run->nod)
@@ -749,6 +765,21 @@ static int prepare_cancel(li_run *run, li_error *err)
 	return 0;
 }
 
+/* --msgid N on a new connection can name the interrupt's own message ID
+ * (which depends on StartTLS, the bind, libldap): the server then sees a
+ * request that names itself, and whatever it answers says nothing about
+ * any operation. Known for sure only once the request is on the wire, by
+ * its message ID there: decided at once, with its own outcome. */
+static int self_target(li_run *run)
+{
+	if (run->cfg->op != LI_OP_NONE || !run->intr_sent || run->intr_msgid != run->cfg->target_msgid)
+		return 0;
+	run->outcome = LI_OUTCOME_SELF_TARGET;
+	run->exit_status = li_outcome_exit_status(run->outcome);
+	notes(run);
+	return 1;
+}
+
 int li_run_execute(li_run *run, li_error *err)
 {
 	int rc;
@@ -769,6 +800,8 @@ int li_run_execute(li_run *run, li_error *err)
 	}
 	if (prepare_cancel(run, err) < 0 || send_interrupt(run, err) < 0)
 		return -1;
+	if (self_target(run))
+		return 0;
 	return listen_for_outcome(run, err);
 }
 

@@ -21,6 +21,8 @@ struct li_tap {
 	int64_t opened_ns;
 	uint64_t bytes[2];
 	int closed;
+	int poisoned; /* the server sent something libldap must not parse */
+	char *url;    /* the server connected to, of all the -H list */
 	li_dir cur; /* direction being framed, for the frame callback */
 	int64_t t_io; /* when the read returned or the write was issued */
 };
@@ -71,14 +73,26 @@ static int tap_ctrl(Sockbuf_IO_Desc *sbiod, int opt, void *arg)
 static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 {
 	li_tap *tap = sbiod->sbiod_pvt;
-	ber_slen_t n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
-	int saved = errno;
+	ber_slen_t n;
+	int saved;
 
+	if (tap->poisoned) {
+		errno = EPROTO;
+		return -1;
+	}
+	n = LBER_SBIOD_READ_NEXT(sbiod, buf, len);
+	saved = errno;
 	tap->t_io = li_now_ns();
 	if (n > 0) {
 		tap->bytes[LI_DIR_RECV] += (uint64_t)n;
 		tap->cur = LI_DIR_RECV;
 		li_framer_feed(&tap->in, buf, (size_t)n, on_frame, tap);
+		/* libldap has not seen these bytes yet: a read error instead keeps
+		 * its parser (and its error paths, which leak) away from them. */
+		if (tap->poisoned) {
+			errno = EPROTO;
+			return -1;
+		}
 	} else if (n == 0) {
 		closed(tap, LI_DIR_RECV, "closed by the server");
 	} else if (saved != EAGAIN && saved != EWOULDBLOCK && saved != EINTR) {
@@ -132,8 +146,9 @@ static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *
 	ber_len_t max = LI_PDU_MAX;
 
 	(void)ld;
-	(void)srv;
 	(void)addr;
+	ldap_memfree(tap->url);
+	tap->url = srv ? ldap_url_desc2str(srv) : NULL;
 	tap->opened_ns = li_now_ns();
 	tap->closed = 0;
 	/* libldap would otherwise try to allocate whatever length a server claims. */
@@ -172,6 +187,7 @@ void li_tap_free(li_tap *tap)
 		return;
 	li_framer_free(&tap->in);
 	li_framer_free(&tap->out);
+	ldap_memfree(tap->url);
 	free(tap);
 }
 
@@ -184,6 +200,16 @@ void li_tap_detach(li_tap *tap, LDAP *ld)
 {
 	/* Getting the option removes that callback (libldap's options.c). */
 	ldap_get_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
+}
+
+void li_tap_poison(li_tap *tap)
+{
+	tap->poisoned = 1;
+}
+
+const char *li_tap_url(const li_tap *tap)
+{
+	return tap->url;
 }
 
 int64_t li_tap_opened_ns(const li_tap *tap)

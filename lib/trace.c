@@ -181,8 +181,18 @@ static const char *arrow(li_dir d)
 	return d == LI_DIR_SEND ? "->" : "<-";
 }
 
+/* Why a framed message is malformed, or NULL. The head decoder's verdict
+ * comes first: it is what the run counted (connection.malformed). */
+static const char *event_error(const li_event *ev)
+{
+	if (ev->pdu.error)
+		return ev->pdu.error;
+	return ev->has_full ? ev->full.error : NULL;
+}
+
 int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out)
 {
+	const char *error;
 	size_t n;
 
 	(void)run;
@@ -199,16 +209,21 @@ int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf 
 	}
 	if (ev->pdu.msgid >= 0)
 		li_buf_addf(out, "#%lld ", (long long)ev->pdu.msgid);
-	li_buf_adds(out, ev->pdu.op ? ev->pdu.op : "unknown");
+	error = event_error(ev);
+	if (strcmp(li_event_op(ev), "malformed") == 0) {
+		/* No protocolOp to name: the same line as for bytes that do not frame. */
+		li_buf_addf(out, "malformed: %s (%zu bytes)\n", error, ev->len);
+		add_hex(out, ev, ev->len, "    ", " ");
+		return out->failed ? -1 : 0;
+	}
+	li_buf_adds(out, li_event_op(ev));
 	if (ev->has_full)
 		text_fields(out, ev->full.root, flags);
-	if (ev->has_full && ev->full.error)
-		li_buf_addf(out, " malformed: %s", ev->full.error);
-	else if (!ev->has_full && ev->pdu.error)
-		li_buf_addf(out, " malformed: %s", ev->pdu.error);
+	if (error)
+		li_buf_addf(out, " malformed: %s", error);
 	li_buf_addc(out, '\n');
 	/* A message that did not decode shows its bytes, --hex or not. */
-	if ((flags & LI_RENDER_HEX) || (ev->has_full && ev->full.error) || ev->pdu.error)
+	if ((flags & LI_RENDER_HEX) || error)
 		add_hex(out, ev, ev->len, "    ", " ");
 	return out->failed ? -1 : 0;
 }
@@ -252,7 +267,7 @@ static void json_fill(json_object *obj, const li_node *n, unsigned flags)
 		if (json_object_is_type(obj, json_type_array))
 			json_object_array_add(obj, json_node(c, flags));
 		else
-			json_object_object_add(obj, c->key, json_node(c, flags));
+			li_json_add_key(obj, c->key, json_node(c, flags));
 	}
 }
 
@@ -266,7 +281,7 @@ static json_object *json_node(const li_node *n, unsigned flags)
 		if ((n->flags & LI_NF_ATTRS) && !(flags & LI_RENDER_VALUES)) {
 			o = json_object_new_array();
 			for (c = n->first; c; c = c->next)
-				json_object_array_add(o, json_bytes(c->key, strlen(c->key)));
+				json_object_array_add(o, li_json_str(c->key));
 			return o;
 		}
 		o = json_object_new_object();
@@ -308,12 +323,10 @@ int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf 
 		json_fill(o, ev->full.root, flags);
 	if (ev->kind != LI_TAP_MESSAGE)
 		error = ev->why;
-	else if (ev->has_full && ev->full.error)
-		error = ev->full.error;
-	else if (p->error)
-		error = p->error;
+	else
+		error = event_error(ev);
 	if (error)
-		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", json_object_new_string(error));
+		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", li_json_str(error));
 	if (ev->kind == LI_TAP_MALFORMED && n > MALFORMED_HEX_MAX)
 		n = MALFORMED_HEX_MAX;
 	if (ev->kind != LI_TAP_CLOSED && ((flags & LI_RENDER_HEX) || error)) {

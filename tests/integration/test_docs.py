@@ -29,8 +29,8 @@ MAN_DIR = os.path.join(BUILDDIR, "man")
 # What each tool can print (DESIGN.md section 3), and the exit status of
 # each outcome; None: the status is the operation's own result code.
 CANCEL_OUTCOMES = ("canceled", "too-late", "no-such-operation", "cannot-cancel", "unsupported",
-                   "no-response", "connection-lost")
-ABANDON_OUTCOMES = ("abandoned", "too-late", "no-response", "connection-lost")
+                   "no-response", "connection-lost", "self-target")
+ABANDON_OUTCOMES = ("abandoned", "too-late", "no-response", "connection-lost", "self-target")
 OUTCOMES = {
     "ldapcancel": {o: OUTCOME_EXIT[o] for o in CANCEL_OUTCOMES},
     "ldapabandon": {o: OUTCOME_EXIT[o] for o in ABANDON_OUTCOMES},

@@ -9,7 +9,9 @@ the server never reaches (--after-entries 10), so the fault always comes
 first and nothing depends on a race between our request and the server."""
 
 import contextlib
+import json
 import os
+import re
 import sys
 import tempfile
 
@@ -490,6 +492,208 @@ def garbage_is_connection_lost():
 @test
 def huge_length_is_connection_lost_promptly():
     check_malformed("huge-length", r"not LDAP|length", 1)
+
+
+MALFORMED_MESSAGE = r"^the server sent a malformed LDAPMessage: "
+
+
+def check_malformed_message(scenario, tool, args, why, entries_before):
+    """A message that frames but fails the head decoder's checks: the JSON
+    report counts it and names it, the text report says the same (not
+    "Can't contact LDAP server"), and ldaptrace's line agrees."""
+    reason = MALFORMED_MESSAGE + re.escape(why) + "$"
+    r, _ = fault(scenario, tool, list(args) + ["--json"], deadline=2.0)
+    j = check_report(r, tool, "connection-lost", INTERRUPT[tool])
+    no_stderr(r)
+    c = j["connection"]
+    eq(c["lost"], True, "%s: connection.lost" % tool)
+    eq(c["malformed"], 1, "%s: connection.malformed" % tool)
+    matches(c["reason"], reason, "%s: connection.reason" % tool)
+    eq(j["notes"], [c["reason"]], "%s: the one note names it" % tool)
+    eq(j["entries_before"], entries_before, "%s: entries_before" % tool)
+    eq(j["op_result"], None, "%s: op_result" % tool)
+    if tool == "ldapcancel":
+        eq(j["cancel_result"], None, "%s: cancel_result" % tool)
+    r, _ = fault(scenario, tool, list(args), deadline=2.0)
+    eq(r.rc, 81, "%s text: exit status" % tool)
+    no_stderr(r)
+    not_contains(r.out, "Can't contact", "%s text: not a connection failure" % tool)
+    matches(r.out, r"(?m)^  note: the server sent a malformed LDAPMessage: " + re.escape(why) + "$",
+            "%s text: the note" % tool)
+    matches(last_line(r.out), r"^connection-lost: the server sent a malformed LDAPMessage: " + re.escape(why)
+            + r" at [0-9.]+ ms", "%s text: verdict" % tool)
+    # ldaptrace: one "malformed" line, counted once in the same words
+    r, _ = fault(scenario, "ldaptrace", list(args) + ["--" + INTERRUPT[tool], "--json"], deadline=2.0)
+    eq(r.rc, 81, "ldaptrace: exit status")
+    bad = [m for m in r.jsonl[:-1] if "error" in m]
+    eq([(m["dir"], m["error"]) for m in bad], [("recv", why)], "ldaptrace --json: one malformed message")
+    eq(r.jsonl[-1]["connection"]["malformed"], 1, "ldaptrace --json: connection.malformed")
+    r, _ = fault(scenario, "ldaptrace", list(args) + ["--" + INTERRUPT[tool]], deadline=2.0)
+    lines = [l for l in r.out.splitlines() if re.match(r"^ *[0-9.]+ <- ", l) and "malformed" in l]
+    eq(len(lines), 1, "ldaptrace: one malformed message: %r" % lines)
+    matches(lines[0], r"^ *[0-9.]+ <- (#\d+ )?(\w+ )?malformed: " + re.escape(why) + r"( \(\d+ bytes\))?$",
+            "ldaptrace: its line")
+    not_contains(r.out, "malformed malformed", "ldaptrace: the word once")
+    return j
+
+
+@test
+def message_without_protocol_op_is_a_malformed_message():
+    # 30 03 02 01 02: libldap's own parser leaks its request on this
+    # (valgrind: test_valgrind.py) and calls it "Can't contact LDAP server".
+    for tool in BOTH:
+        j = check_malformed_message("no-protocolop", tool, ["--after-entries", "10"],
+                                    "missing or truncated protocolOp", 2)
+        eq(j["interrupt"]["msgid"], None, "%s: nothing was sent" % tool)
+
+
+@test
+def result_code_out_of_range_is_malformed_at_once():
+    # resultCode 2^40 to the Cancel: not "no response" after --wait 5s.
+    j = check_malformed_message("code-out-of-range", "ldapcancel", ["--after-entries", "3", "--wait", "5s"],
+                                "resultCode out of range (0..2147483647)", 3)
+    eq(j["interrupt"]["msgid"], 3, "the Cancel was sent")
+
+
+@test
+def negative_result_code_is_malformed_not_too_late():
+    # SearchResultDone with -118, then success to the Cancel.
+    check_malformed_message("negative-code", "ldapcancel", ["--after-entries", "3"],
+                            "resultCode out of range (0..2147483647)", 3)
+
+
+@test
+def malformed_bind_response_is_a_decoding_error():
+    for tool in BOTH:
+        r, _ = fault("bind-no-protocolop", tool, [], deadline=2.0)
+        eq(r.rc, 252, "%s: exit status (Decoding error, -4)" % tool)
+        eq(r.out, "", "%s: nothing on stdout" % tool)
+        eq(r.err, "%s: ldap_result: Decoding error (-4)\n\tadditional info: the server sent a malformed "
+                  "LDAPMessage: missing or truncated protocolOp\n" % tool, "%s: stderr" % tool)
+
+
+@test
+def message_id_out_of_range_is_malformed():
+    for tool in BOTH:
+        check_malformed_message("msgid-out-of-range", tool, ["--after-entries", "10"],
+                                "messageID out of range (0..2147483647)", 2)
+
+
+# What the fault server's RAW_TEXT becomes: in JSON, each byte that does
+# not begin well-formed UTF-8 is U+FFFD (ESC is json-c's \u001b); on a
+# terminal, control characters (C1 too) and those bytes are \xNN.
+RAW_JSON = "caf\ufffd \ufffd\ufffd\ufffd\ufffd \x1b[31mred\x1b[0m \x9b2J"
+RAW_SAFE = r"caf\xe9 \x80\xc0\xaf\xff \x1b[31mred\x1b[0m \xc2\x9b2J"
+
+
+def strict_json_lines(r, what):
+    """Every line of stdout, as UTF-8 and JSON, strictly."""
+    try:
+        return [json.loads(l) for l in r.out_bytes.decode("utf-8").splitlines()]
+    except ValueError as e:
+        fail("%s: stdout is not valid JSON lines: %s: %r" % (what, e, r.out_bytes[:300]))
+
+
+def no_raw_controls(r, what):
+    for name, data in (("stdout", r.out_bytes), ("stderr", r.err_bytes)):
+        ok(b"\x1b" not in data and b"\xc2\x9b" not in data and b"\xff" not in data,
+           "%s: no raw ESC, CSI or invalid byte on %s" % (what, name))
+
+
+@test
+def server_strings_that_are_not_utf8_keep_the_json_valid():
+    r, _ = fault("non-utf8", "ldapcancel", ["--after", "5s", "--json"], deadline=2.0)
+    j = strict_json_lines(r, "ldapcancel")[0]
+    eq(j["outcome"], "too-late", "outcome")
+    eq(j["op_result"]["message"], RAW_JSON, "op_result.message")
+    eq(j["op_result"]["matched"], RAW_JSON, "op_result.matched")
+    with libldap_nod_leak_suppressed() as env:
+        r, _ = fault("nod-non-utf8", "ldapabandon", ["--after-entries", "10", "--json"], deadline=2.0, env=env)
+    j = strict_json_lines(r, "ldapabandon")[0]
+    eq(j["connection"]["notice_of_disconnection"]["message"], RAW_JSON, "the NoD's message")
+    eq(j["notes"], ["Notice of Disconnection: unavailable (52): " + RAW_JSON], "the note")
+    for extra in (["-v", "--json"], ["--json"], ["-v", "--json", "--hex"]):
+        r, _ = fault("non-utf8", "ldaptrace", extra, deadline=2.0)
+        eq(r.rc, 32, "ldaptrace %s: exit status" % extra)
+        lines = strict_json_lines(r, "ldaptrace %s" % extra)
+        entries = [m for m in lines if m.get("op") == "SearchResultEntry"]
+        eq(len(entries), 2, "ldaptrace %s: 2 entries" % extra)
+        attrs = entries[0]["attrs"]
+        names = sorted(attrs) if isinstance(attrs, dict) else attrs
+        eq(sorted(names), ["cn", "x-" + RAW_JSON], "ldaptrace %s: attribute names" % extra)
+        eq(lines[-1]["op_result"]["message"], RAW_JSON, "ldaptrace %s: the report" % extra)
+
+
+@test
+def server_strings_never_reach_the_terminal_raw():
+    r, _ = fault("non-utf8", "ldapcancel", ["--after", "5s"], deadline=2.0)
+    eq(r.rc, 120, "ldapcancel: exit status")
+    no_raw_controls(r, "ldapcancel")
+    contains(r.out, "  result: noSuchObject (32) at ", "the result line")
+    contains(r.out, ": " + RAW_SAFE + "\n", "its message, escaped")
+    with libldap_nod_leak_suppressed() as env:
+        r, _ = fault("nod-non-utf8", "ldapcancel", ["--after-entries", "10"], deadline=2.0, env=env)
+    eq(r.rc, 81, "NoD: exit status")
+    no_raw_controls(r, "NoD")
+    contains(r.out, "  note: Notice of Disconnection: unavailable (52): " + RAW_SAFE + "\n", "the note, escaped")
+    r, _ = fault("non-utf8", "ldaptrace", ["-v"], deadline=2.0)
+    no_raw_controls(r, "ldaptrace -v")
+    contains(r.out, "attrs={x-" + RAW_SAFE + "=[", "ldaptrace: the attribute name, escaped")
+    r, _ = fault("bind-fail-non-utf8", "ldapabandon", ["-D", "cn=x", "-w", "secret"], deadline=2.0)
+    eq(r.rc, 49, "bind refused: exit status")
+    no_raw_controls(r, "bind refused")
+    eq(r.err, "ldapabandon: ldap_bind: Invalid credentials (49)\n\tmatched DN: %s\n\tadditional info: %s\n"
+       % (RAW_SAFE, RAW_SAFE), "bind refused: stderr")
+
+
+@test
+def uri_list_reports_the_server_that_answered():
+    # Nothing listens on port 1: libldap moves on to the fault server.
+    with faultserver("normal") as fs:
+        uris = "ldap://127.0.0.1:1 " + fs.uri
+        for tool, extra in (("ldapcancel", []), ("ldapabandon", []), ("ldaptrace", ["--cancel"])):
+            argv = ["-x", "-H", uris, "-b", BASE, "--after", "5s"] + extra
+            r = run(tool, argv + ["--json"])
+            eq(r.jsonl[-1]["uri"], fs.uri, "%s: JSON uri" % tool)
+            eq(r.jsonl[-1]["outcome"], "too-late", "%s: outcome" % tool)
+            if tool != "ldaptrace":
+                r = run(tool, argv)
+                eq(r.out.splitlines()[0], fs.uri, "%s: the report's first line" % tool)
+        r = run("ldapcancel", ["-x", "-H", "ldap://127.0.0.1:1," + fs.uri, "-b", BASE, "--after", "5s", "-v"])
+        contains(r.err, "ldapcancel: connected to %s\n" % fs.uri, "-v says which server")
+
+
+@test
+def msgid_naming_the_interrupt_itself_is_self_target():
+    # A new connection's requests are numbered from 1: the bind is 1 (with
+    # -Z, StartTLS 1 and the bind 2), so the interrupt itself is 2 (or 3).
+    s = slapd()
+    for tool in ("ldapcancel", "ldapabandon", "ldaptrace"):
+        for starttls, own in (([], 2), (["-Z"], 3)):
+            what = "%s %s--msgid %d" % (tool, "-Z " if starttls else "", own)
+            extra = ["--cancel"] if tool == "ldaptrace" else []
+            argv = ["-x", "-H", s.uri] + starttls + ["--msgid", str(own), "--wait", "5s"] + extra
+            r = run(tool, argv + ["--json"])
+            j = r.jsonl[-1]
+            eq((j["outcome"], j["exit"], r.rc), ("self-target", 89, 89), "%s: outcome and exit status" % what)
+            eq((j["interrupt"]["msgid"], j["interrupt"]["target"]), (own, own), "%s: sent as the ID it names" % what)
+            lt(r.elapsed, scaled(2.5), "%s: decided at once, not after --wait" % what)
+            if tool != "ldapabandon":
+                eq(j["cancel_result"], None, "%s: no answer waited for" % what)
+            eq(len(j["notes"]), 1, "%s: one note" % what)
+            matches(j["notes"][0], r"^libldap numbers a new connection's requests from 1 .*: message ID %d was the "
+                    r"(Cancel|AbandonRequest)'s own, so the server saw it name itself$" % own, "%s: the note" % what)
+            if tool != "ldaptrace":
+                r = run(tool, argv)
+                eq(r.rc, 89, "%s text: exit status" % what)
+                no_stderr(r)
+                matches(last_line(r.out), r"^self-target: the %s was sent as message %d, the message ID it names"
+                        % (INTERRUPT[tool], own), "%s text: verdict" % what)
+    # The ID before the interrupt's own is not: the bind's, under -Z.
+    r = run("ldapcancel", ["-x", "-H", s.uri, "-Z", "--msgid", "2", "--json"])
+    check_report(r, "ldapcancel", "no-such-operation", "cancel")
+    r = run("ldapabandon", ["-x", "-H", s.uri, "-Z", "--msgid", "2", "--wait", "0", "--json"])
+    check_report(r, "ldapabandon", "abandoned", "abandon")
 
 
 def _plain_build():

@@ -656,6 +656,95 @@ def t_huge():
         T.note("huge-length bytes: " + c.raw(0).hex())
 
 
+@test("no-protocolop: 2 entries, then 30 03 02 01 <search msgid>, connection held open")
+def t_no_protocolop():
+    with FaultServer("no-protocolop") as srv:
+        c = Client(srv.port).bound()
+        s = c.search()
+        check(s == 2, "the search is message 2")
+        c.entries(2, s)
+        data = c.raw(len(fs.NO_PROTOCOL_OP))
+        check(data == fs.NO_PROTOCOL_OP, data.hex())
+        c.buf.clear()
+        got = c.quiet()
+        check(got == [] and not c.eof and not c.buf, "expected open & silent: %r" % (got,))
+
+
+@test("code-out-of-range: Cancel -> resultCode 2^40 at once, search keeps holding")
+def t_code_out_of_range():
+    got = cancel_case("code-out-of-range", ["K:extendedResponse(%d)" % (1 << 40)], still_holding=True)
+    check(got[0].raw[7:15] == bytes.fromhex("0a06010000000000"), "a 6-octet ENUMERATED: " + got[0].raw.hex())
+
+
+@test("negative-code: Cancel -> done -118, then cancel response 0")
+def t_negative_code():
+    got = cancel_case("negative-code", ["S:searchDone(-118)", "K:extendedResponse(0)"])
+    check(b"\x0a\x01\x8a" in got[0].raw, "ENUMERATED -118 is 0a 01 8a: " + got[0].raw.hex())
+
+
+@test("msgid-out-of-range: 2 entries, then an entry for message 2^40, held open")
+def t_msgid_out_of_range():
+    with FaultServer("msgid-out-of-range") as srv:
+        c = Client(srv.port).bound()
+        s = c.search()
+        c.entries(2, s)
+        m = c.recv_msg()
+        check(m.msgid == 1 << 40 and m.op == "searchEntry", repr(m))
+        check(m.raw[2:10] == bytes.fromhex("0206010000000000"), m.raw.hex())
+        got = c.quiet()
+        check(got == [] and not c.eof, "expected open & silent")
+
+
+@test("non-utf8: entries and a result carrying bytes that are not UTF-8 and escape sequences")
+def t_non_utf8():
+    with FaultServer("non-utf8") as srv:
+        c = Client(srv.port).bound()
+        s = c.search()
+        got = c.recv_until(lambda m: m.op == "searchDone")
+        check(summary(got) == ["%d:entry(%s)" % (s, fs._text(b"cn=" + fs.RAW_TEXT + b",dc=example,dc=com"))] * 2
+              + ["%d:searchDone(32)" % s], summary(got))
+        check(all(m.raw.count(fs.RAW_TEXT) == 3 for m in got[:2]), "RAW_TEXT in dn, type and value")
+        check(got[2].raw.count(fs.RAW_TEXT) == 2, "RAW_TEXT in matchedDN and diagnosticMessage")
+        for bad in (b"\xe9 ", b"\x80", b"\xc0\xaf", b"\xff", b"\x1b[31m", b"\xc2\x9b"):
+            check(bad in fs.RAW_TEXT, bad)
+        try:
+            fs.RAW_TEXT.decode("utf-8")
+            check(False, "RAW_TEXT must not be UTF-8")
+        except UnicodeDecodeError:
+            pass
+
+
+@test("nod-non-utf8: 2 entries, Notice of Disconnection with RAW_TEXT, EOF")
+def t_nod_non_utf8():
+    with FaultServer("nod-non-utf8") as srv:
+        c = Client(srv.port).bound()
+        s = c.search()
+        c.entries(2, s)
+        m = c.recv_msg()
+        check(m.msgid == 0 and m.get("name") == fs.NOD_OID and m.get("code") == fs.UNAVAILABLE, repr(m))
+        check(fs.RAW_TEXT in m.raw, "the message is RAW_TEXT")
+        check(c.wait_eof() == b"", "bytes after NoD")
+
+
+@test("bind-no-protocolop: the BindRequest is answered 30 03 02 01 01")
+def t_bind_no_protocolop():
+    with FaultServer("bind-no-protocolop") as srv:
+        c = Client(srv.port)
+        check(c.bind() == 1, "the bind is message 1")
+        data = c.raw(5)
+        check(data == bytes.fromhex("3003020101"), data.hex())
+
+
+@test("bind-fail-non-utf8: invalidCredentials 49 with RAW_TEXT as matched DN and message")
+def t_bind_fail_non_utf8():
+    with FaultServer("bind-fail-non-utf8") as srv:
+        c = Client(srv.port)
+        c.bind()
+        m = c.recv_msg()
+        check(m.op == "bindResponse" and m.get("code") == 49, repr(m))
+        check(m.raw.count(fs.RAW_TEXT) == 2, m.raw.hex())
+
+
 @test("stray-msgid: 999 entries interleaved, 998 done and 997 exop after entry 2; cancel well-behaved")
 def t_stray():
     with FaultServer("stray-msgid") as srv:

@@ -96,5 +96,23 @@ def faults():
                      ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--after-entries", "2", "-q"] + extra, rc)
 
 
+@test(skip_unless=PLAIN, reason=WHY)
+def malformed_messages():
+    # libldap leaked its request (4 KB, definitely lost) parsing a message
+    # without protocolOp: malformed messages must never reach its parser.
+    for scenario, tool, trigger in (("no-protocolop", "ldapcancel", "10"), ("no-protocolop", "ldapabandon", "10"),
+                                    ("no-protocolop", "ldaptrace", "10"), ("code-out-of-range", "ldapcancel", "3"),
+                                    ("negative-code", "ldaptrace", "3"), ("msgid-out-of-range", "ldapabandon", "10")):
+        extra = ["--cancel", "-v", "--json"] if tool == "ldaptrace" else ["--json"]
+        with faultserver(scenario) as fs:
+            r = memcheck(tool, ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--after-entries", trigger] + extra,
+                         81)
+        j = r.jsonl[-1]
+        eq((j["outcome"], j["connection"]["malformed"]), ("connection-lost", 1), "%s %s: outcome" % (scenario, tool))
+    with faultserver("bind-no-protocolop") as fs:
+        r = memcheck("ldapcancel", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com"], 252)
+    contains(r.err, "ldap_result: Decoding error (-4)", "bind answered malformed: the error")
+
+
 if __name__ == "__main__":
     tap_main()

@@ -5,7 +5,7 @@ from ldaptest import eq, ok, fail, contains  # noqa: F401
 OUTCOME_EXIT = {
     "canceled": 0, "abandoned": 0, "too-late": 120, "no-such-operation": 119,
     "cannot-cancel": 121, "unsupported": 2, "no-response": 85,
-    "connection-lost": 81,
+    "connection-lost": 81, "self-target": 89,
 }
 
 
