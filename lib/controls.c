@@ -44,7 +44,7 @@ static int is_oid(const char *s)
 }
 
 /* RFC 4648 base64: the alphabet in groups of four, '=' padding at the end. */
-static int is_base64(const char *s)
+int li_is_base64(const char *s)
 {
 	size_t n = 0, pad = 0;
 
@@ -90,7 +90,7 @@ int li_parse_attr_value_shown(const char *what, const char *spec, const char *sh
 	}
 	/* "attr::base64": let libldap's LDIF line parser decode it, once we
 	 * know it is base64 (libldap prints its own complaint otherwise). */
-	if (!is_base64(colon + 2)) {
+	if (!li_is_base64(colon + 2)) {
 		free(*attr);
 		*attr = NULL;
 		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", shown);

@@ -123,11 +123,10 @@ lc(C + ["--op", "modify", "-f", "{dir}/add.ldif"], 1,
    r"-f: '[^']*/add\.ldif' is not a (modify record|valid LDIF record)")
 lc(C + ["--op", "add", "-f", "{dir}/modify.ldif"], 1, r"-f: '[^']*/modify\.ldif' is not an add record")
 la(C + ["--op", "add", "-f", "{dir}/delete.ldif"], 1, r"-f: '[^']*/delete\.ldif' is not an add record")
-# libldap's LDIF parser reports this itself, with the tool's prefix: the one line.
 lc(C + ["--op", "add", "-f", "{dir}/text.txt"], 1,
-   r"-f [^:]*/text\.txt: invalid format \(line 1\) entry")
+   r"-f: '[^']*/text\.txt' line 1: not an LDIF line \(attr: value, attr:: base64 or attr:< URL\)$")
 lc(C + ["--op", "modify", "-f", "{dir}/binary.bin"], 1,
-   r"-f: '[^']*/binary\.bin' (is not a valid LDIF record|holds no LDIF record)")
+   r"-f: '[^']*/binary\.bin' line 1: holds a NUL byte \(give binary values as attr:: base64\)$")
 lc(C + ["--op", "add", "-f", "{dir}/empty"], 1, r"-f: '[^']*/empty' holds no LDIF record")
 lc(C + ["-f", "{dir}/add.ldif"], 1, r"-f: .*--op add or --op modify only")
 
