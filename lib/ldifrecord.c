@@ -323,56 +323,72 @@ static int expand(const char *path, char **text, size_t len, li_error *err)
 	return rc;
 }
 
-/* The file's line number of the record's first line, where libldap
- * counts from: blank lines and comments before it are not part of it. */
-static unsigned long first_line(const char *text)
+static int blank(const char *line)
 {
-	struct lline l = { .lineno = 1 };
-	unsigned long lineno = 1;
+	return line[0] == '\n' || (line[0] == '\r' && line[1] == '\n');
+}
 
-	while (*text) {
-		text = next_lline(text, &l, &lineno);
-		if (l.start[0] != '\n' && l.start[0] != '\r' && l.start[0] != '#')
-			break;
+/* Finds the record as libldap's reader would (blank lines end it,
+ * comments alone are none), without its reader: that one grows its buffer
+ * a line at a time, quadratic in a record of many megabytes. Returns how
+ * many records there are (2 meaning more than one); *first is the file's
+ * line number of the record's first line, where libldap counts from. */
+static int find_record(const char *text, const char **start, const char **end, unsigned long *first)
+{
+	struct lline l;
+	unsigned long lineno = 1;
+	const char *p = text;
+	int n = 0;
+
+	*end = NULL;
+	while (*p) {
+		p = next_lline(p, &l, &lineno);
+		if (blank(l.start)) {
+			if (n == 1 && *end == NULL)
+				*end = l.start;
+		} else if (l.start[0] != '#') {
+			if (n == 1 && *end != NULL)
+				return 2;
+			if (n == 0) {
+				n = 1;
+				*start = l.start;
+				*first = l.lineno;
+			}
+		}
 	}
-	return l.lineno;
+	if (n == 1 && *end == NULL)
+		*end = p;
+	return n;
 }
 
 int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *err)
 {
-	LDIFFP *fp;
-	unsigned long lineno = 0;
-	char *rec = NULL, *extra = NULL;
-	int reclen = 0, extralen = 0, got;
+	const char *start = NULL, *end = NULL;
+	unsigned long first = 1;
+	char *rec;
 	struct berval bv;
-	size_t textlen = strlen(cfg->ldif_text);
 	char prefix[512];
+	int n;
 
 	*buf = NULL;
-	fp = ldif_open_mem(cfg->ldif_text, textlen, "r");
-	if (fp == NULL)
-		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	got = ldif_read_record(fp, &lineno, &rec, &reclen);
-	if (got > 0 && ldif_read_record(fp, &lineno, &extra, &extralen) > 0) {
-		ber_memfree(extra);
-		ber_memfree(rec);
-		ldif_close(fp);
+	n = find_record(cfg->ldif_text, &start, &end, &first);
+	if (n == 2)
 		return li_usage_error(err, "-f", "'%s' holds more than one LDIF record; give exactly one",
 				      cfg->ldif_file);
-	}
-	ber_memfree(extra);
-	ldif_close(fp);
-	if (got <= 0) {
-		ber_memfree(rec);
+	if (n == 0)
 		return li_usage_error(err, "-f", "'%s' holds no LDIF record", cfg->ldif_file);
-	}
+	rec = ber_memalloc((size_t)(end - start) + 1);
+	if (rec == NULL)
+		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
+	memcpy(rec, start, (size_t)(end - start));
+	rec[end - start] = '\0';
 	bv.bv_val = rec;
 	bv.bv_len = strlen(rec);
 	memset(lr, 0, sizeof(*lr));
 	/* libldap's parser writes its own complaint to stderr, prefixed with
 	 * this: let it be the one line the user sees. */
 	snprintf(prefix, sizeof(prefix), "%s: -f %s", tool_names[cfg->tool], cfg->ldif_file);
-	if (ldap_parse_ldif_record(&bv, first_line(cfg->ldif_text), lr, prefix, LDIF_DEFAULT_ADD) != LDAP_SUCCESS) {
+	if (ldap_parse_ldif_record(&bv, first, lr, prefix, LDIF_DEFAULT_ADD) != LDAP_SUCCESS) {
 		ber_memfree(rec);
 		li_usage_error(err, "-f", "'%s' is not a valid LDIF record", cfg->ldif_file);
 		err->reported = 1;

@@ -128,6 +128,24 @@ for _i, (_c, _m) in enumerate(LINES):
 
 
 @test
+def one_record_between_blank_lines_and_comments():
+    with tempfile.TemporaryDirectory(prefix="li-ldif-") as d:
+        f = os.path.join(d, "one.ldif")
+        for text in (b"\n# before\n\n" + HEAD + b"\n\n# after\n#  folded\n\n",
+                     HEAD.replace(b"\n", b"\r\n") + b"\r\n# after\r\n",
+                     HEAD[:-1]):
+            with open(f, "wb") as fp:
+                fp.write(text)
+            accepted(["--op", "add", "-f", f])
+        with open(f, "wb") as fp:
+            fp.write(HEAD + b"\n# c\n\n" + HEAD)
+        refused(["--op", "add", "-f", f], "-f: '%s' holds more than one LDIF record; give exactly one" % f)
+        with open(f, "wb") as fp:
+            fp.write(b"\n\n# only a comment\n\n")
+        refused(["--op", "add", "-f", f], "-f: '%s' holds no LDIF record" % f)
+
+
+@test
 def libldap_structure_errors_name_the_files_line():
     with tempfile.TemporaryDirectory(prefix="li-ldif-") as d:
         f = os.path.join(d, "ct.ldif")
