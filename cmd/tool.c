@@ -247,11 +247,32 @@ static int run_tool(tool_ctx *ctx)
 	return li_run_exit_status(ctx->run);
 }
 
+/* A closed 0, 1 or 2 would be handed out again by the next open(), the
+ * LDAP socket's: what is printed would go to the server. /dev/null takes
+ * each closed one (lowest first), so a closed stdout or stderr discards
+ * what is written to it. */
+static int open_std_fds(void)
+{
+	int fd;
+
+	do {
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0)
+			return -1;
+	} while (fd <= 2);
+	close(fd);
+	return 0;
+}
+
 int tool_main(const tool_spec *spec, int argc, char **argv)
 {
 	tool_ctx ctx = { .spec = spec };
 	int status;
 
+	if (open_std_fds() < 0) {
+		fprintf(stderr, "%s: cannot open /dev/null: %s\n", spec->name, strerror(errno));
+		return LI_EXIT_USAGE;
+	}
 	/* No core file and no same-user ptrace or /proc/PID/mem: from here on
 	 * the process may hold a password, and libldap's freed copies of the
 	 * BindRequest (and the entries a trace read) outlive the bind, so it is

@@ -613,5 +613,7 @@ int li_config_finish(li_config *cfg, const char **args, li_error *err)
 	if (uri_check(cfg, err) < 0 || search_only(cfg, err) < 0 || trigger_checks(cfg, err) < 0 ||
 	    auth_checks(cfg, err) < 0)
 		return -1;
-	return operands(cfg, args, err);
+	if (operands(cfg, args, err) < 0)
+		return -1;
+	return li_encoding_check(cfg, err);
 }

@@ -30,10 +30,8 @@ static int options(li_run *run, li_error *err)
 		return -1;
 	if (cfg->sasl_nocanon && set_opt(run, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON, "-N", err) < 0)
 		return -1;
-	if (cfg->sasl_secprops && ldap_set_option(run->ld, LDAP_OPT_X_SASL_SECPROPS, cfg->sasl_secprops) !=
-	    LDAP_OPT_SUCCESS)
-		return li_usage_error(err, "-O", "'%s' is not a valid list of SASL security properties",
-				      cfg->sasl_secprops);
+	if (cfg->sasl_secprops && li_secprops_set(run->ld, cfg->sasl_secprops, err) < 0)
+		return -1;
 	/* An unreachable server must fail fast, not hang: a default deadline
 	 * unless -o nettimeout or ldap.conf's NETWORK_TIMEOUT says otherwise. */
 	if (cfg->nettimeout_set) {

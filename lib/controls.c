@@ -46,7 +46,7 @@ static int is_oid(const char *s)
 }
 
 /* RFC 4648 base64: the alphabet in groups of four, '=' padding at the end. */
-static int is_base64(const char *s)
+int li_is_base64(const char *s)
 {
 	size_t n = 0, pad = 0;
 
@@ -92,7 +92,7 @@ int li_parse_attr_value_shown(const char *what, const char *spec, const char *sh
 	}
 	/* "attr::base64": let libldap's LDIF line parser decode it, once we
 	 * know it is base64 (libldap prints its own complaint otherwise). */
-	if (!is_base64(colon + 2)) {
+	if (!li_is_base64(colon + 2)) {
 		free(*attr);
 		*attr = NULL;
 		return li_usage_error(err, what, "'%s': the value after :: is not valid base64", shown);
@@ -152,7 +152,7 @@ static int parse_sync(li_ctrlspec *c, const char *v, li_error *err)
 	size_t n;
 
 	if (v == NULL)
-		return li_usage_error(err, "-E", "sync needs a mode: sync=ro or sync=rp[/<cookie>]");
+		return li_usage_error(err, "-E", "sync needs a mode: sync=ro[/<cookie>] or sync=rp[/<cookie>]");
 	slash = strchr(v, '/');
 	n = slash ? (size_t)(slash - v) : strlen(v);
 	if (n == 2 && strncasecmp(v, "ro", 2) == 0)
@@ -161,7 +161,15 @@ static int parse_sync(li_ctrlspec *c, const char *v, li_error *err)
 		c->mode = LDAP_SYNC_REFRESH_AND_PERSIST;
 	else
 		return li_usage_error(err, "-E", "'sync=%s': the mode must be ro or rp", v);
-	if (slash && slash[1]) {
+	/* ldapsearch reads rp/<cookie>/<slimit>, and takes an empty cookie
+	 * as none: neither may silently become a different cookie here. */
+	if (slash && slash[1] == '\0')
+		return li_usage_error(err, "-E", "'sync=%s': the cookie after / is empty (give sync=%.2s for none)",
+				      v, v);
+	if (slash && c->mode == LDAP_SYNC_REFRESH_AND_PERSIST && strchr(slash + 1, '/'))
+		return li_usage_error(err, "-E", "'sync=%s': ldapsearch's /<slimit> is not supported (use -z or "
+				      "--after-entries)", v);
+	if (slash) {
 		c->text = strdup(slash + 1);
 		if (c->text == NULL)
 			return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
@@ -235,10 +243,12 @@ int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *er
 	size_t i;
 	int rc, crit = 0;
 
-	while (*spec == '!') {
+	if (*spec == '!') {
 		crit = 1;
 		spec++;
 	}
+	if (*spec == '!')
+		return li_usage_error(err, opt, "'%s': mark a control critical with one !", spec - 1);
 	if (*spec == '\0')
 		return li_usage_error(err, opt, "empty control");
 	if (cfg->nctrls == LI_MAX_CTRLS)
@@ -387,4 +397,51 @@ int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error 
 	}
 	*out = list;
 	return 0;
+}
+
+int li_filter_check(LDAP *ld, const char *filter, li_error *err)
+{
+	struct berval bv = { 0, NULL };
+
+	/* libldap's filter encoder, through the one public entry to it, so a
+	 * bad filter is refused before anything is sent; the message shows it
+	 * redacted, as a userPassword value typed in it is a secret. */
+	if (ldap_create_assertion_control_value(ld, (char *)filter, &bv) != LDAP_SUCCESS) {
+		li_buf shown = { 0 };
+
+		li_filter_redacted(&shown, filter);
+		li_usage_error(err, "filter", "'%s' is not a valid search filter (RFC 4515)",
+			       shown.data ? shown.data : "");
+		free(shown.data);
+		return -1;
+	}
+	ber_memfree(bv.bv_val);
+	return 0;
+}
+
+int li_secprops_set(LDAP *ld, const char *secprops, li_error *err)
+{
+	if (ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, secprops) != LDAP_OPT_SUCCESS)
+		return li_usage_error(err, "-O", "'%s' is not a valid list of SASL security properties", secprops);
+	return 0;
+}
+
+int li_encoding_check(const li_config *cfg, li_error *err)
+{
+	LDAP *ld = NULL;
+	LDAPControl **ctrls = NULL;
+	int rc;
+
+	rc = ldap_initialize(&ld, NULL);
+	if (rc != LDAP_SUCCESS)
+		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+	rc = li_ctrls_build(ld, cfg, &ctrls, err);
+	if (rc == 0)
+		ldap_controls_free(ctrls);
+	if (rc == 0 && cfg->op == LI_OP_SEARCH)
+		rc = li_filter_check(ld, cfg->filter, err);
+	if (rc == 0 && cfg->sasl_secprops)
+		rc = li_secprops_set(ld, cfg->sasl_secprops, err);
+	ldap_unbind_ext(ld, NULL, NULL);
+	return rc;
 }

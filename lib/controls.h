@@ -11,6 +11,21 @@
  * (never NULL; free with ldap_controls_free). */
 int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error *err);
 
+/* Refuses a search filter libldap cannot encode. */
+int li_filter_check(LDAP *ld, const char *filter, li_error *err);
+
+/* Sets -O's SASL security properties, refusing what libldap cannot parse. */
+int li_secprops_set(LDAP *ld, const char *secprops, li_error *err);
+
+/* Everything li_ctrls_build and the operation's encoders would refuse,
+ * checked on a handle that never connects: a dry run (-n) and a real run
+ * refuse the same command lines. */
+int li_encoding_check(const li_config *cfg, li_error *err);
+
+/* Leading spaces, then RFC 4648 base64 (libldap's decoder would print
+ * its own complaint). */
+int li_is_base64(const char *s);
+
 /* "attr: value" / "attr:: base64" through libldap's LDIF line parser. */
 int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err);
 int li_parse_attr_value_shown(const char *what, const char *spec, const char *shown, char **attr,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "controls.h"
 #include "decode.h"
 #include "ldifrecord.h"
 #include "run.h"
@@ -20,23 +21,9 @@ const char *li_op_type(const li_config *cfg)
 
 int li_op_prepare(li_run *run, li_error *err)
 {
-	struct berval bv = { 0, NULL };
-
 	if (run->cfg->op != LI_OP_SEARCH)
 		return 0;
-	/* libldap's filter encoder, through the one public entry to it, so a
-	 * bad filter is refused before anything is sent. */
-	if (ldap_create_assertion_control_value(run->ld, run->cfg->filter, &bv) != LDAP_SUCCESS) {
-		li_buf shown = { 0 };
-
-		li_filter_redacted(&shown, run->cfg->filter);
-		li_usage_error(err, "filter", "'%s' is not a valid search filter (RFC 4515)",
-			       shown.data ? shown.data : "");
-		free(shown.data);
-		return -1;
-	}
-	ber_memfree(bv.bv_val);
-	return 0;
+	return li_filter_check(run->ld, run->cfg->filter, err);
 }
 
 static int search(li_run *run, int *msgid)

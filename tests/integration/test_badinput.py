@@ -128,11 +128,10 @@ lc(C + ["--op", "modify", "-f", "{dir}/add.ldif"], 1,
    r"-f: '[^']*/add\.ldif' is not a (modify record|valid LDIF record)")
 lc(C + ["--op", "add", "-f", "{dir}/modify.ldif"], 1, r"-f: '[^']*/modify\.ldif' is not an add record")
 la(C + ["--op", "add", "-f", "{dir}/delete.ldif"], 1, r"-f: '[^']*/delete\.ldif' is not an add record")
-# libldap's LDIF parser reports this itself, with the tool's prefix: the one line.
 lc(C + ["--op", "add", "-f", "{dir}/text.txt"], 1,
-   r"-f [^:]*/text\.txt: invalid format \(line 1\) entry")
+   r"-f: '[^']*/text\.txt' line 1: not an LDIF line \(attr: value, attr:: base64 or attr:< URL\)$")
 lc(C + ["--op", "modify", "-f", "{dir}/binary.bin"], 1,
-   r"-f: '[^']*/binary\.bin' (is not a valid LDIF record|holds no LDIF record)")
+   r"-f: '[^']*/binary\.bin' line 1: holds a NUL byte \(give binary values as attr:: base64\)$")
 lc(C + ["--op", "add", "-f", "{dir}/empty"], 1, r"-f: '[^']*/empty' holds no LDIF record")
 lc(C + ["-f", "{dir}/add.ldif"], 1, r"-f: .*--op add or --op modify only")
 
@@ -185,6 +184,20 @@ lc(C + ["-e", "1.2.3=::!!!"], 1, r"-e: '(1\.2\.3=)?::!!!'.*not valid base64")
 lc(C + ["-E", "sync=xx"], 1, r"-E: 'sync=xx'")
 lc(C + ["-E", "pr=10"], 1, r"-E: 'pr'.*paged results")
 la(C + ["-E", "subentries=maybe"], 1, r"-E: 'subentries=maybe'")
+# ldapsearch's rp/<cookie>/<slimit> and an empty cookie must not become another cookie
+lc(C + ["-E", "sync=rp/cookie/100"], 1,
+   r"-E: 'sync=rp/cookie/100': ldapsearch's /<slimit> is not supported \(use -z or --after-entries\)$")
+lc(C + ["-E", "sync=rp//100"], 1, r"-E: 'sync=rp//100': ldapsearch's /<slimit> is not supported")
+lc(C + ["-E", "sync=rp/"], 1, r"-E: 'sync=rp/': the cookie after / is empty \(give sync=rp for none\)$")
+la(C + ["-E", "sync=ro/"], 1, r"-E: 'sync=ro/': the cookie after / is empty \(give sync=ro for none\)$")
+lc(C + ["-e", "!!manageDSAit"], 1, r"-e: '!!manageDSAit': mark a control critical with one !$")
+la(C + ["-E", "!!sync=rp"], 1, r"-E: '!!sync=rp': mark a control critical with one !$")
+# a dry run refuses what the real run refuses, with the same line
+for _n in ([], ["-n"]):
+    lc(C + _n + ["-e", "assert=(cn=x"], 1, r"-e: assert: '\(cn=x' is not a valid filter$")
+    la(C + _n + ["(cn=x"], 1, r"filter: '\(cn=x' is not a valid search filter \(RFC 4515\)$")
+    lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
+       r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
 lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: 'ldif_wrap=no' is not a known option")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
