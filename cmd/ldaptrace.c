@@ -34,8 +34,6 @@ int main(int argc, char **argv)
 	static const tool_spec spec = {
 		.tool = LI_TOOL_TRACE,
 		.name = "ldaptrace",
-		.extra = li_popt_trace,
-		.extra_heading = "Trace options:",
 		.observer = on_event,
 	};
 

@@ -1,5 +1,7 @@
 #include "tool.h"
 
+#include "argv.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -98,39 +100,21 @@ void tool_write(tool_ctx *ctx, const li_buf *buf)
 		li_run_stop_output(ctx->run);
 }
 
-static void build_table(const tool_spec *spec, struct poptOption *t)
-{
-	const struct poptOption inc[] = {
-		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_connection, 0,
-		  "Connection and authentication options (as ldapsearch):", NULL },
-		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_operation, 0, "Operation options:", NULL },
-		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_trigger, 0, "When to interrupt:", NULL },
-		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)li_popt_output, 0, "Output options:", NULL },
-	};
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++)
-		t[n++] = inc[i];
-	if (spec->extra)
-		t[n++] = (struct poptOption){ NULL, '\0', POPT_ARG_INCLUDE_TABLE, (void *)spec->extra, 0,
-					      spec->extra_heading, NULL };
-	t[n++] = (struct poptOption){ NULL, '\0', POPT_ARG_INCLUDE_TABLE, poptHelpOptions, 0, "Help options:", NULL };
-	t[n] = (struct poptOption)POPT_TABLEEND;
-}
-
 /* 0 to go on; otherwise the exit status (already reported). */
 static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 {
-	struct poptOption table[8];
+	const struct poptOption *table = tool_options(spec->name);
 	poptContext pc;
 	li_error err;
 	int c, status = 0;
 
-	build_table(spec, table);
-	if (li_config_check_argv(table, argc, argv, &err) < 0) {
-		li_config_hide_password(table, argc, argv);
-		print_error(spec->name, &err);
-		return err.exit_status;
+	if (table == NULL) {
+		fprintf(stderr, "%s: internal: cmd/options.txt does not list this tool\n", spec->name);
+		return LI_EXIT_USAGE;
+	}
+	if (argv_check(table, argc, argv, spec->name) < 0) {
+		argv_hide_passwords(table, argc, argv);
+		return LI_EXIT_USAGE;
 	}
 	pc = poptGetContext(spec->name, argc, (const char **)argv, table, 0);
 	poptSetOtherOptionHelp(pc, "[options] [filter [attributes...]] | --op TYPE OPERANDS | --msgid N");
@@ -155,7 +139,7 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 		fprintf(stderr, "Try '%s --help' for more information.\n", spec->name);
 		status = LI_EXIT_USAGE;
 	}
-	li_config_hide_password(table, argc, argv);
+	argv_hide_passwords(table, argc, argv);
 	if (status == 0 && li_config_finish(cfg, poptGetArgs(pc), &err) < 0) {
 		print_error(spec->name, &err);
 		status = err.exit_status;

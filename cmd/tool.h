@@ -2,13 +2,13 @@
 #ifndef LI_TOOL_H
 #define LI_TOOL_H
 
+#include <popt.h>
+
 #include <ldapinterrupt.h>
 
 typedef struct tool_spec {
 	li_tool tool;
 	const char *name;
-	const struct poptOption *extra; /* the tool's own options, or NULL */
-	const char *extra_heading;
 	li_event_fn observer;           /* ldaptrace prints every message */
 } tool_spec;
 
@@ -21,6 +21,9 @@ typedef struct tool_ctx {
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
+/* The tool's popt table, its groups under their --help headings; generated
+ * from cmd/options.txt by cmd/optgen.py. NULL for an unknown name. */
+const struct poptOption *tool_options(const char *tool);
 /* Writes the buffer to stdout; on a closed pipe, tells the run to stop. */
 void tool_write(tool_ctx *ctx, const li_buf *buf);
 

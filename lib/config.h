@@ -107,19 +107,6 @@ struct li_config {
 	int finished;
 };
 
-/* Option codes for the popt tables: the letter for OpenLDAP's options. */
-enum {
-	LI_OPT_AFTER = 256,
-	LI_OPT_AFTER_ENTRIES,
-	LI_OPT_WAIT,
-	LI_OPT_OP,
-	LI_OPT_MSGID,
-	LI_OPT_JSON,
-	LI_OPT_HEX,
-	LI_OPT_ABANDON,
-	LI_OPT_CANCEL,
-};
-
 int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *err);
 void li_ctrl_free(li_ctrlspec *c);
 

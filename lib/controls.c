@@ -1,5 +1,6 @@
 #include "controls.h"
 
+#include <stdio.h> /* ldif.h uses FILE without including it */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -15,8 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <popt.h>
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -93,23 +91,25 @@ typedef struct li_config li_config;
 li_config *li_config_new(li_tool tool);
 void li_config_free(li_config *cfg);
 
-/* popt tables with headings, for POPT_ARG_INCLUDE_TABLE. Every entry has
- * arg == NULL and a val code: feed each code poptGetNextOpt returns, with
- * poptGetOptArg's string, to li_config_apply. */
-extern const struct poptOption li_popt_connection[];
-extern const struct poptOption li_popt_operation[];
-extern const struct poptOption li_popt_trigger[];
-extern const struct poptOption li_popt_output[];
-extern const struct poptOption li_popt_trace[];
+/* The codes li_config_apply takes: an option's short letter ('H', 'x',
+ * as OpenLDAP's tools have them), or for a long-only option one of these.
+ * cmd/options.txt describes every option; the popt tables generated from
+ * it return these codes (LI_OPT_ and the long name in capitals). */
+enum {
+	LI_OPT_AFTER = 256,
+	LI_OPT_AFTER_ENTRIES,
+	LI_OPT_WAIT,
+	LI_OPT_OP,
+	LI_OPT_MSGID,
+	LI_OPT_JSON,
+	LI_OPT_HEX,
+	LI_OPT_ABANDON,
+	LI_OPT_CANCEL,
+};
 
-/* Takes ownership of arg (may be NULL); wipes it when it is a secret. */
+/* Applies one option: val is its code, arg its argument (NULL for a flag).
+ * Takes ownership of arg; wipes it when it is a secret. */
 int li_config_apply(li_config *cfg, int val, char *arg, li_error *err);
-/* Refuses, before popt reads argv, what popt would mangle: an option value
- * holding "!#:+". table is the one given to poptGetContext. */
-int li_config_check_argv(const struct poptOption *table, int argc, char **argv, li_error *err);
-/* Overwrites every -w value in argv with asterisks, as OpenLDAP's tools do,
- * finding each by popt's rules over table; call once popt has read argv. */
-void li_config_hide_password(const struct poptOption *table, int argc, char **argv);
 /* Positional arguments (filter and attributes, or the operation's operands)
  * and cross-option checks. Call once, after every option. */
 int li_config_finish(li_config *cfg, const char **args, li_error *err);

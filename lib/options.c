@@ -1,6 +1,14 @@
-/* The popt tables and the one switch that applies each option. Every
- * entry has arg == NULL: values reach li_config_apply, which checks each of
- * them in one place (curl's way) and never leaks a repeated option. */
+/* The one switch that applies each option's value: li_config_apply checks
+ * every value in one place (curl's way) and never leaks a repeated option.
+ *
+ * The options themselves (names, arguments, --help lines, man text) are
+ * described once, in cmd/options.txt, from which cmd/optgen.py generates
+ * the tools' popt tables and the man pages' OPTIONS section.  The tools
+ * hand each val code popt returns (the short letter, or the LI_OPT_ code
+ * of ldapinterrupt.h for a long-only option), with its argument, to
+ * li_config_apply (cmd/tool.c answers -V itself).  Adding an option: its record in cmd/options.txt, for a
+ * long-only option its LI_OPT_ code in ldapinterrupt.h, and its case here
+ * (in apply_string when it takes an argument). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,80 +17,6 @@
 
 #include "config.h"
 #include "parse.h"
-
-#define OPT(l, s, kind, val, desc, argdesc) { l, s, kind, NULL, val, desc, argdesc }
-
-const struct poptOption li_popt_connection[] = {
-	OPT(NULL, 'H', POPT_ARG_STRING, 'H', "LDAP URI(s) to connect to (default: URI from ldap.conf)", "URI"),
-	OPT(NULL, 'x', POPT_ARG_NONE, 'x', "simple authentication", NULL),
-	OPT(NULL, 'D', POPT_ARG_STRING, 'D', "bind DN", "binddn"),
-	OPT(NULL, 'w', POPT_ARG_STRING, 'w', "bind password (for simple authentication)", "passwd"),
-	OPT(NULL, 'W', POPT_ARG_NONE, 'W', "prompt for bind password", NULL),
-	OPT(NULL, 'y', POPT_ARG_STRING, 'y', "read the bind password from the first line of file", "file"),
-	OPT(NULL, 'Y', POPT_ARG_STRING, 'Y', "SASL mechanism", "mech"),
-	OPT(NULL, 'U', POPT_ARG_STRING, 'U', "SASL authentication identity", "authcid"),
-	OPT(NULL, 'X', POPT_ARG_STRING, 'X', "SASL authorization identity (\"dn:<dn>\" or \"u:<user>\")", "authzid"),
-	OPT(NULL, 'R', POPT_ARG_STRING, 'R', "SASL realm", "realm"),
-	OPT(NULL, 'O', POPT_ARG_STRING, 'O', "SASL security properties", "props"),
-	OPT(NULL, 'I', POPT_ARG_NONE, 'I', "SASL interactive mode", NULL),
-	OPT(NULL, 'Q', POPT_ARG_NONE, 'Q', "SASL quiet mode", NULL),
-	OPT(NULL, 'N', POPT_ARG_NONE, 'N', "do not use reverse DNS to canonicalize the SASL host name", NULL),
-	OPT(NULL, 'Z', POPT_ARG_NONE, 'Z', "issue StartTLS (-ZZ: require it to succeed)", NULL),
-	OPT(NULL, 'e', POPT_ARG_STRING, 'e',
-	    "request control for the operation: [!]manageDSAit, [!]relax, [!]noop, !authzid=<authzid>, "
-	    "[!]assert=<filter>, [!]preread[=<attrs>], [!]postread[=<attrs>], [!]<oid>[=:<value>|=::<b64value>]",
-	    "[!]ctrl[=value]"),
-	OPT(NULL, 'o', POPT_ARG_STRING, 'o', "general option: nettimeout=<seconds>|none|max", "opt[=value]"),
-	OPT(NULL, 'd', POPT_ARG_STRING, 'd', "set the LDAP debugging level", "level"),
-	OPT(NULL, 'v', POPT_ARG_NONE, 'v', "verbose: each step on standard error (ldaptrace: attribute values too)", NULL),
-	OPT(NULL, 'n', POPT_ARG_NONE, 'n', "show what would be done, but do not connect", NULL),
-	OPT("version", 'V', POPT_ARG_NONE, 'V', "print version information and exit", NULL),
-	POPT_TABLEEND
-};
-
-const struct poptOption li_popt_operation[] = {
-	OPT("op", '\0', POPT_ARG_STRING, LI_OPT_OP,
-	    "operation to issue: search (default), compare, delete, modrdn, add, modify, exop", "TYPE"),
-	OPT("msgid", '\0', POPT_ARG_STRING, LI_OPT_MSGID,
-	    "issue no operation: interrupt message ID N on the new connection", "N"),
-	OPT(NULL, 'b', POPT_ARG_STRING, 'b', "search base DN", "basedn"),
-	OPT(NULL, 's', POPT_ARG_STRING, 's', "search scope: base, one, sub (default) or children", "scope"),
-	OPT(NULL, 'a', POPT_ARG_STRING, 'a', "alias dereferencing: never (default), always, search or find", "deref"),
-	OPT(NULL, 'z', POPT_ARG_STRING, 'z', "search size limit in entries (or none, max)", "limit"),
-	OPT(NULL, 'l', POPT_ARG_STRING, 'l', "search time limit in seconds (or none, max)", "limit"),
-	OPT(NULL, 'A', POPT_ARG_NONE, 'A', "search: attribute names only, no values", NULL),
-	OPT(NULL, 'E', POPT_ARG_STRING, 'E',
-	    "search extension: [!]sync=ro|rp[/<cookie>], [!]subentries[=true|false], "
-	    "[!]<oid>[=:<value>|=::<b64value>]",
-	    "[!]ext[=value]"),
-	OPT(NULL, 'f', POPT_ARG_STRING, 'f', "LDIF record for --op add or --op modify (- reads standard input)", "file"),
-	POPT_TABLEEND
-};
-
-const struct poptOption li_popt_trigger[] = {
-	OPT("after", '\0', POPT_ARG_STRING, LI_OPT_AFTER,
-	    "interrupt this long after the request was written: 0 (default), 250ms, 2s, 1m, never", "DURATION"),
-	OPT("after-entries", '\0', POPT_ARG_STRING, LI_OPT_AFTER_ENTRIES,
-	    "search: interrupt once N entries or references have arrived", "N"),
-	OPT("wait", '\0', POPT_ARG_STRING, LI_OPT_WAIT,
-	    "listen this long after the interrupt (abandon: silence needed, default 1s; cancel: default 30s)",
-	    "DURATION"),
-	POPT_TABLEEND
-};
-
-const struct poptOption li_popt_output[] = {
-	OPT("json", '\0', POPT_ARG_NONE, LI_OPT_JSON,
-	    "JSON on standard output (ldaptrace: one object per message, the outcome last)", NULL),
-	OPT(NULL, 'q', POPT_ARG_NONE, 'q', "print nothing: the exit status tells the outcome", NULL),
-	POPT_TABLEEND
-};
-
-const struct poptOption li_popt_trace[] = {
-	OPT("abandon", '\0', POPT_ARG_NONE, LI_OPT_ABANDON, "abandon the operation when the trigger fires", NULL),
-	OPT("cancel", '\0', POPT_ARG_NONE, LI_OPT_CANCEL, "cancel the operation (RFC 3909) when the trigger fires", NULL),
-	OPT("hex", '\0', POPT_ARG_NONE, LI_OPT_HEX, "print the BER bytes of each message under its line", NULL),
-	POPT_TABLEEND
-};
 
 static void set_str(char **field, char **arg)
 {

@@ -1,6 +1,7 @@
 /* ldaptrace's renderers: one line (or one JSON object) per message, from
  * the decoded field tree. Secrets were replaced by the decoder; --hex masks
  * their bytes here. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """assemble.py - build one man page from a template and shared include files.
 
-    assemble.py [-D NAME=VALUE]... [--depfile FILE] -o PAGE TEMPLATE
+    assemble.py [-D NAME=VALUE]... [-I DIR]... [--depfile FILE] -o PAGE TEMPLATE
 
 TEMPLATE is roff (man(7)) named <tool>.<section>.in, e.g. ldapcancel.1.in.
 Directives are roff comment lines, so a template or an include file still
 renders (without the shared text) when read as it is:
 
     .\\" @include FILE        the lines of FILE (relative to the file that
-                             names it), directives applied; may nest
+                             names it, else to each -I DIR in turn: where
+                             generated parts are), directives applied;
+                             may nest
     .\\" @define NAME VALUE   @NAME@ expands to VALUE from here on
     .\\" @if TOOL...          keep what follows only on the pages of these
     .\\" @else                tools (the page's name before the section);
@@ -39,10 +41,21 @@ class AssembleError(Exception):
 
 
 class Assembler:
-    def __init__(self, tool, variables):
+    def __init__(self, tool, variables, include_dirs=()):
         self.tool = tool
         self.vars = dict(variables)
+        self.include_dirs = list(include_dirs)
         self.files = []
+
+    def find(self, name, path):
+        """An include named in path: beside it, else in an -I directory."""
+        here = os.path.join(os.path.dirname(path), name)
+        if os.path.exists(here) or os.path.isabs(name):
+            return here
+        for d in self.include_dirs:
+            if os.path.exists(os.path.join(d, name)):
+                return os.path.join(d, name)
+        return here
 
     def expand(self, line, where):
         def sub(m):
@@ -90,7 +103,7 @@ class Assembler:
                     if not arg:
                         raise AssembleError("%s: @include needs a file name" % where)
                     if keep:
-                        inc = os.path.join(os.path.dirname(path), self.expand(arg, where))
+                        inc = self.find(self.expand(arg, where), path)
                         out.extend(self.read(inc, stack + [real], where))
                 elif word == "define":
                     parts = arg.split(None, 1)
@@ -128,6 +141,8 @@ def main(argv=None):
     ap.add_argument("-o", "--output", required=True, help="the page to write")
     ap.add_argument("-D", "--define", action="append", default=[], metavar="NAME=VALUE",
                     help="define @NAME@ (repeatable)")
+    ap.add_argument("-I", "--include-dir", action="append", default=[], metavar="DIR",
+                    help="look here for an include not found beside the file naming it (repeatable)")
     ap.add_argument("--depfile", help="write a Makefile dependency list here")
     ap.add_argument("template")
     args = ap.parse_args(argv)
@@ -139,7 +154,7 @@ def main(argv=None):
             if not eq or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
                 raise AssembleError("-D %s: expected NAME=VALUE (NAME in capitals)" % d)
             variables[name] = value
-        asm = Assembler(tool, variables)
+        asm = Assembler(tool, variables, args.include_dir)
         lines = asm.read(args.template, [])
     except AssembleError as e:
         sys.stderr.write("assemble.py: %s\n" % e)

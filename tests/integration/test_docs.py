@@ -1,6 +1,13 @@
 #!/usr/bin/python3
-"""The man pages agree with the tools (DESIGN.md section 7: each option
-documented once; man pages, --help and the popt tables agree).
+"""The man pages agree with the tools.
+
+Every option is described once, in cmd/options.txt; cmd/optgen.py writes
+from it both the popt tables (<builddir>/cmd/popt-tables.c: --help) and the
+man pages' OPTIONS section (<builddir>/man/options.man).  Here:
+  * the build's generated files are what the generator writes from the
+    description now (none is stale or edited by hand), every option's val
+    code has its case in lib/options.c, and a broken description is an
+    error naming its line, with nothing written;
 
 For ldapcancel and ldapabandon (and ldaptrace, once it is built and its page
 assembled), reading the assembled page in $LI_BUILDDIR/man:
@@ -16,9 +23,11 @@ assembled), reading the assembled page in $LI_BUILDDIR/man:
     no assembly directive or @VARIABLE@ is left in it.
 """
 
+import difflib
 import os
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
@@ -26,8 +35,7 @@ from litools import OUTCOME_EXIT, anon  # noqa: E402
 
 MAN_DIR = os.path.join(BUILDDIR, "man")
 
-# What each tool can print (DESIGN.md section 3), and the exit status of
-# each outcome; None: the status is the operation's own result code.
+# What each tool can print, and the exit status of each outcome; None: the status is the operation's own result code.
 CANCEL_OUTCOMES = ("canceled", "too-late", "no-such-operation", "cannot-cancel", "unsupported",
                    "no-response", "connection-lost", "self-target")
 ABANDON_OUTCOMES = ("abandoned", "too-late", "no-response", "connection-lost", "self-target")
@@ -261,6 +269,118 @@ def check_options(tool):
 
 
 # --------------------------------------------------------------------------
+# the description of the options and what is generated from it
+
+OPTIONS_DESC = os.path.join(SRCDIR, "cmd", "options.txt")
+OPTGEN = os.path.join(SRCDIR, "cmd", "optgen.py")
+GENERATED = {"--c": os.path.join(BUILDDIR, "cmd", "popt-tables.c"),
+             "--man": os.path.join(BUILDDIR, "man", "options.man")}
+
+
+def optgen(args):
+    return run("python3", [OPTGEN] + args)
+
+
+def read_text(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def check_generated_current():
+    with tempfile.TemporaryDirectory() as tmp:
+        args = []
+        for flag, built_copy in sorted(GENERATED.items()):
+            args += [flag, os.path.join(tmp, os.path.basename(built_copy))]
+        r = optgen(args + [OPTIONS_DESC])
+        eq((r.rc, r.err), (0, ""), "optgen.py on cmd/options.txt")
+        for flag, built_copy in sorted(GENERATED.items()):
+            ok(os.path.exists(built_copy), "the build generated %s" % built_copy)
+            fresh = read_text(os.path.join(tmp, os.path.basename(built_copy)))
+            diff = list(difflib.unified_diff(read_text(built_copy).splitlines(), fresh.splitlines(),
+                                             built_copy, "optgen.py " + flag, lineterm="", n=1))
+            eq(diff[:40], [], "%s is what optgen.py %s writes from cmd/options.txt now (rebuild?)"
+               % (built_copy, flag))
+
+
+def val_codes():
+    """{val code: option} of the generated tables: 'H', LI_OPT_AFTER ..."""
+    text = read_text(GENERATED["--c"])
+    rows = re.findall(r"^\t\{ (NULL|\"[\w-]+\"), '(\\0|.)', POPT_ARG_\w+, NULL, ('.'|LI_OPT_\w+),", text, re.M)
+    ok(len(rows) > 30, "%s has the option entries (%d found)" % (GENERATED["--c"], len(rows)))
+    return {val: (name.strip('"') or short) for name, short, val in rows}
+
+
+def check_every_code_applied():
+    applied = set(re.findall(r"\bcase ('.'|LI_OPT_\w+):", read_text(os.path.join(SRCDIR, "lib", "options.c"))))
+    # -V prints the version: the tool's business, not the configuration's.
+    applied.update(re.findall(r"\bc == ('.')", read_text(os.path.join(SRCDIR, "cmd", "tool.c"))))
+    codes = val_codes()
+    eq(sorted(set(codes) - applied), [], "val codes of cmd/options.txt with no case in li_config_apply")
+    declared = set(re.findall(r"^\t(LI_OPT_\w+)\b", read_text(os.path.join(SRCDIR, "lib", "ldapinterrupt.h")),
+                              re.M))
+    eq(sorted(declared - set(codes)), [], "LI_OPT_ codes of ldapinterrupt.h that no option has")
+
+
+GOOD_DESC = """tools: one two
+
+== group main
+heading: Main options
+
+== option -a --all
+arg: N
+help: every
+  thing
+
+All of it.
+
+== group extra
+heading: Extra options
+tools: two
+
+== option --more
+help: more
+
+More.
+"""
+
+BROKEN_DESCS = [
+    # (what is wrong, the description, the line the error names)
+    ("a blank line in man text", GOOD_DESC.replace("All of it.\n", "All\n\nof it.\n"), 12),
+    ("a name given twice", GOOD_DESC.replace("== option --more", "== option --all"), 17),
+    ("no help line", GOOD_DESC.replace("help: more\n", ""), 17),
+    ("an unknown key", GOOD_DESC.replace("arg: N", "argument: N"), 7),
+    ("an unknown tool", GOOD_DESC.replace("tools: two", "tools: three"), 13),
+    ("no man text", GOOD_DESC.replace("\nMore.\n", ""), 17),
+]
+
+
+def check_generator_rejects_broken():
+    with tempfile.TemporaryDirectory() as tmp:
+        desc, c, man = (os.path.join(tmp, n) for n in ("options.txt", "out.c", "out.man"))
+        with open(desc, "w", encoding="utf-8") as f:
+            f.write(GOOD_DESC)
+        r = optgen(["--c", c, "--man", man, desc])
+        eq((r.rc, r.err), (0, ""), "optgen.py on a good description")
+        text = read_text(man)
+        contains(text, '.SS "Main options"\n.TP\n.BI "\\-a, \\-\\-all=" N\nAll of it.\n', "the man part")
+        contains(text, '.\\" @if two\n.SS "Extra options"\n', "a group of one tool is in an @if")
+        contains(read_text(c), '{ "all", \'a\', POPT_ARG_STRING, NULL, \'a\', "every thing", "N" },',
+                 "the popt entry")
+        contains(read_text(c), "LI_OPT_MORE", "the val code of a long-only option")
+        for what, text, line in BROKEN_DESCS:
+            for p in (desc, c, man):
+                if os.path.exists(p):
+                    os.unlink(p)
+            with open(desc, "w", encoding="utf-8") as f:
+                f.write(text)
+            r = optgen(["--c", c, "--man", man, desc])
+            eq(r.rc, 1, "optgen.py exit status on %s" % what)
+            matches(r.err, r"\Aoptgen\.py: %s:%d: \S.*\n\Z" % (re.escape(desc), line),
+                    "one error line naming the line, for %s" % what)
+            eq([os.path.exists(c), os.path.exists(man)], [False, False], "nothing written on %s" % what)
+
+
+# --------------------------------------------------------------------------
 # outcomes
 
 def check_outcomes(tool):
@@ -404,6 +524,12 @@ def check_lexgrog(tool):
 
 # --------------------------------------------------------------------------
 # the tests
+
+test(name="the generated popt tables and options.man are current with cmd/options.txt")(
+    check_generated_current)
+test(name="every option's val code has its case in li_config_apply")(check_every_code_applied)
+test(name="optgen.py refuses a broken description, naming the line")(check_generator_rejects_broken)
+
 
 @test
 def every_outcome_belongs_to_a_tool():
