@@ -1,5 +1,5 @@
 /* ldapabandon: issue an LDAP operation, abandon it (RFC 4511 4.11), report what came back. */
-#include "tool.h"
+#include "common/tool.h"
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 /* ldapcancel: issue an LDAP operation, cancel it (RFC 3909), report both results. */
-#include "tool.h"
+#include "common/tool.h"
 
 int main(int argc, char **argv)
 {

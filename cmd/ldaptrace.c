@@ -2,7 +2,7 @@
  * wire, optionally abandoning or cancelling it, then the outcome. */
 #include <stdio.h>
 
-#include "tool.h"
+#include "common/tool.h"
 
 static void on_event(void *arg, const li_event *ev)
 {

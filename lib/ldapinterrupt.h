@@ -93,7 +93,7 @@ void li_config_free(li_config *cfg);
 
 /* The codes li_config_apply takes: an option's short letter ('H', 'x',
  * as OpenLDAP's tools have them), or for a long-only option one of these.
- * cmd/options.txt describes every option; the popt tables generated from
+ * cmd/common/options.txt describes every option; the popt tables generated from
  * it return these codes (LI_OPT_ and the long name in capitals). */
 enum {
 	LI_OPT_AFTER = 256,

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The man pages agree with the tools.
 
-Every option is described once, in cmd/options.txt; cmd/optgen.py writes
+Every option is described once, in cmd/common/options.txt; cmd/common/optgen.py writes
 from it both the popt tables (<builddir>/cmd/popt-tables.c: --help) and the
 man pages' OPTIONS section (<builddir>/man/options.man).  Here:
   * the build's generated files are what the generator writes from the
     description now (none is stale or edited by hand), every option's val
-    code has its case in lib/options.c, and a broken description is an
+    code has its case in lib/engine/options.c, and a broken description is an
     error naming its line, with nothing written;
 
 For ldapcancel and ldapabandon (and ldaptrace, once it is built and its page
@@ -271,8 +271,8 @@ def check_options(tool):
 # --------------------------------------------------------------------------
 # the description of the options and what is generated from it
 
-OPTIONS_DESC = os.path.join(SRCDIR, "cmd", "options.txt")
-OPTGEN = os.path.join(SRCDIR, "cmd", "optgen.py")
+OPTIONS_DESC = os.path.join(SRCDIR, "cmd", "common", "options.txt")
+OPTGEN = os.path.join(SRCDIR, "cmd", "common", "optgen.py")
 GENERATED = {"--c": os.path.join(BUILDDIR, "cmd", "popt-tables.c"),
              "--man": os.path.join(BUILDDIR, "man", "options.man")}
 
@@ -292,13 +292,13 @@ def check_generated_current():
         for flag, built_copy in sorted(GENERATED.items()):
             args += [flag, os.path.join(tmp, os.path.basename(built_copy))]
         r = optgen(args + [OPTIONS_DESC])
-        eq((r.rc, r.err), (0, ""), "optgen.py on cmd/options.txt")
+        eq((r.rc, r.err), (0, ""), "optgen.py on cmd/common/options.txt")
         for flag, built_copy in sorted(GENERATED.items()):
             ok(os.path.exists(built_copy), "the build generated %s" % built_copy)
             fresh = read_text(os.path.join(tmp, os.path.basename(built_copy)))
             diff = list(difflib.unified_diff(read_text(built_copy).splitlines(), fresh.splitlines(),
                                              built_copy, "optgen.py " + flag, lineterm="", n=1))
-            eq(diff[:40], [], "%s is what optgen.py %s writes from cmd/options.txt now (rebuild?)"
+            eq(diff[:40], [], "%s is what optgen.py %s writes from cmd/common/options.txt now (rebuild?)"
                % (built_copy, flag))
 
 
@@ -311,11 +311,11 @@ def val_codes():
 
 
 def check_every_code_applied():
-    applied = set(re.findall(r"\bcase ('.'|LI_OPT_\w+):", read_text(os.path.join(SRCDIR, "lib", "options.c"))))
+    applied = set(re.findall(r"\bcase ('.'|LI_OPT_\w+):", read_text(os.path.join(SRCDIR, "lib", "engine", "options.c"))))
     # -V prints the version: the tool's business, not the configuration's.
-    applied.update(re.findall(r"\bc == ('.')", read_text(os.path.join(SRCDIR, "cmd", "tool.c"))))
+    applied.update(re.findall(r"\bc == ('.')", read_text(os.path.join(SRCDIR, "cmd", "common", "tool.c"))))
     codes = val_codes()
-    eq(sorted(set(codes) - applied), [], "val codes of cmd/options.txt with no case in li_config_apply")
+    eq(sorted(set(codes) - applied), [], "val codes of cmd/common/options.txt with no case in li_config_apply")
     declared = set(re.findall(r"^\t(LI_OPT_\w+)\b", read_text(os.path.join(SRCDIR, "lib", "ldapinterrupt.h")),
                               re.M))
     eq(sorted(declared - set(codes)), [], "LI_OPT_ codes of ldapinterrupt.h that no option has")
@@ -417,7 +417,7 @@ def check_outcomes(tool):
 
 
 def outcome_names_in_library():
-    with open(os.path.join(SRCDIR, "lib", "outcome.c"), encoding="utf-8") as f:
+    with open(os.path.join(SRCDIR, "lib", "engine", "outcome.c"), encoding="utf-8") as f:
         return set(re.findall(r'\[LI_OUTCOME_\w+\]\s*=\s*"([^"]+)"', f.read())) - {"undecided"}
 
 
@@ -525,7 +525,7 @@ def check_lexgrog(tool):
 # --------------------------------------------------------------------------
 # the tests
 
-test(name="the generated popt tables and options.man are current with cmd/options.txt")(
+test(name="the generated popt tables and options.man are current with cmd/common/options.txt")(
     check_generated_current)
 test(name="every option's val code has its case in li_config_apply")(check_every_code_applied)
 test(name="optgen.py refuses a broken description, naming the line")(check_generator_rejects_broken)
@@ -534,10 +534,10 @@ test(name="optgen.py refuses a broken description, naming the line")(check_gener
 @test
 def every_outcome_belongs_to_a_tool():
     names = outcome_names_in_library()
-    ok(names, "lib/outcome.c names outcomes")
+    ok(names, "lib/engine/outcome.c names outcomes")
     known = set().union(*(set(t) for t in OUTCOMES.values()))
-    eq(sorted(names - known), [], "outcomes of lib/outcome.c that no tool's table here has")
-    eq(sorted(known - names), [], "outcomes here that lib/outcome.c does not name")
+    eq(sorted(names - known), [], "outcomes of lib/engine/outcome.c that no tool's table here has")
+    eq(sorted(known - names), [], "outcomes here that lib/engine/outcome.c does not name")
 
 
 def register(tool, what, fn, extra_skip=None):

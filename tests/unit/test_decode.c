@@ -5,7 +5,7 @@
 
 #include "hex.h"
 #include "run.h"
-#include "tap.h"
+#include "tapcheck.h"
 #include "vectors.h"
 
 static li_decoder *dec;

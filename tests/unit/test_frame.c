@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "frame.h"
-#include "tap.h"
+#include "tapcheck.h"
 
 typedef struct seen {
 	int frames, malformed;

@@ -2,7 +2,7 @@
 #include <ldap.h>
 
 #include "outcome.h"
-#include "tap.h"
+#include "tapcheck.h"
 
 #define CANCEL(...) ((li_facts){ .type = LI_INTERRUPT_CANCEL, .intr_sent = 1, __VA_ARGS__ })
 #define ABANDON(...) ((li_facts){ .type = LI_INTERRUPT_ABANDON, .intr_sent = 1, __VA_ARGS__ })

@@ -1,6 +1,6 @@
-/* Every number from the user goes through lib/parse.c: durations, counts, IDs. */
+/* Every number from the user goes through lib/util/parse.c: durations, counts, IDs. */
 #include "parse.h"
-#include "tap.h"
+#include "tapcheck.h"
 
 static void duration(const char *s, int never, int64_t want)
 {

@@ -4,7 +4,7 @@
 
 #include "hex.h"
 #include "pdu.h"
-#include "tap.h"
+#include "tapcheck.h"
 #include "vectors.h"
 
 static void check(const vector *v, BerElement *scratch)

@@ -2,11 +2,11 @@
  * every value in one place (curl's way) and never leaks a repeated option.
  *
  * The options themselves (names, arguments, --help lines, man text) are
- * described once, in cmd/options.txt, from which cmd/optgen.py generates
+ * described once, in cmd/common/options.txt, from which cmd/common/optgen.py generates
  * the tools' popt tables and the man pages' OPTIONS section.  The tools
  * hand each val code popt returns (the short letter, or the LI_OPT_ code
  * of ldapinterrupt.h for a long-only option), with its argument, to
- * li_config_apply (cmd/tool.c answers -V itself).  Adding an option: its record in cmd/options.txt, for a
+ * li_config_apply (cmd/common/tool.c answers -V itself).  Adding an option: its record in cmd/common/options.txt, for a
  * long-only option its LI_OPT_ code in ldapinterrupt.h, and its case here
  * (in apply_string when it takes an argument). */
 #include <stdlib.h>

@@ -109,7 +109,7 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 	int c, status = 0;
 
 	if (table == NULL) {
-		fprintf(stderr, "%s: internal: cmd/options.txt does not list this tool\n", spec->name);
+		fprintf(stderr, "%s: internal: cmd/common/options.txt does not list this tool\n", spec->name);
 		return LI_EXIT_USAGE;
 	}
 	if (argv_check(table, argc, argv, spec->name) < 0) {

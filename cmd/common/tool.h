@@ -22,7 +22,7 @@ typedef struct tool_ctx {
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
 /* The tool's popt table, its groups under their --help headings; generated
- * from cmd/options.txt by cmd/optgen.py. NULL for an unknown name. */
+ * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);
 /* Writes the buffer to stdout; on a closed pipe, tells the run to stop. */
 void tool_write(tool_ctx *ctx, const li_buf *buf);
