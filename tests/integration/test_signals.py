@@ -6,6 +6,7 @@ unbinds and exits 143. Each waits on the tool's own -v lines, not sleeps."""
 import json
 import os
 import random
+import re
 import select
 import signal
 import subprocess
@@ -276,6 +277,38 @@ def sigterm_while_the_trace_reader_is_stalled_exits_143():
             os.close(rfd)
     eq(rc, 143, "exit status")
     matches(err, r"^ldaptrace: stopped: terminated by SIGTERM before the outcome was decided$", "stderr")
+
+
+@test
+def a_signal_gives_up_output_nobody_reads():
+    # The outcome is decided (abandon, --wait 0) and the tool has unbound,
+    # but its reader never reads: the rest of the output can only be
+    # dropped, and Ctrl-C or SIGTERM says so.
+    for sig, rc_want, why in ((signal.SIGINT, 130, "interrupted"),
+                              (signal.SIGTERM, 143, "terminated by SIGTERM")):
+        with faultserver("flood") as fs:
+            p, rfd = stalled_trace(fs, ["--abandon", "--wait", "0"])
+            try:
+                os.kill(p.pid, signal.SIGINT)
+                try:
+                    fs.wait_log(lambda rec: rec.get("op") == "unbind", timeout=scaled(5))
+                except TimeoutError:
+                    fail("no unbind after the abandon while stdout was full")
+                os.kill(p.pid, sig)
+                try:
+                    rc = p.wait(timeout=scaled(5))
+                except subprocess.TimeoutExpired:
+                    fail("%s did not end ldaptrace waiting for a stalled reader" % sig.name)
+                err = p.stderr.read().decode()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                p.stderr.close()
+                os.close(rfd)
+        eq(rc, rc_want, "%s: exit status" % sig.name)
+        matches(err, r"\Aldaptrace: ldap_initialize\(.*\nldaptrace: stopped: %s while standard output "
+                r"was not being read\n\Z" % why, "%s: stderr ends with why" % sig.name, re.S)
 
 
 @test
