@@ -115,7 +115,9 @@ static int write_ready(tool_ctx *ctx, int all)
 		size_t n = ctx->out_len - ctx->out_off;
 		ssize_t w;
 
-		if (poll(&p, 1, 0) == 0)
+		/* A poll that a signal cut short (EINTR) says nothing: a write
+		 * to a full pipe would block, restarted by SA_RESTART, for good. */
+		if (poll(&p, 1, 0) <= 0)
 			return 1;
 		if (p.revents & POLLNVAL) {
 			write_failed(ctx, EBADF);

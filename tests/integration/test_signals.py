@@ -293,7 +293,8 @@ def a_signal_gives_up_output_nobody_reads():
                 try:
                     fs.wait_log(lambda rec: rec.get("op") == "unbind", timeout=scaled(5))
                 except TimeoutError:
-                    fail("no unbind after the abandon while stdout was full")
+                    fail("no unbind after the abandon while stdout was full; server log: %r; tool in %s"
+                         % (fs.log(), open("/proc/%d/wchan" % p.pid).read()))
                 os.kill(p.pid, sig)
                 try:
                     rc = p.wait(timeout=scaled(5))
