@@ -12,9 +12,8 @@ static void on_event(void *arg, const li_event *ev)
 	if (li_config_quiet(ctx->cfg))
 		return;
 	if (ev == NULL) {
-		/* The run is going to wait: show what has been buffered. */
-		if (fflush(stdout) != 0)
-			li_run_stop_output(ctx->run);
+		/* The run is going to wait: show what has been queued. */
+		tool_write_some(ctx);
 		return;
 	}
 	if (li_config_verbose(ctx->cfg))

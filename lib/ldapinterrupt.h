@@ -33,6 +33,9 @@ extern "C" {
 #define LI_EXIT_SIGINT 130
 #define LI_EXIT_SIGTERM 143
 #define LI_EXIT_SIGPIPE 141
+/* Writing the output failed (a full disk): sysexits' EX_IOERR, which no
+ * LDAP result code or libldap code uses. */
+#define LI_EXIT_WRITE_ERROR 74
 
 typedef enum li_tool {
 	LI_TOOL_ABANDON,
@@ -171,13 +174,23 @@ void li_run_free(li_run *run); /* unbinds if still connected */
  * the callback, except li_run_stop_output. */
 void li_run_set_observer(li_run *run, li_event_fn fn, void *arg);
 
-/* While waiting for the network, the run uses ppoll with this mask, so that
- * signals blocked elsewhere wake it at once. */
-void li_run_set_wait_sigmask(li_run *run, const sigset_t *mask);
-/* Async-signal-safe: tell the run that SIGINT or SIGTERM arrived. */
+/* The signals whose handler calls li_run_signal. Leave them unblocked, with
+ * SA_RESTART: the run looks at what li_run_signal recorded on every pass of
+ * its loops, and blocks them only between that look and its ppoll, which
+ * lets them in again, so that none can arrive unnoticed just before a sleep. */
+void li_run_set_signals(li_run *run, const sigset_t *set);
+/* Async-signal-safe: tell the run that SIGINT or SIGTERM arrived (and when). */
 void li_run_signal(li_run *run, int signo);
 /* The observer failed to write (a closed pipe): end the run quietly. */
 void li_run_stop_output(li_run *run);
+/* The observer's output is backed up (1: a slow reader) or flowing (0).
+ * While it is backed up the run stops reading the network, waits for the
+ * watched output descriptor to become writable and calls the observer with
+ * ev == NULL to write more; a signal is still acted upon at once. */
+void li_run_output_blocked(li_run *run, int blocked);
+/* 1 when a signal has arrived that the run has not acted upon yet: an
+ * observer waiting for its output should return and let the run act. */
+int li_run_signal_pending(const li_run *run);
 /* Watch this descriptor while waiting: when it reports an error or a hang-up
  * (the reader of a pipe went away), the output is stopped even if nothing
  * is being written, so that `ldaptrace ... | head` ends promptly. */

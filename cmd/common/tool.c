@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +17,12 @@
 #include <ldap.h>
 
 static li_run *signal_run;
+static volatile sig_atomic_t got_sigterm;
 
 static void on_signal(int signo)
 {
+	if (signo == SIGTERM)
+		got_sigterm = 1;
 	if (signal_run)
 		li_run_signal(signal_run, signo);
 }
@@ -92,12 +97,127 @@ static void on_log(void *arg, int warning, const char *line)
 	fprintf(stderr, "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
 }
 
+/* A closed pipe ends the output quietly; any other failure (a full disk)
+ * is an error the user must hear about. */
+static void write_failed(tool_ctx *ctx, int e)
+{
+	if (e != EPIPE && ctx->write_errno == 0)
+		ctx->write_errno = e;
+	ctx->out_len = ctx->out_off = 0;
+	li_run_stop_output(ctx->run);
+}
+
+/* Writes queued output while stdout takes it without blocking: after POLLOUT
+ * a pipe accepts PIPE_BUF bytes. stdout stays blocking (its file description
+ * is shared with other processes). Unless all, a short tail waits for more.
+ * 1 when something is left that the reader has not taken. */
+static int write_ready(tool_ctx *ctx, int all)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	while (ctx->out_len - ctx->out_off >= (all ? 1 : PIPE_BUF)) {
+		size_t n = ctx->out_len - ctx->out_off;
+		ssize_t w;
+
+		/* A poll that a signal cut short (EINTR) says nothing: a write
+		 * to a full pipe would block, restarted by SA_RESTART, for good. */
+		if (poll(&p, 1, 0) <= 0)
+			return 1;
+		if (p.revents & POLLNVAL) {
+			write_failed(ctx, EBADF);
+			return 0;
+		}
+		w = write(STDOUT_FILENO, ctx->out + ctx->out_off, n > PIPE_BUF ? PIPE_BUF : n);
+		if (w < 0 && errno != EINTR && errno != EAGAIN) {
+			write_failed(ctx, errno);
+			return 0;
+		}
+		if (w > 0)
+			ctx->out_off += (size_t)w;
+	}
+	if (ctx->out_off == ctx->out_len)
+		ctx->out_off = ctx->out_len = 0;
+	return ctx->out_len > 0;
+}
+
+/* How much output a stalled reader may leave queued before the run stops
+ * reading the network for it. */
+#define OUT_BACKLOG (256 * 1024)
+
+static void hold_back(tool_ctx *ctx)
+{
+	li_run_output_blocked(ctx->run, ctx->out_len - ctx->out_off >= OUT_BACKLOG);
+}
+
+void tool_write_some(tool_ctx *ctx)
+{
+	if (li_run_output_stopped(ctx->run))
+		return;
+	write_ready(ctx, 1);
+	hold_back(ctx);
+}
+
+static int queue(tool_ctx *ctx, const char *p, size_t n)
+{
+	size_t need = ctx->out_len + n;
+
+	if (ctx->out_off > 0 && need > ctx->out_cap) {
+		memmove(ctx->out, ctx->out + ctx->out_off, ctx->out_len - ctx->out_off);
+		ctx->out_len -= ctx->out_off;
+		ctx->out_off = 0;
+		need = ctx->out_len + n;
+	}
+	if (need > ctx->out_cap) {
+		size_t cap = ctx->out_cap ? ctx->out_cap : 8192;
+		char *q;
+
+		while (cap < need)
+			cap *= 2;
+		q = realloc(ctx->out, cap);
+		if (q == NULL)
+			return -1;
+		ctx->out = q;
+		ctx->out_cap = cap;
+	}
+	memcpy(ctx->out + ctx->out_len, p, n);
+	ctx->out_len += n;
+	return 0;
+}
+
 void tool_write(tool_ctx *ctx, const li_buf *buf)
 {
 	if (li_run_output_stopped(ctx->run))
 		return;
-	if (fwrite(li_buf_data(buf), 1, li_buf_len(buf), stdout) != li_buf_len(buf))
-		li_run_stop_output(ctx->run);
+	if (queue(ctx, li_buf_data(buf), li_buf_len(buf)) < 0) {
+		write_failed(ctx, ENOMEM);
+		return;
+	}
+	write_ready(ctx, 0);
+	hold_back(ctx);
+}
+
+/* Waits until stdout takes everything, unless a signal comes first (a
+ * reader that never reads must not hold Ctrl-C or SIGTERM back). 0 when
+ * all is written or the output failed; the signal otherwise. */
+static int write_all(tool_ctx *ctx)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	sigset_t sigs, old;
+	int pending = 0;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	while (!li_run_output_stopped(ctx->run) && write_ready(ctx, 1)) {
+		sigprocmask(SIG_BLOCK, &sigs, &old);
+		pending = li_run_signal_pending(ctx->run);
+		if (!pending)
+			ppoll(&p, 1, NULL, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (pending)
+			return got_sigterm ? SIGTERM : SIGINT;
+	}
+	return 0;
 }
 
 /* 0 to go on; otherwise the exit status (already reported). */
@@ -172,26 +292,39 @@ static int ask_password(const tool_spec *spec, li_config *cfg)
 	return 0;
 }
 
-static void block_signals(li_run *run)
+static void catch_signals(li_run *run)
 {
 	struct sigaction sa;
-	sigset_t block, wait;
+	sigset_t sigs;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* Unblocked, so that the run sees them on every pass of its loops;
+	 * SA_RESTART (and LDAP_OPT_RESTART) keep EINTR away from libldap, for
+	 * which an interrupted poll would be a lost connection. */
+	sa.sa_flags = SA_RESTART;
 	signal_run = run;
-	/* Blocked except inside the run's ppoll: libldap never sees EINTR,
-	 * and a signal arriving anywhere else waits for the next ppoll. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &wait);
-	sigdelset(&wait, SIGINT);
-	sigdelset(&wait, SIGTERM);
-	li_run_set_wait_sigmask(run, &wait);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	li_run_set_signals(run, &sigs);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The outcome is decided but stdout is not being read: a signal gives up. */
+static int output_abandoned(const tool_ctx *ctx, int signo)
+{
+	fprintf(stderr, "%s: stopped: %s while standard output was not being read\n", ctx->spec->name,
+		signo == SIGTERM ? "terminated by SIGTERM" : "interrupted");
+	return signo == SIGTERM ? LI_EXIT_SIGTERM : LI_EXIT_SIGINT;
+}
+
+static int write_error(const tool_ctx *ctx)
+{
+	fprintf(stderr, "%s: write error: %s\n", ctx->spec->name, strerror(ctx->write_errno));
+	return LI_EXIT_WRITE_ERROR;
 }
 
 static int report(tool_ctx *ctx)
@@ -212,22 +345,31 @@ static int report(tool_ctx *ctx)
 static int run_tool(tool_ctx *ctx)
 {
 	li_error err;
+	int signo;
 
 	if (li_run_connect(ctx->run, &err) < 0) {
 		print_error(ctx->spec->name, &err);
 		return err.exit_status;
 	}
-	block_signals(ctx->run);
+	catch_signals(ctx->run);
 	if (li_run_execute(ctx->run, &err) < 0) {
-		fflush(stdout);
+		/* The trace so far, then why it ended. */
+		signo = write_all(ctx);
+		if (ctx->write_errno)
+			return write_error(ctx);
+		if (signo && err.exit_status != LI_EXIT_SIGTERM)
+			return output_abandoned(ctx, signo);
 		if (!li_run_output_stopped(ctx->run))
 			print_error(ctx->spec->name, &err);
 		return err.exit_status;
 	}
 	li_run_close(ctx->run);
 	report(ctx);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		li_run_stop_output(ctx->run);
+	signo = write_all(ctx);
+	if (ctx->write_errno)
+		return write_error(ctx);
+	if (signo)
+		return output_abandoned(ctx, signo);
 	return li_run_exit_status(ctx->run);
 }
 
@@ -301,6 +443,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);
+	free(ctx.out);
 	li_buf_free(ctx.buf);
 	li_config_free(ctx.cfg);
 	return status;

@@ -18,13 +18,20 @@ typedef struct tool_ctx {
 	li_config *cfg;
 	li_run *run;
 	li_buf *buf;
+	char *out;       /* written to stdout as it becomes writable */
+	size_t out_len, out_off, out_cap;
+	int write_errno; /* a write to stdout failed with this (not EPIPE) */
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
 /* The tool's popt table, its groups under their --help headings; generated
  * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);
-/* Writes the buffer to stdout; on a closed pipe, tells the run to stop. */
+/* Queues the buffer for stdout and writes what the reader takes without
+ * blocking; a slow reader holds the run back (see li_run_output_blocked).
+ * On a closed pipe or a write error, tells the run to stop. */
 void tool_write(tool_ctx *ctx, const li_buf *buf);
+/* Writes what the reader takes without blocking (the run is about to wait). */
+void tool_write_some(tool_ctx *ctx);
 
 #endif

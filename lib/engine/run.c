@@ -1,7 +1,7 @@
 /* The driver: send the operation, wait for the trigger, interrupt, listen
  * until the outcome is decided. libldap only reads while ldap_result runs,
  * so the run keeps calling it (never blocking inside it) and waits in its
- * own ppoll, where blocked signals are let in. Every fact comes from the
+ * own ppoll; a signal is looked for on every pass. Every fact comes from the
  * tap, never from what libldap chose to deliver. */
 #include <errno.h>
 #include <poll.h>
@@ -283,18 +283,34 @@ void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
 	run->log_arg = arg;
 }
 
-void li_run_set_wait_sigmask(li_run *run, const sigset_t *mask)
+void li_run_set_signals(li_run *run, const sigset_t *set)
 {
-	run->waitmask = *mask;
-	run->have_waitmask = 1;
+	run->sigs = *set;
+	run->have_sigs = 1;
 }
 
 void li_run_signal(li_run *run, int signo)
 {
-	if (signo == SIGINT)
+	/* The moment it arrived, not when a loop noticed: that is the trigger's
+	 * time, and clock_gettime is async-signal-safe. */
+	int64_t now = li_now_ns();
+
+	if (signo == SIGINT) {
+		run->t_sigint_ns = now;
 		run->sigint = run->sigint + 1;
-	else
+	} else {
 		run->sigterm = 1;
+	}
+}
+
+int li_run_signal_pending(const li_run *run)
+{
+	return run->sigterm || run->sigint != run->sigint_seen;
+}
+
+void li_run_output_blocked(li_run *run, int blocked)
+{
+	run->output_blocked = blocked;
 }
 
 void li_run_stop_output(li_run *run)
@@ -361,25 +377,29 @@ static int pump(li_run *run)
 	return 0;
 }
 
-/* A reader faster than the server empties the socket every few entries;
- * sleeping then makes the server wake us for the next one, and the server's
- * sending thread pays for that wakeup (over 200k entries: ~20,000 sleeps
- * here against 5 for ldapsearch). The next entry is usually microseconds
- * away: look for it without sleeping for a little while first. */
-#define IDLE_SPIN_NS (50 * NS_PER_US)
-#define RECENT_NS (100 * NS_PER_US)
-
-static int input_soon(ber_socket_t fd, int64_t deadline_ns)
+/* Sleeps in ppoll until one of pfd is ready, ts passes or a signal arrives.
+ * The signals stay unblocked everywhere else, so every pass of every loop
+ * sees them; here they are blocked from the last look at what the handler
+ * recorded to the ppoll, which lets them in again while it sleeps: one that
+ * arrives in between wakes it instead of waiting for the next message. */
+static int sleep_until(li_run *run, struct pollfd *pfd, nfds_t n, const struct timespec *ts)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int64_t end = li_now_ns() + IDLE_SPIN_NS;
+	sigset_t old;
+	int rc = 0;
 
-	if (deadline_ns > 0 && deadline_ns < end)
-		end = deadline_ns;
-	while (li_now_ns() < end)
-		if (poll(&p, 1, 0) != 0)
-			return 1;
-	return 0;
+	if (run->have_sigs)
+		sigprocmask(SIG_BLOCK, &run->sigs, &old);
+	if (!li_run_signal_pending(run))
+		rc = ppoll(pfd, n, ts, run->have_sigs ? &old : NULL);
+	if (run->have_sigs)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* The observer's output is backed up and can be waited for. */
+static int output_backed_up(const li_run *run)
+{
+	return run->output_blocked && run->output_fd >= 0 && !run->output_stopped;
 }
 
 static void wait_io(li_run *run, int64_t deadline_ns)
@@ -389,23 +409,31 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 	Sockbuf *sb = NULL;
 	ber_socket_t fd = -1;
 
-	if (ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != NULL &&
-	    ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL))
+	/* About to sleep: the observer may write what it has kept. */
+	if (run->observer && !run->output_stopped)
+		run->observer(run->observer_arg, NULL);
+	if (!output_backed_up(run) && ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS &&
+	    sb != NULL && ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL))
 		return; /* TLS or SASL holds decoded bytes already */
 	if (ldap_get_option(run->ld, LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS || fd < 0) {
 		lose(run, li_now_ns(), "the connection is closed");
 		return;
 	}
-	/* Only while a stream is flowing: an idle wait should not burn CPU. */
-	if (!li_tap_write_pending(run->tap) && li_now_ns() - run->t_last_recv_ns < RECENT_NS &&
-	    input_soon(fd, deadline_ns))
-		return;
-	/* About to sleep: the observer may flush what it has buffered. */
-	if (run->observer && !run->output_stopped)
-		run->observer(run->observer_arg, NULL);
+	/* A plain sleep, no spinning for the next message first: over a 200k
+	 * stream the spin cost more CPU than the wakeups it saved (bench §6),
+	 * and a loop that does not sleep must still see every signal. */
 	pfd[0].fd = fd;
+	if (output_backed_up(run)) {
+		/* Backpressure: leave the server's messages in the socket until
+		 * the reader of our output has caught up (and ignore a hang-up
+		 * there, which would wake us at once, until then). */
+		pfd[0].events = 0;
+		pfd[1].events = POLLOUT;
+	}
 	if (li_tap_write_pending(run->tap))
 		pfd[0].events |= POLLOUT;
+	if (pfd[0].events == 0)
+		pfd[0].fd = -1;
 	if (deadline_ns > 0) {
 		int64_t left = deadline_ns - li_now_ns() - SPIN_NS;
 
@@ -415,9 +443,23 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 		ts.tv_nsec = (long)(left % 1000000000);
 		tsp = &ts;
 	}
-	if (ppoll(pfd, run->output_fd >= 0 ? 2 : 1, tsp, run->have_waitmask ? &run->waitmask : NULL) > 0 &&
-	    (pfd[1].revents & (POLLERR | POLLHUP)))
+	if (sleep_until(run, pfd, run->output_fd >= 0 ? 2 : 1, tsp) > 0 && (pfd[1].revents & (POLLERR | POLLHUP)))
 		run->output_stopped = 1;
+}
+
+/* Reads what backpressure left in the socket, before a verdict that depends
+ * on what has arrived. */
+static void drain_input(li_run *run)
+{
+	if (run->output_blocked)
+		while (pump(run) > 0)
+			;
+}
+
+/* One pass: a message if one has arrived, unless the output is backed up. */
+static int pump_unless_blocked(li_run *run)
+{
+	return output_backed_up(run) ? 0 : pump(run);
 }
 
 /* ---- deciding ---- */
@@ -543,7 +585,7 @@ static const char *trigger_due(li_run *run)
 	const li_config *cfg = run->cfg;
 	int64_t deadline;
 
-	if (run->sigint)
+	if (run->sigint != run->sigint_seen)
 		return "signal";
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
 		return NULL;
@@ -595,6 +637,8 @@ static int64_t trigger_moment(const li_run *run, const char *why)
 		return trigger_deadline(run);
 	if (strcmp(why, "after-entries") == 0 && run->t_nth_ns)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
+	if (strcmp(why, "signal") == 0 && run->t_sigint_ns)
+		return run->t_sigint_ns < run->t_op_ns ? run->t_op_ns : run->t_sigint_ns;
 	return li_now_ns();
 }
 
@@ -617,7 +661,7 @@ static int output_closed(li_error *err)
 static int await_trigger(li_run *run, li_error *err)
 {
 	for (;;) {
-		int rc = pump(run);
+		int rc = pump_unless_blocked(run);
 		const char *why;
 
 		if (run->sigterm)
@@ -629,6 +673,7 @@ static int await_trigger(li_run *run, li_error *err)
 			return decide(run) ? 0 : 1;
 		why = trigger_due(run);
 		if (why) {
+			run->sigint_seen = run->sigint;
 			run->trigger = why;
 			run->t_trigger_ns = trigger_moment(run, why);
 			return 1;
@@ -691,8 +736,6 @@ static int64_t window_end(li_run *run)
 
 static int listen_for_outcome(li_run *run, li_error *err)
 {
-	int handled_sigint = run->sigint;
-
 	if (run->cfg->wait_us == 0 && run->cfg->interrupt == LI_INTERRUPT_ABANDON)
 		run->window_over = 1; /* decide at once, as -e '!abandon' does */
 	for (;;) {
@@ -700,18 +743,22 @@ static int listen_for_outcome(li_run *run, li_error *err)
 		int64_t end;
 
 		if (!run->window_over)
-			rc = pump(run);
+			rc = pump_unless_blocked(run);
 		if (run->sigterm)
 			return terminated(err);
 		if (run->output_stopped)
 			return output_closed(err);
-		if (run->sigint > handled_sigint && !run->window_over) {
+		if (run->sigint != run->sigint_seen && !run->window_over) {
+			run->sigint_seen = run->sigint;
+			drain_input(run);
 			run->window_over = 1; /* Ctrl-C while listening: decide now */
-			run->window_cut_ns = li_now_ns();
+			run->window_cut_ns = run->t_sigint_ns;
 		}
 		end = window_end(run);
-		if (!run->window_over && li_now_ns() >= end)
+		if (!run->window_over && li_now_ns() >= end) {
+			drain_input(run);
 			run->window_over = 1;
+		}
 		if (!run->window_over)
 			run->still_sending = 0;
 		if (decide(run))

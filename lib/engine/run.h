@@ -51,9 +51,12 @@ struct li_run {
 	li_event_fn observer;
 	void *observer_arg;
 	li_decoder *decoder; /* only for an observer: the tools need the head only */
-	sigset_t waitmask;
-	int have_waitmask;
+	sigset_t sigs;       /* the signals whose handler calls li_run_signal */
+	int have_sigs;
 	volatile sig_atomic_t sigint, sigterm, output_stopped;
+	volatile int64_t t_sigint_ns; /* when the last SIGINT arrived */
+	sig_atomic_t sigint_seen;     /* SIGINTs the run has acted upon */
+	int output_blocked;  /* the observer's output is backed up: stop reading */
 	int output_fd;       /* -1, or the output to watch for a closed reader */
 	int connected, unbound;
 	char *uri;           /* as libldap resolved it (from -H or ldap.conf) */

@@ -20,7 +20,9 @@ Starts a throwaway slapd (tests/fixture/slapd.py) whose ou=people holds
   4. ldaptrace (and ldaptrace -v) over the whole 200k-entry search against
      ldapsearch printing LDIF, both to /dev/null;
   5. what the server does after an interrupt (--after-entries 100): entries
-     that still arrived, the Cancel's round trip, when the search ended.
+     that still arrived, the Cancel's round trip, when the search ended;
+  6. wall and CPU time (user+sys, from os.wait4 of a posix_spawn'ed child)
+     of ldapabandon over the whole 200k stream against ldapsearch's.
 
 Every command of a group runs once per iteration, in a fresh random order,
 after a warm-up; figures are medians and p99 (nearest rank) over the runs,
@@ -75,6 +77,7 @@ REPS = {
     "rss": (5, 1),
     "trace": (20, 2),
     "server": (100, 5),
+    "cpu": (20, 3),
 }
 
 STREAM_SIZES = (1000, 10000, 100000, 200000)
@@ -92,6 +95,7 @@ GOAL_STREAM_TIME = 1.0
 GOAL_STREAM_RSS = 1.1
 GOAL_RSS_GROWTH_KB = 256
 GOAL_TRACE = 2.0
+GOAL_CPU = 1.0
 
 
 class BenchError(RuntimeError):
@@ -796,6 +800,73 @@ class Bench:
                       fmt % max(v)))
         self.w()
 
+    # 6 ---------------------------------------------------------------
+    def cpu(self):
+        """Wall and CPU (user+sys) over the whole 200k stream, each command
+        posix_spawn'ed and reaped with os.wait4: its rusage is the tool's
+        alone, never a forked Python's."""
+        n, warm = self.reps["cpu"], min(self.reps["warmup"], 2)
+        n_all = self.s.entries
+        ours = ("ldapabandon --after-entries %d --wait 0 -q" % (n_all - 1),
+                [self.abandon] + self.conn + ["--after-entries", str(n_all - 1),
+                                              "--wait", "0", "-q"], (0,))
+        ref = ("ldapsearch > /dev/null", [self.ldapsearch] + self.conn, (0,))
+        runs = {ours[0]: [], ref[0]: []}
+        for i in range(warm + n):
+            pair = [ours, ref]
+            self.rng.shuffle(pair)
+            for label, argv, ok in pair:
+                fa = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                      (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+                t0 = time.perf_counter_ns()
+                pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
+                _, status, ru = os.wait4(pid, 0)
+                t1 = time.perf_counter_ns()
+                rc = os.waitstatus_to_exitcode(status)
+                if rc not in ok:
+                    raise BenchError("%s: exit %d" % (shlex.join(argv), rc))
+                if i >= warm:
+                    runs[label].append(((t1 - t0) / 1e6,
+                                        (ru.ru_utime + ru.ru_stime) * 1e3,
+                                        ru.ru_utime * 1e3, ru.ru_stime * 1e3,
+                                        ru.ru_nvcsw))
+            log("6 CPU: %d/%d iterations" % (i + 1, warm + n))
+        self.w("## 6. CPU over the whole stream (%d entries)" % n_all)
+        self.w()
+        self.w("`%s` against `%s`, %d runs each after %d warm-up, "
+               "interleaved; each posix_spawn'ed with stdin, stdout and "
+               "stderr on /dev/null and reaped by `os.wait4`, whose rusage "
+               "gives user and system CPU. Goals: wall time and CPU "
+               "(user+sys) ≤ %.1f× ldapsearch's (medians)."
+               % (ours[0], ref[0], n, warm, GOAL_CPU))
+        self.w()
+        self.w("| command | runs | wall ms | CPU ms (user+sys) | user ms | "
+               "sys ms | sleeps |")
+        self.w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for label in (ours[0], ref[0]):
+            rs = runs[label]
+            self.w("| `%s` | %d | %s | %s | %s | %s | %.0f |"
+                   % (label, len(rs), fmt_ms(median([r[0] for r in rs])),
+                      fmt_ms(median([r[1] for r in rs])),
+                      fmt_ms(median([r[2] for r in rs])),
+                      fmt_ms(median([r[3] for r in rs])),
+                      median([r[4] for r in rs])))
+        self.w()
+        self.w("| ratio of medians | measured [95% CI] | goal | |")
+        self.w("| --- | --- | --- | --- |")
+        for k, what in ((0, "wall"), (1, "CPU")):
+            a = [r[k] for r in runs[ours[0]]]
+            b = [r[k] for r in runs[ref[0]]]
+            r, lo, hi = ratio_ci(a, b, self.rng)
+            m = self.goal("6", "200k stream: %s ≤ %.1f× ldapsearch"
+                          % (what, GOAL_CPU), fmt_ratio(r, lo, hi),
+                          r <= GOAL_CPU)
+            self.w("| %s ours / ldapsearch | %s | ≤ %.1f | %s |"
+                   % (what, fmt_ratio(r, lo, hi), GOAL_CPU, m))
+        self.w()
+
+
 
 def render(bench, info, cmdline, started, elapsed, quick):
     head = []
@@ -868,7 +939,7 @@ def main(argv=None):
                          "slapd-cache)")
     ap.add_argument("--seed", type=int, default=1,
                     help="seed of the run order shuffles and bootstrap")
-    ap.add_argument("--only", default="12345",
+    ap.add_argument("--only", default="123456",
                     help="sections to run, e.g. 23 (default: all)")
     args = ap.parse_args(argv)
     if args.entries < MIN_ENTRIES:
@@ -911,7 +982,7 @@ def main(argv=None):
             runner.run([bench.ldapsearch] + bench.conn)
             sections = {"1": bench.whole, "2": bench.latency,
                         "3": bench.stream, "4": bench.tracing,
-                        "5": bench.server}
+                        "5": bench.server, "6": bench.cpu}
             for k in sorted(set(args.only)):
                 if k in sections:
                     sections[k]()

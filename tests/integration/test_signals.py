@@ -3,8 +3,13 @@
 interrupts at once, Ctrl-C while listening decides at once, SIGTERM
 unbinds and exits 143. Each waits on the tool's own -v lines, not sleeps."""
 
+import json
 import os
+import random
+import re
+import select
 import signal
+import subprocess
 import sys
 import time
 
@@ -114,6 +119,197 @@ def sigterm_unbinds_and_exits_143():
         matches(r.err, r"^ldapcancel: stopped: terminated by SIGTERM before the outcome was decided$", "stderr")
         eq(r.out, "", "no report")
         fs.wait_log(lambda rec: rec.get("op") == "unbind", timeout=5)
+
+
+def streaming(fs, extra=()):
+    return ["-v", "-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--after", "never", "--json"] + list(extra)
+
+
+def signal_at_a_random_moment(p, rng, sig):
+    """Once the search is out, wait 0-20 ms (a random point of the stream,
+    which never ends on its own), then send sig.  Returns the lower bound
+    of the report's trigger_ms: the time from the line that says the search
+    was sent (which follows the request) to the kill (which precedes the
+    signal's arrival)."""
+    p.wait_for("err", r"search sent as message 2", timeout=10)
+    seen = time.monotonic()
+    time.sleep(rng.uniform(0, 0.02))
+    sent = time.monotonic()
+    p.signal(sig)
+    return (sent - seen) * 1000
+
+
+def check_signal_trigger(j, at_least_ms, what):
+    i = j["interrupt"]
+    eq(i["trigger"], "signal", what + ": trigger")
+    # When the signal arrived, not when a loop got round to it: never
+    # before the kill, and the interrupt on the wire right after it.
+    ge(i["trigger_ms"], at_least_ms - 0.01, what + ": trigger_ms not before the kill")
+    ge(i["latency_us"], 0, what + ": latency_us")
+    lt(i["latency_us"], 100000, what + ": interrupt on the wire at once after the signal")
+
+
+@test
+def ctrl_c_at_random_moments_of_a_fast_stream_is_never_lost():
+    # The fault server streams entries as fast as the socket takes them:
+    # the tools never run out of input, so they never sleep.  A Ctrl-C
+    # that is only looked for while sleeping is lost (the search would run
+    # forever: a hang).  200 runs, each at a random moment.
+    rng = random.Random(3909)
+    with faultserver("flood") as fs:
+        for k in range(200):
+            tool = "ldapcancel" if k % 2 == 0 else "ldapabandon"
+            extra = ["--wait", "0"] if tool == "ldapabandon" else []
+            with spawn(tool, streaming(fs, extra)) as p:
+                at_least = signal_at_a_random_moment(p, rng, signal.SIGINT)
+                r = p.wait(timeout=10)
+            what = "run %d (%s)" % (k, tool)
+            j = check_report(r, tool, "canceled" if tool == "ldapcancel" else "abandoned",
+                             "cancel" if tool == "ldapcancel" else "abandon")
+            check_signal_trigger(j, at_least, what)
+
+
+@test
+def sigterm_at_random_moments_of_a_fast_stream_exits_143():
+    rng = random.Random(4511)
+    with faultserver("flood") as fs:
+        for k in range(40):
+            tool = "ldapcancel" if k % 2 == 0 else "ldapabandon"
+            with spawn(tool, streaming(fs)) as p:
+                signal_at_a_random_moment(p, rng, signal.SIGTERM)
+                r = p.wait(timeout=10)
+            eq((r.rc, r.out), (143, ""), "run %d (%s): exit status and no report" % (k, tool))
+            matches(r.err, r"^%s: stopped: terminated by SIGTERM before the outcome was decided$" % tool,
+                    "run %d: stderr" % k)
+
+
+def stalled_trace(fs, extra=()):
+    """ldaptrace whose standard output is a pipe nobody reads (yet); returns
+    (Popen, read end) once the pipe is full (its write end, which the test
+    keeps a copy of until then, no longer polls writable)."""
+    rfd, wfd = os.pipe()
+    argv = [tool_path("ldaptrace"), "-v", "-x", "-H", fs.uri, "-b", "dc=example,dc=com",
+            "--after", "never", "--json"] + list(extra)
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=wfd, stderr=subprocess.PIPE,
+                         env=base_env(), start_new_session=True)
+    try:
+        poller = select.poll()
+        poller.register(wfd, select.POLLOUT)
+        deadline = time.monotonic() + scaled(10)
+        while poller.poll(0):
+            if time.monotonic() > deadline or p.poll() is not None:
+                p.kill()
+                p.wait()
+                fail("the trace did not fill its pipe (exit %s)" % p.returncode)
+            time.sleep(0.01)
+    finally:
+        os.close(wfd)
+    return p, rfd
+
+
+def drain(p, rfd):
+    """Reads the pipe to its end and the process to its exit."""
+    chunks = []
+    while True:
+        b = os.read(rfd, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(rfd)
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    return p.wait(timeout=scaled(10)), b"".join(chunks).decode(), err
+
+
+@test
+def ctrl_c_is_honoured_while_the_trace_reader_is_stalled():
+    # Once the reader of the trace stops reading, writing it must not hold
+    # the interrupt back: it goes out at once, while the pipe is still full.
+    # Against a flood the tool has no pause in which to notice a signal;
+    # the Cancel's outcome then waits behind megabytes of entries in the
+    # socket, too slow to read under a sanitizer, so the flood is abandoned
+    # (--wait 0 decides at once) and the Cancel gets entries 1 ms apart.
+    for scenario, interrupt in (("flood", ["--abandon", "--wait", "0"]), ("endless", ["--cancel"])):
+        with faultserver(scenario) as fs:
+            p, rfd = stalled_trace(fs, interrupt)
+            try:
+                t0 = time.monotonic()
+                os.kill(p.pid, signal.SIGINT)
+                op = "extended" if interrupt[0] == "--cancel" else "abandon"
+                try:
+                    fs.wait_log(lambda rec: rec.get("op") == op, timeout=scaled(2))
+                except TimeoutError:
+                    fail("%s: no %s reached the server within 2 s of Ctrl-C while stdout was full"
+                         % (interrupt[0], op))
+                waited = time.monotonic() - t0
+                # Still stalled: the reader has not read a byte yet.
+                rc, out, err = drain(p, rfd)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        what = "%s (%s)" % (interrupt[0], scenario)
+        lt(waited, 2.0, what + ": honoured while the reader stalled")
+        eq(rc, 0, what + ": exit status (stderr: %s)" % err[-500:])
+        lines = [json.loads(l) for l in out.splitlines() if l.strip()]
+        report = lines[-1]
+        eq(report["outcome"], "canceled" if op == "extended" else "abandoned", what + ": outcome")
+        eq(report["interrupt"]["trigger"], "signal", what + ": trigger")
+        lt(report["interrupt"]["latency_us"], 100000, what + ": on the wire at once")
+
+
+@test
+def sigterm_while_the_trace_reader_is_stalled_exits_143():
+    with faultserver("flood") as fs:
+        p, rfd = stalled_trace(fs, ["--cancel"])
+        try:
+            os.kill(p.pid, signal.SIGTERM)
+            try:
+                rc = p.wait(timeout=scaled(5))
+            except subprocess.TimeoutExpired:
+                fail("SIGTERM did not end ldaptrace while its reader stalled")
+            err = p.stderr.read().decode()
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stderr.close()
+            os.close(rfd)
+    eq(rc, 143, "exit status")
+    matches(err, r"^ldaptrace: stopped: terminated by SIGTERM before the outcome was decided$", "stderr")
+
+
+@test
+def a_signal_gives_up_output_nobody_reads():
+    # The outcome is decided (abandon, --wait 0) and the tool has unbound,
+    # but its reader never reads: the rest of the output can only be
+    # dropped, and Ctrl-C or SIGTERM says so.
+    for sig, rc_want, why in ((signal.SIGINT, 130, "interrupted"),
+                              (signal.SIGTERM, 143, "terminated by SIGTERM")):
+        with faultserver("flood") as fs:
+            p, rfd = stalled_trace(fs, ["--abandon", "--wait", "0"])
+            try:
+                os.kill(p.pid, signal.SIGINT)
+                try:
+                    fs.wait_log(lambda rec: rec.get("op") == "unbind", timeout=scaled(5))
+                except TimeoutError:
+                    fail("no unbind after the abandon while stdout was full; server log: %r; tool in %s"
+                         % (fs.log(), open("/proc/%d/wchan" % p.pid).read()))
+                os.kill(p.pid, sig)
+                try:
+                    rc = p.wait(timeout=scaled(5))
+                except subprocess.TimeoutExpired:
+                    fail("%s did not end ldaptrace waiting for a stalled reader" % sig.name)
+                err = p.stderr.read().decode()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                p.stderr.close()
+                os.close(rfd)
+        eq(rc, rc_want, "%s: exit status" % sig.name)
+        matches(err, r"\Aldaptrace: ldap_initialize\(.*\nldaptrace: stopped: %s while standard output "
+                r"was not being read\n\Z" % why, "%s: stderr ends with why" % sig.name, re.S)
 
 
 @test
