@@ -1,4 +1,4 @@
-/* The verdict from facts seen on the wire (DESIGN.md §3), as a pure
+/* The verdict from facts seen on the wire, as a pure
  * function so that every rule has a unit test. */
 #ifndef LI_OUTCOME_H
 #define LI_OUTCOME_H

@@ -1,5 +1,5 @@
 /* The outcome report: a few lines an admin can paste into a ticket, or one
- * JSON object with the keys DESIGN.md §3 promises. */
+ * JSON object with the keys man/output-json.man documents. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -14,7 +14,7 @@ json_object *li_json_str(const char *s);
 void li_json_add_key(json_object *obj, const char *key, json_object *v);
 /* A number of milliseconds, printed with three decimals. */
 json_object *li_json_ms(double ms);
-/* The outcome object of DESIGN.md §3. */
+/* The outcome object (man/output-json.man documents every key). */
 json_object *li_report_object(const li_run *run);
 /* ldaptrace's counts: messages and bytes each way, entries, timings. */
 json_object *li_trace_summary_object(const li_run *run);

@@ -19,7 +19,7 @@ def admin(s):
 
 
 def check_report(r, tool, outcome, interrupt=None):
-    """The JSON report of DESIGN.md §3: keys, types, and the exit status
+    """The JSON report (man/output-json.man): keys, types, and the exit status
     matching the outcome. Returns the parsed object."""
     j = r.json
     if j is None:

@@ -27,7 +27,7 @@ static inline size_t hex_decode(const char *s, unsigned char *out, size_t cap)
 }
 
 /* An exact-size heap copy of n bytes, so that ASan and valgrind see any
- * read further, plus the one byte liblber may peek at (DESIGN.md §5).
+ * read further, plus the one byte liblber may peek at (see lib/wire/pdu.h).
  * The caller frees it. */
 static inline unsigned char *exact_copy(const unsigned char *p, size_t n)
 {

@@ -1,4 +1,5 @@
-/* Every rule of DESIGN.md §3, one fact pattern at a time. */
+/* Every rule of the verdict (lib/engine/outcome.c, and the OUTCOMES section
+ * of the man pages), one fact pattern at a time. */
 #include <ldap.h>
 
 #include "outcome.h"
