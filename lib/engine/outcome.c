@@ -2,28 +2,6 @@
 
 #include <ldap.h>
 
-static const char *const names[] = {
-	[LI_OUTCOME_UNDECIDED] = "undecided",
-	[LI_OUTCOME_CANCELED] = "canceled",
-	[LI_OUTCOME_ABANDONED] = "abandoned",
-	[LI_OUTCOME_TOO_LATE] = "too-late",
-	[LI_OUTCOME_NO_SUCH_OPERATION] = "no-such-operation",
-	[LI_OUTCOME_CANNOT_CANCEL] = "cannot-cancel",
-	[LI_OUTCOME_UNSUPPORTED] = "unsupported",
-	[LI_OUTCOME_NO_RESPONSE] = "no-response",
-	[LI_OUTCOME_CONNECTION_LOST] = "connection-lost",
-	[LI_OUTCOME_COMPLETED] = "completed",
-	[LI_OUTCOME_STOPPED] = "stopped",
-	[LI_OUTCOME_SELF_TARGET] = "self-target",
-};
-
-const char *li_outcome_name(li_outcome o)
-{
-	if ((unsigned)o >= sizeof(names) / sizeof(names[0]))
-		return "undecided";
-	return names[o];
-}
-
 int li_outcome_exit_status(li_outcome o)
 {
 	switch (o) {
