@@ -25,7 +25,7 @@
 /* warm_encoder() this many entries before --after-entries fires. */
 #define WARM_AHEAD_ENTRIES 8
 
-/* A note as a code with its numbers: render/words.c has the words. */
+/* A note as a code: render/words.c has the words. */
 static li_note_fact *note(li_run *run, li_note n)
 {
 	li_note_fact *f;
@@ -36,22 +36,6 @@ static li_note_fact *note(li_run *run, li_note n)
 	memset(f, 0, sizeof(*f));
 	f->note = n;
 	return f;
-}
-
-static void note_code(li_run *run, li_note n, int code)
-{
-	li_note_fact *f = note(run, n);
-
-	if (f)
-		f->code = code;
-}
-
-static void note_ns(li_run *run, li_note n, int64_t ns)
-{
-	li_note_fact *f = note(run, n);
-
-	if (f)
-		f->ns = ns;
 }
 
 void li_run_log(li_run *run, int warning, const char *fmt, ...)
@@ -500,64 +484,23 @@ static li_facts facts(const li_run *run)
 	f.lost = run->lost;
 	f.window_over = run->window_over;
 	f.stopped = run->sigint > 0;
+	f.still_sending = run->still_sending;
+	f.op_after_intr_ns = run->op_res.t_ns - run->t_intr_ns;
+	f.late_after_intr_ns = run->t_last_late_ns - run->t_intr_ns;
+	f.target_msgid = run->cfg->target_msgid;
+	f.starttls = run->cfg->starttls;
+	f.nod = run->nod;
+	f.nod_code = run->nod_res.code;
+	f.malformed = run->malformed;
+	f.strays = run->strays;
 	return f;
-}
-
-static void cancel_notes(li_run *run)
-{
-	const li_response *op = &run->op_res, *c = &run->intr_res;
-
-	li_note_fact *f;
-
-	if (c->seen && !li_cancel_expected(c->code))
-		note_code(run, LI_NOTE_CANCEL_CODE_NOT_ALLOWED, c->code);
-	if (run->outcome == LI_OUTCOME_CANCELED && c->seen && c->code != LDAP_SUCCESS && op->seen &&
-	    li_cancel_expected(c->code))
-		note_code(run, LI_NOTE_CANCEL_CONTRADICTED, c->code);
-	if (run->outcome == LI_OUTCOME_CANCELED && !c->seen && op->seen && (f = note(run, LI_NOTE_NO_CANCEL_RESPONSE)))
-		f->flag = run->lost;
-	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_SUCCESS && op->seen &&
-	    !run->op_done_before_interrupt)
-		note_code(run, LI_NOTE_CANCEL_SUCCESS_YET_DONE, op->code);
-	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_TOO_LATE && !op->seen)
-		note(run, LI_NOTE_TOO_LATE_BEFORE_RESULT);
-	if (run->outcome == LI_OUTCOME_NO_RESPONSE && c->seen)
-		note_code(run, LI_NOTE_CANCEL_ANSWERED_NO_END, c->code);
-}
-
-static void abandon_notes(li_run *run)
-{
-	const li_response *op = &run->op_res;
-
-	if (run->outcome == LI_OUTCOME_TOO_LATE && op->seen && !run->op_done_before_interrupt)
-		note_ns(run, LI_NOTE_ABANDON_NOT_HONOURED, op->t_ns - run->t_intr_ns);
-	if (run->still_sending)
-		note_ns(run, LI_NOTE_STILL_SENDING, run->t_last_late_ns - run->t_intr_ns);
 }
 
 static void notes(li_run *run)
 {
-	li_note_fact *f;
+	li_facts f = facts(run);
 
-	if (run->outcome == LI_OUTCOME_TOO_LATE && run->op_done_before_interrupt)
-		note(run, LI_NOTE_DONE_BEFORE_DUE);
-	if (run->cfg->interrupt == LI_INTERRUPT_CANCEL)
-		cancel_notes(run);
-	else if (run->cfg->interrupt == LI_INTERRUPT_ABANDON)
-		abandon_notes(run);
-	if (run->outcome == LI_OUTCOME_SELF_TARGET && (f = note(run, LI_NOTE_SELF_TARGET))) {
-		f->msgid = run->cfg->target_msgid;
-		f->flag = run->cfg->starttls != 0;
-	} else if (run->outcome != LI_OUTCOME_SELF_TARGET && run->cfg->op == LI_OP_NONE && run->intr_sent &&
-		   (f = note(run, LI_NOTE_FOREIGN_MSGID))) {
-		f->msgid = run->cfg->target_msgid;
-	}
-	if (run->nod)
-		note_code(run, LI_NOTE_NOTICE_OF_DISCONNECTION, run->nod_res.code);
-	if (run->malformed)
-		note(run, LI_NOTE_MALFORMED);
-	if (run->strays && (f = note(run, LI_NOTE_STRAYS)))
-		f->count = run->strays;
+	li_notes(&f, run->outcome, run->notes, &run->nnotes, LI_MAX_NOTES);
 }
 
 /* 1 once the outcome is decided (and recorded). */
@@ -566,8 +509,6 @@ static int decide(li_run *run)
 	li_facts f = facts(run);
 	li_outcome o = li_classify(&f);
 
-	if (o == LI_OUTCOME_ABANDONED && run->still_sending)
-		o = LI_OUTCOME_NO_RESPONSE;
 	if (o == LI_OUTCOME_UNDECIDED)
 		return 0;
 	run->outcome = o;
