@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "redact.h"
 #include "run.h"
 #include "trace.h"
 
@@ -61,7 +62,7 @@ static const li_node *text_named_oid(li_buf *b, const li_node *c);
 
 static void text_secret(li_buf *b, long long len)
 {
-	li_buf_addf(b, "<redacted %lld bytes>", len);
+	li_buf_add_redacted(b, (size_t)len);
 }
 
 static void text_scalar(li_buf *b, const li_node *n)
@@ -251,10 +252,13 @@ static json_object *json_node(const li_node *n, unsigned flags);
 
 static json_object *json_secret(long long len)
 {
-	char text[64];
+	li_buf text = { 0 };
+	json_object *o;
 
-	snprintf(text, sizeof(text), "<redacted %lld bytes>", len);
-	return json_object_new_string(text);
+	li_buf_add_redacted(&text, (size_t)len);
+	o = json_object_new_string(li_buf_data(&text));
+	free(text.data);
+	return o;
 }
 
 static void json_fill(json_object *obj, const li_node *n, unsigned flags)
