@@ -7,6 +7,8 @@
  * reports into buffers the caller writes wherever it likes.
  *
  * Every type is opaque with a _new/_free pair; _free(NULL) is a no-op.
+ * Two are plain values instead: li_error, and li_result, what a run found,
+ * which the renderers turn into text or JSON.
  */
 #ifndef LDAPINTERRUPT_H
 #define LDAPINTERRUPT_H
