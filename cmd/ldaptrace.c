@@ -22,9 +22,9 @@ static void on_event(void *arg, const li_event *ev)
 		flags |= LI_RENDER_HEX;
 	li_buf_reset(ctx->buf);
 	if (li_config_json(ctx->cfg))
-		li_trace_json(ctx->run, ev, flags, ctx->buf);
+		li_trace_json(ev, flags, ctx->buf);
 	else
-		li_trace_text(ctx->run, ev, flags, ctx->buf);
+		li_trace_text(ev, flags, ctx->buf);
 	tool_write(ctx, ctx->buf);
 }
 

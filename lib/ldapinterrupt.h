@@ -7,6 +7,8 @@
  * reports into buffers the caller writes wherever it likes.
  *
  * Every type is opaque with a _new/_free pair; _free(NULL) is a no-op.
+ * Two are plain values instead: li_error, and li_result, what a run found,
+ * which the renderers turn into text or JSON.
  */
 #ifndef LDAPINTERRUPT_H
 #define LDAPINTERRUPT_H
@@ -219,19 +221,136 @@ int li_run_output_stopped(const li_run *run);
 const char *li_outcome_name(li_outcome o);
 int li_outcome_exit_status(li_outcome o);
 
+/* ---- the result of a run, as a value ---- */
+
+/* What fired the interrupt. */
+typedef enum li_trigger {
+	LI_TRIGGER_NONE,          /* nothing (yet), or no interrupt */
+	LI_TRIGGER_AFTER,         /* --after's delay ran out */
+	LI_TRIGGER_AFTER_ENTRIES, /* --after-entries' Nth entry or reference arrived */
+	LI_TRIGGER_SIGNAL,        /* Ctrl-C */
+	LI_TRIGGER_MSGID,         /* --msgid: no operation to wait for */
+} li_trigger;
+
+/* "after", "after-entries", "signal", "msgid"; NULL for LI_TRIGGER_NONE. */
+const char *li_trigger_name(li_trigger t);
+
+/* What the run noticed beyond the verdict. The numbers each one needs are
+ * in its li_note_fact; li_note_text gives the words. */
+typedef enum li_note {
+	LI_NOTE_DONE_BEFORE_DUE,          /* the operation ended before the trigger */
+	LI_NOTE_CANCEL_CODE_NOT_ALLOWED,  /* code: the Cancel's answer, not one RFC 3909 allows */
+	LI_NOTE_CANCEL_CONTRADICTED,      /* code: the Cancel's answer, though the operation ended canceled */
+	LI_NOTE_NO_CANCEL_RESPONSE,       /* flag: 1 when the connection closed first, 0 --wait ran out */
+	LI_NOTE_CANCEL_SUCCESS_YET_DONE,  /* code: the operation's result, after a Cancel answered success */
+	LI_NOTE_TOO_LATE_BEFORE_RESULT,   /* tooLate arrived before the operation's result */
+	LI_NOTE_CANCEL_ANSWERED_NO_END,   /* code: the Cancel's answer; the operation did not end */
+	LI_NOTE_ABANDON_NOT_HONOURED,     /* ns: from the abandon to the operation's result */
+	LI_NOTE_STILL_SENDING,            /* ns: from the abandon to the last message after it */
+	LI_NOTE_ABANDON_NOT_SENT,         /* libldap did not send the AbandonRequest */
+	LI_NOTE_SELF_TARGET,              /* msgid: the interrupt's own; flag: StartTLS was used */
+	LI_NOTE_FOREIGN_MSGID,            /* msgid: names no operation of the connection */
+	LI_NOTE_NOTICE_OF_DISCONNECTION,  /* code; its message is li_result.nod.diag */
+	LI_NOTE_MALFORMED,                /* the server sent a malformed message: li_result.lost_why */
+	LI_NOTE_STRAYS,                   /* count: responses with a message ID nobody asked for */
+} li_note;
+
+typedef struct li_note_fact {
+	li_note note;
+	int code;       /* an LDAP result code */
+	int flag;
+	int64_t msgid;
+	int64_t ns;     /* a duration in nanoseconds */
+	uint64_t count;
+} li_note_fact;
+
+/* A final response as it arrived. */
+typedef struct li_reply {
+	int seen;
+	int code;       /* resultCode */
+	int64_t t_ns;   /* when it arrived (CLOCK_MONOTONIC) */
+	char diag[512]; /* diagnosticMessage, cut at the first NUL byte or the size */
+	char matched[256];
+} li_reply;
+
+#define LI_RESULT_MAX_NOTES 6
+
+/* Everything a report needs, with no pointer into the run but the three
+ * strings (valid while the run lives). Times are CLOCK_MONOTONIC in
+ * nanoseconds, 0 for "did not happen"; reports show them relative to
+ * t_op_ns (or t_intr_ns when there was no operation). Counts are [0]
+ * before and [1] after the interrupt was sent. */
+typedef struct li_result {
+	/* what was asked */
+	li_tool tool;
+	li_interrupt interrupt;
+	const char *uri;      /* the server that answered */
+	int has_op;           /* 0: --msgid, no operation of ours */
+	int search;           /* the operation is a search */
+	const char *op_type;  /* "search", "add", ... */
+	const char *op_text;  /* the operation in words, NULL without one */
+	int64_t target;       /* the message ID the interrupt names */
+	int64_t after_us;     /* --after (for LI_TRIGGER_AFTER) */
+	long long after_entries;
+	int64_t wait_us;      /* --wait */
+
+	/* the operation and the interrupt */
+	int64_t op_msgid;     /* -1: none */
+	int64_t intr_msgid;   /* -1: not sent */
+	int intr_sent;
+	li_trigger trigger;
+	uint64_t entries[2], refs[2], intermediates[2];
+	li_reply op;          /* the operation's final response */
+	int op_done_before_interrupt;
+	li_reply intr;        /* the Cancel's response */
+
+	/* timings */
+	int64_t t_op_ns;      /* the request written */
+	int64_t t_trigger_ns; /* the trigger fired */
+	int64_t t_intr_ns;    /* the interrupt written */
+	int64_t t_first_ns, t_last_ns; /* first and last response to the operation */
+	int64_t t_last_late_ns;        /* last message for it after the interrupt */
+	int64_t t_window_cut_ns;       /* Ctrl-C ended the listening */
+	int still_sending;    /* abandon: messages kept coming until the cap */
+
+	/* the connection */
+	int lost;
+	int64_t t_lost_ns;
+	char lost_why[256];
+	int nod_seen;         /* a Notice of Disconnection arrived ... */
+	li_reply nod;         /* ... with this */
+	uint64_t malformed, strays;
+	uint64_t messages[2], bytes[2]; /* [LI_DIR_SEND], [LI_DIR_RECV] */
+
+	/* the verdict */
+	li_outcome outcome;
+	int exit_status;
+	li_note_fact notes[LI_RESULT_MAX_NOTES];
+	int nnotes;
+} li_result;
+
+/* The run's result as it stands (complete once li_run_execute returned 0;
+ * the message and byte counts grow until li_run_close). Valid until the
+ * next call into the run. */
+const li_result *li_run_result(li_run *run);
+
 /* ---- renderers ---- */
 #define LI_RENDER_VALUES 0x1u /* -v: attribute values in traces */
 #define LI_RENDER_HEX 0x2u    /* --hex: the BER bytes under each message */
 
-/* The outcome report: human text, or one JSON object (with a newline). */
-int li_report_text(const li_run *run, li_buf *out);
-int li_report_json(const li_run *run, li_buf *out);
+/* One note in words (a sentence without a final period), appended to out. */
+int li_note_text(const li_result *res, const li_note_fact *n, li_buf *out);
 
-/* One trace line (and hex dump) for an event; one JSON object per line. */
-int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out);
-int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf *out);
+/* The outcome report: human text, or one JSON object (with a newline). */
+int li_report_text(const li_result *res, li_buf *out);
+int li_report_json(const li_result *res, li_buf *out);
+
+/* One trace line (and hex dump) for an event; one JSON object per line.
+ * Times are the event's own, since its connection opened. */
+int li_trace_text(const li_event *ev, unsigned flags, li_buf *out);
+int li_trace_json(const li_event *ev, unsigned flags, li_buf *out);
 /* The closing summary of a trace: messages and bytes each way, timings. */
-int li_trace_summary_text(const li_run *run, li_buf *out);
+int li_trace_summary_text(const li_result *res, li_buf *out);
 
 #ifdef __cplusplus
 }

@@ -329,15 +329,18 @@ static int write_error(const tool_ctx *ctx)
 
 static int report(tool_ctx *ctx)
 {
+	const li_result *res;
+
 	li_buf_reset(ctx->buf);
 	if (li_config_quiet(ctx->cfg))
 		return 0;
+	res = li_run_result(ctx->run);
 	if (li_config_json(ctx->cfg))
-		li_report_json(ctx->run, ctx->buf);
-	else if (ctx->spec->tool == LI_TOOL_TRACE && li_trace_summary_text(ctx->run, ctx->buf) == 0)
-		li_report_text(ctx->run, ctx->buf);
+		li_report_json(res, ctx->buf);
+	else if (ctx->spec->tool == LI_TOOL_TRACE && li_trace_summary_text(res, ctx->buf) == 0)
+		li_report_text(res, ctx->buf);
 	else
-		li_report_text(ctx->run, ctx->buf);
+		li_report_text(res, ctx->buf);
 	tool_write(ctx, ctx->buf);
 	return 0;
 }

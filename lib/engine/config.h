@@ -112,9 +112,6 @@ void li_ctrl_free(li_ctrlspec *c);
 
 /* Wipe a secret before freeing it. */
 void li_secret_free(char *s, size_t len);
-/* A filter as typed, with the values of userPassword-like assertions
- * replaced by their length: for reports and error messages. */
-void li_filter_redacted(li_buf *out, const char *filter);
 
 /* Error helpers: usage errors exit 1, the rest exit with the LDAP code. */
 int li_usage_error(li_error *err, const char *what, const char *fmt, ...)

@@ -8,6 +8,7 @@
 #include <ldif.h>
 
 #include "buf.h"
+#include "redact.h"
 
 /* Controls ldapsearch(1) knows that make no sense here, with the reason. */
 static const struct {

@@ -6,6 +6,8 @@
 #include "controls.h"
 #include "decode.h"
 #include "ldifrecord.h"
+#include "names.h"
+#include "redact.h"
 #include "run.h"
 
 static const char *const type_names[] = {
@@ -105,47 +107,9 @@ int li_op_send(li_run *run, int *msgid, li_error *err)
 
 static const char *scope_name(int scope)
 {
-	switch (scope) {
-	case LDAP_SCOPE_BASE: return "base";
-	case LDAP_SCOPE_ONELEVEL: return "one";
-	case LDAP_SCOPE_CHILDREN: return "children";
-	default: return "sub";
-	}
-}
+	const char *n = li_scope_name(scope);
 
-/* The user's filter as given, but with the values of userPassword-like
- * assertions replaced, as the trace shows them: a report never prints a
- * secret, not even one typed on the command line. */
-void li_filter_redacted(li_buf *out, const char *f)
-{
-	const char *p = f, *attr, *end;
-
-	while (*p) {
-		if (*p != '(') {
-			li_buf_addc(out, *p++);
-			continue;
-		}
-		li_buf_addc(out, *p++);
-		attr = p;
-		while (*p && strchr("=~<>:()", *p) == NULL)
-			p++;
-		li_buf_add(out, attr, (size_t)(p - attr));
-		if (!li_is_secret_attr(attr, (size_t)(p - attr)))
-			continue;
-		while (*p && *p != '=' && *p != '(' && *p != ')')
-			li_buf_addc(out, *p++);
-		if (*p != '=')
-			continue;
-		li_buf_addc(out, *p++);
-		end = strchr(p, ')');
-		if (end == NULL)
-			end = p + strlen(p);
-		if (end - p == 1 && *p == '*')
-			li_buf_addc(out, '*'); /* a presence test holds no secret */
-		else
-			li_buf_addf(out, "<redacted %zu bytes>", (size_t)(end - p));
-		p = end;
-	}
+	return n ? n : "sub";
 }
 
 void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)

@@ -16,6 +16,7 @@
 #include <ldap.h>
 
 #include "config.h"
+#include "names.h"
 #include "parse.h"
 
 static void set_str(char **field, char **arg)
@@ -45,10 +46,6 @@ static int parse_limit(const char *opt, const char *s, int *out, li_error *err)
 	return 0;
 }
 
-static const char *const scopes[] = { "base", "one", "sub", "children", NULL };
-static const int scope_vals[] = { LDAP_SCOPE_BASE, LDAP_SCOPE_ONELEVEL, LDAP_SCOPE_SUBTREE, LDAP_SCOPE_CHILDREN };
-static const char *const derefs[] = { "never", "search", "find", "always", NULL };
-static const int deref_vals[] = { LDAP_DEREF_NEVER, LDAP_DEREF_SEARCHING, LDAP_DEREF_FINDING, LDAP_DEREF_ALWAYS };
 static const char *const ops[] = { "search", "compare", "delete", "modrdn", "add", "modify", "exop", NULL };
 
 static int lookup(const char *const *names, const char *s)
@@ -58,13 +55,6 @@ static int lookup(const char *const *names, const char *s)
 	for (i = 0; names[i]; i++)
 		if (strcasecmp(names[i], s) == 0)
 			return i;
-	/* ldapsearch also takes these spellings */
-	if (names == scopes && strcasecmp(s, "onelevel") == 0)
-		return 1;
-	if (names == scopes && strcasecmp(s, "subtree") == 0)
-		return 2;
-	if (names == scopes && strcasecmp(s, "subordinate") == 0)
-		return 3;
 	if (names == ops && strcasecmp(s, "moddn") == 0)
 		return 3;
 	return -1;
@@ -132,14 +122,14 @@ static int apply_string(li_config *cfg, int val, char **arg, li_error *err)
 		cfg->debug = (int)v;
 		return 0;
 	case 's':
-		if ((i = lookup(scopes, *arg)) < 0)
+		if ((i = li_scope_code(*arg)) < 0)
 			return bad(err, "-s", *arg, "is not a scope (base, one, sub or children)");
-		cfg->scope = scope_vals[i];
+		cfg->scope = i;
 		return 0;
 	case 'a':
-		if ((i = lookup(derefs, *arg)) < 0)
+		if ((i = li_deref_code(*arg)) < 0)
 			return bad(err, "-a", *arg, "is not a deref value (never, always, search or find)");
-		cfg->deref = deref_vals[i];
+		cfg->deref = i;
 		return 0;
 	case LI_OPT_OP:
 		if ((i = lookup(ops, *arg)) < 0)

@@ -1,28 +1,8 @@
 #include "outcome.h"
 
+#include <string.h>
+
 #include <ldap.h>
-
-static const char *const names[] = {
-	[LI_OUTCOME_UNDECIDED] = "undecided",
-	[LI_OUTCOME_CANCELED] = "canceled",
-	[LI_OUTCOME_ABANDONED] = "abandoned",
-	[LI_OUTCOME_TOO_LATE] = "too-late",
-	[LI_OUTCOME_NO_SUCH_OPERATION] = "no-such-operation",
-	[LI_OUTCOME_CANNOT_CANCEL] = "cannot-cancel",
-	[LI_OUTCOME_UNSUPPORTED] = "unsupported",
-	[LI_OUTCOME_NO_RESPONSE] = "no-response",
-	[LI_OUTCOME_CONNECTION_LOST] = "connection-lost",
-	[LI_OUTCOME_COMPLETED] = "completed",
-	[LI_OUTCOME_STOPPED] = "stopped",
-	[LI_OUTCOME_SELF_TARGET] = "self-target",
-};
-
-const char *li_outcome_name(li_outcome o)
-{
-	if ((unsigned)o >= sizeof(names) / sizeof(names[0]))
-		return "undecided";
-	return names[o];
-}
 
 int li_outcome_exit_status(li_outcome o)
 {
@@ -85,7 +65,10 @@ static li_outcome abandon(const li_facts *f)
 		return LI_OUTCOME_CONNECTION_LOST;
 	if (!f->intr_sent)
 		return LI_OUTCOME_UNDECIDED;
-	return f->window_over ? LI_OUTCOME_ABANDONED : LI_OUTCOME_UNDECIDED;
+	if (!f->window_over)
+		return LI_OUTCOME_UNDECIDED;
+	/* Capped, not silent: the server never let the abandon show. */
+	return f->still_sending ? LI_OUTCOME_NO_RESPONSE : LI_OUTCOME_ABANDONED;
 }
 
 static li_outcome cancel(const li_facts *f)
@@ -126,4 +109,94 @@ li_outcome li_classify(const li_facts *f)
 	default:
 		return no_interrupt(f);
 	}
+}
+
+/* ---- notes ---- */
+
+typedef struct notes_out {
+	li_note_fact *notes;
+	int *n, max;
+} notes_out;
+
+static li_note_fact *note(notes_out *out, li_note kind)
+{
+	li_note_fact *f;
+
+	if (*out->n >= out->max)
+		return NULL;
+	f = &out->notes[(*out->n)++];
+	memset(f, 0, sizeof(*f));
+	f->note = kind;
+	return f;
+}
+
+static void note_code(notes_out *out, li_note kind, int code)
+{
+	li_note_fact *f = note(out, kind);
+
+	if (f)
+		f->code = code;
+}
+
+static void note_ns(notes_out *out, li_note kind, int64_t ns)
+{
+	li_note_fact *f = note(out, kind);
+
+	if (f)
+		f->ns = ns;
+}
+
+static void cancel_notes(const li_facts *f, li_outcome o, notes_out *out)
+{
+	li_note_fact *n;
+
+	if (f->intr_done && !li_cancel_expected(f->intr_code))
+		note_code(out, LI_NOTE_CANCEL_CODE_NOT_ALLOWED, f->intr_code);
+	if (o == LI_OUTCOME_CANCELED && f->intr_done && f->intr_code != LDAP_SUCCESS && f->op_done &&
+	    li_cancel_expected(f->intr_code))
+		note_code(out, LI_NOTE_CANCEL_CONTRADICTED, f->intr_code);
+	if (o == LI_OUTCOME_CANCELED && !f->intr_done && f->op_done && (n = note(out, LI_NOTE_NO_CANCEL_RESPONSE)))
+		n->flag = f->lost;
+	if (o == LI_OUTCOME_TOO_LATE && f->intr_done && f->intr_code == LDAP_SUCCESS && f->op_done &&
+	    !f->op_done_before_interrupt)
+		note_code(out, LI_NOTE_CANCEL_SUCCESS_YET_DONE, f->op_code);
+	if (o == LI_OUTCOME_TOO_LATE && f->intr_done && f->intr_code == LDAP_TOO_LATE && !f->op_done)
+		note(out, LI_NOTE_TOO_LATE_BEFORE_RESULT);
+	if (o == LI_OUTCOME_NO_RESPONSE && f->intr_done)
+		note_code(out, LI_NOTE_CANCEL_ANSWERED_NO_END, f->intr_code);
+}
+
+static void abandon_notes(const li_facts *f, li_outcome o, notes_out *out)
+{
+	if (o == LI_OUTCOME_TOO_LATE && f->op_done && !f->op_done_before_interrupt)
+		note_ns(out, LI_NOTE_ABANDON_NOT_HONOURED, f->op_after_intr_ns);
+	if (f->still_sending)
+		note_ns(out, LI_NOTE_STILL_SENDING, f->late_after_intr_ns);
+}
+
+void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int max)
+{
+	notes_out out = { notes, n, max };
+	li_note_fact *m;
+
+	if (o == LI_OUTCOME_TOO_LATE && f->op_done_before_interrupt)
+		note(&out, LI_NOTE_DONE_BEFORE_DUE);
+	if (f->type == LI_INTERRUPT_CANCEL)
+		cancel_notes(f, o, &out);
+	else if (f->type == LI_INTERRUPT_ABANDON)
+		abandon_notes(f, o, &out);
+	if (o == LI_OUTCOME_SELF_TARGET) {
+		if ((m = note(&out, LI_NOTE_SELF_TARGET)) != NULL) {
+			m->msgid = f->target_msgid;
+			m->flag = f->starttls != 0;
+		}
+	} else if (f->no_operation && f->intr_sent && (m = note(&out, LI_NOTE_FOREIGN_MSGID)) != NULL) {
+		m->msgid = f->target_msgid;
+	}
+	if (f->nod)
+		note_code(&out, LI_NOTE_NOTICE_OF_DISCONNECTION, f->nod_code);
+	if (f->malformed)
+		note(&out, LI_NOTE_MALFORMED);
+	if (f->strays && (m = note(&out, LI_NOTE_STRAYS)) != NULL)
+		m->count = f->strays;
 }

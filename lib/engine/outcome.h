@@ -3,6 +3,8 @@
 #ifndef LI_OUTCOME_H
 #define LI_OUTCOME_H
 
+#include <stdint.h>
+
 #include "ldapinterrupt.h"
 
 typedef struct li_facts {
@@ -15,10 +17,23 @@ typedef struct li_facts {
 	int lost;                     /* connection closed or Notice of Disconnection */
 	int window_over;              /* --wait has run out (or was cut short) */
 	int stopped;                  /* ldaptrace without an interrupt: Ctrl-C */
+	int still_sending;            /* abandon: messages kept coming until the cap */
+
+	/* only for the notes */
+	int64_t op_after_intr_ns;     /* the operation's result, this long after the interrupt */
+	int64_t late_after_intr_ns;   /* the last message after the interrupt */
+	int64_t target_msgid;         /* --msgid */
+	int starttls;
+	int nod, nod_code;            /* a Notice of Disconnection */
+	uint64_t malformed, strays;
 } li_facts;
 
 /* LI_OUTCOME_UNDECIDED while listening longer could change the verdict. */
 li_outcome li_classify(const li_facts *f);
+
+/* Appends to notes[*n] (up to max) what the facts show beyond the outcome
+ * o, as codes: render/words.c has the words. */
+void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int max);
 
 /* A Cancel answer that means "I do not implement Cancel". */
 int li_cancel_unsupported(int code);

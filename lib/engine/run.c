@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +25,17 @@
 /* warm_encoder() this many entries before --after-entries fires. */
 #define WARM_AHEAD_ENTRIES 8
 
-void li_run_note(li_run *run, const char *fmt, ...)
+/* A note as a code: render/words.c has the words. */
+static li_note_fact *note(li_run *run, li_note n)
 {
-	va_list ap;
+	li_note_fact *f;
 
 	if (run->nnotes == LI_MAX_NOTES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(run->notes[run->nnotes++], sizeof(run->notes[0]), fmt, ap);
-	va_end(ap);
+		return NULL;
+	f = &run->notes[run->nnotes++];
+	memset(f, 0, sizeof(*f));
+	f->note = n;
+	return f;
 }
 
 void li_run_log(li_run *run, int warning, const char *fmt, ...)
@@ -266,6 +269,7 @@ void li_run_free(li_run *run)
 	ber_free(run->scratch, 0);
 	ber_bvfree(run->cancel_value);
 	li_tap_free(run->tap);
+	free(run->op_text.data);
 	free(run);
 }
 
@@ -480,77 +484,23 @@ static li_facts facts(const li_run *run)
 	f.lost = run->lost;
 	f.window_over = run->window_over;
 	f.stopped = run->sigint > 0;
+	f.still_sending = run->still_sending;
+	f.op_after_intr_ns = run->op_res.t_ns - run->t_intr_ns;
+	f.late_after_intr_ns = run->t_last_late_ns - run->t_intr_ns;
+	f.target_msgid = run->cfg->target_msgid;
+	f.starttls = run->cfg->starttls;
+	f.nod = run->nod;
+	f.nod_code = run->nod_res.code;
+	f.malformed = run->malformed;
+	f.strays = run->strays;
 	return f;
-}
-
-static const char *rname(int code)
-{
-	const char *n = li_result_name(code);
-
-	return n ? n : "unknown";
-}
-
-static void cancel_notes(li_run *run)
-{
-	const li_response *op = &run->op_res, *c = &run->intr_res;
-
-	if (c->seen && !li_cancel_expected(c->code))
-		li_run_note(run, "the server answered the Cancel with %s (%d), which RFC 3909 does not allow",
-			    rname(c->code), c->code);
-	if (run->outcome == LI_OUTCOME_CANCELED && c->seen && c->code != LDAP_SUCCESS && op->seen &&
-	    li_cancel_expected(c->code))
-		li_run_note(run, "the server contradicts itself: the operation ended canceled (118) but the "
-			    "Cancel was answered %s (%d)", rname(c->code), c->code);
-	if (run->outcome == LI_OUTCOME_CANCELED && !c->seen && op->seen)
-		li_run_note(run, "no response to the Cancel arrived%s", run->lost ? " before the connection closed"
-			    : " within --wait");
-	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_SUCCESS && op->seen &&
-	    !run->op_done_before_interrupt)
-		li_run_note(run, "the server answered success to the Cancel, yet the operation completed with "
-			    "%s (%d)", rname(op->code), op->code);
-	if (run->outcome == LI_OUTCOME_TOO_LATE && c->seen && c->code == LDAP_TOO_LATE && !op->seen)
-		li_run_note(run, "the operation's own result had not arrived when tooLate (120) did");
-	if (run->outcome == LI_OUTCOME_NO_RESPONSE && c->seen)
-		li_run_note(run, "the Cancel was answered %s (%d) but the operation did not end within --wait",
-			    rname(c->code), c->code);
-}
-
-static void abandon_notes(li_run *run)
-{
-	const li_response *op = &run->op_res;
-
-	if (run->outcome == LI_OUTCOME_TOO_LATE && op->seen && !run->op_done_before_interrupt)
-		li_run_note(run, "the server sent the operation's result %.3f ms after the abandon: it did not "
-			    "honour the abandon", (double)(op->t_ns - run->t_intr_ns) / NS_PER_MS);
-	if (run->still_sending)
-		li_run_note(run, "messages for the abandoned operation were still arriving %.1f s after the abandon",
-			    (double)(run->t_last_late_ns - run->t_intr_ns) / 1e9);
 }
 
 static void notes(li_run *run)
 {
-	if (run->outcome == LI_OUTCOME_TOO_LATE && run->op_done_before_interrupt)
-		li_run_note(run, "the operation completed before the interrupt was due: nothing was sent");
-	if (run->cfg->interrupt == LI_INTERRUPT_CANCEL)
-		cancel_notes(run);
-	else if (run->cfg->interrupt == LI_INTERRUPT_ABANDON)
-		abandon_notes(run);
-	if (run->outcome == LI_OUTCOME_SELF_TARGET)
-		li_run_note(run, "libldap numbers a new connection's requests from 1%s: message ID %lld was "
-			    "the %s's own, so the server saw it name itself", run->cfg->starttls ?
-			    " (StartTLS, the bind, ...)" : " (the bind, ...)", run->cfg->target_msgid,
-			    run->cfg->interrupt == LI_INTERRUPT_CANCEL ? "Cancel" : "AbandonRequest");
-	else if (run->cfg->op == LI_OP_NONE && run->intr_sent)
-		li_run_note(run, "message ID %lld belongs to no operation of this new connection",
-			    run->cfg->target_msgid);
-	if (run->nod)
-		li_run_note(run, "Notice of Disconnection: %s (%d)%s%s", rname(run->nod_res.code), run->nod_res.code,
-			    run->nod_res.diag[0] ? ": " : "", run->nod_res.diag);
-	if (run->malformed)
-		li_run_note(run, "%s", run->lost_why);
-	if (run->strays)
-		li_run_note(run, "%llu response%s carried a message ID nobody asked for (ignored)",
-			    (unsigned long long)run->strays, run->strays == 1 ? "" : "s");
+	li_facts f = facts(run);
+
+	li_notes(&f, run->outcome, run->notes, &run->nnotes, LI_MAX_NOTES);
 }
 
 /* 1 once the outcome is decided (and recorded). */
@@ -559,8 +509,6 @@ static int decide(li_run *run)
 	li_facts f = facts(run);
 	li_outcome o = li_classify(&f);
 
-	if (o == LI_OUTCOME_ABANDONED && run->still_sending)
-		o = LI_OUTCOME_NO_RESPONSE;
 	if (o == LI_OUTCOME_UNDECIDED)
 		return 0;
 	run->outcome = o;
@@ -580,22 +528,22 @@ static int64_t trigger_deadline(const li_run *run)
 	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
 }
 
-static const char *trigger_due(li_run *run)
+static li_trigger trigger_due(li_run *run)
 {
 	const li_config *cfg = run->cfg;
 	int64_t deadline;
 
 	if (run->sigint != run->sigint_seen)
-		return "signal";
+		return LI_TRIGGER_SIGNAL;
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return NULL;
+		return LI_TRIGGER_NONE;
 	if (cfg->after_entries >= 0 &&
 	    run->entries[0] + run->refs[0] >= (unsigned long long)cfg->after_entries)
-		return "after-entries";
+		return LI_TRIGGER_AFTER_ENTRIES;
 	deadline = trigger_deadline(run);
 	if (deadline > 0 && li_now_ns() >= deadline)
-		return "after";
-	return NULL;
+		return LI_TRIGGER_AFTER;
+	return LI_TRIGGER_NONE;
 }
 
 /* The first request encoded after a while of streaming takes 60-90 us here,
@@ -631,13 +579,13 @@ static void warm_if_near(li_run *run)
 		warm_encoder(run);
 }
 
-static int64_t trigger_moment(const li_run *run, const char *why)
+static int64_t trigger_moment(const li_run *run, li_trigger why)
 {
-	if (strcmp(why, "after") == 0)
+	if (why == LI_TRIGGER_AFTER)
 		return trigger_deadline(run);
-	if (strcmp(why, "after-entries") == 0 && run->t_nth_ns)
+	if (why == LI_TRIGGER_AFTER_ENTRIES && run->t_nth_ns)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
-	if (strcmp(why, "signal") == 0 && run->t_sigint_ns)
+	if (why == LI_TRIGGER_SIGNAL && run->t_sigint_ns)
 		return run->t_sigint_ns < run->t_op_ns ? run->t_op_ns : run->t_sigint_ns;
 	return li_now_ns();
 }
@@ -662,7 +610,7 @@ static int await_trigger(li_run *run, li_error *err)
 {
 	for (;;) {
 		int rc = pump_unless_blocked(run);
-		const char *why;
+		li_trigger why;
 
 		if (run->sigterm)
 			return terminated(err);
@@ -672,7 +620,7 @@ static int await_trigger(li_run *run, li_error *err)
 		if (run->op_res.seen || run->lost)
 			return decide(run) ? 0 : 1;
 		why = trigger_due(run);
-		if (why) {
+		if (why != LI_TRIGGER_NONE) {
 			run->sigint_seen = run->sigint;
 			run->trigger = why;
 			run->t_trigger_ns = trigger_moment(run, why);
@@ -698,7 +646,7 @@ static int send_interrupt(li_run *run, li_error *err)
 		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
 			rc = ldap_abandon_ext(run->ld, target, none, none);
 		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
-			li_run_note(run, "libldap did not send the AbandonRequest");
+			note(run, LI_NOTE_ABANDON_NOT_SENT);
 		if (rc != LDAP_SUCCESS)
 			return li_ldap_error(err, "ldap_abandon_ext", rc, NULL, NULL);
 	} else {
@@ -708,8 +656,8 @@ static int send_interrupt(li_run *run, li_error *err)
 			return li_ldap_error(err, "ldap_cancel", rc, NULL, NULL);
 	}
 	run->expect = LI_EXPECT_NONE;
-	if (run->cfg->op == LI_OP_NONE && run->trigger == NULL)
-		run->trigger = "msgid";
+	if (run->cfg->op == LI_OP_NONE && run->trigger == LI_TRIGGER_NONE)
+		run->trigger = LI_TRIGGER_MSGID;
 	li_run_log(run, 0, "%s of message %d sent as message %lld", run->cfg->interrupt == LI_INTERRUPT_ABANDON
 		   ? "abandon" : "cancel", target, (long long)run->intr_msgid);
 	return 0;
@@ -850,6 +798,84 @@ int li_run_execute(li_run *run, li_error *err)
 	if (self_target(run))
 		return 0;
 	return listen_for_outcome(run, err);
+}
+
+/* ---- the result ---- */
+
+/* The server that answered: -H may list several, libldap connects to the
+ * first that accepts. */
+static const char *uri_of(const li_run *run)
+{
+	const char *url = li_tap_url(run->tap);
+
+	if (url)
+		return url;
+	return run->cfg->uri ? run->cfg->uri : run->uri ? run->uri : "";
+}
+
+static void result_asked(li_run *run, li_result *r)
+{
+	const li_config *cfg = run->cfg;
+
+	r->tool = cfg->tool;
+	r->interrupt = cfg->interrupt;
+	r->uri = uri_of(run);
+	r->has_op = cfg->op != LI_OP_NONE;
+	r->search = cfg->op == LI_OP_SEARCH;
+	r->op_type = li_op_type(cfg);
+	r->op_text = NULL;
+	if (r->has_op) {
+		li_buf_reset(&run->op_text);
+		li_op_describe(cfg, run->defbase, &run->op_text);
+		r->op_text = li_buf_data(&run->op_text);
+	}
+	r->target = cfg->op == LI_OP_NONE ? cfg->target_msgid : run->op_msgid;
+	r->after_us = cfg->after_us;
+	r->after_entries = cfg->after_entries;
+	r->wait_us = cfg->wait_us;
+}
+
+const li_result *li_run_result(li_run *run)
+{
+	li_result *r = &run->result;
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	result_asked(run, r);
+	r->op_msgid = run->op_msgid;
+	r->intr_msgid = run->intr_msgid;
+	r->intr_sent = run->intr_sent;
+	r->trigger = run->trigger;
+	for (i = 0; i < 2; i++) {
+		r->entries[i] = run->entries[i];
+		r->refs[i] = run->refs[i];
+		r->intermediates[i] = run->intermediates[i];
+		r->messages[i] = run->msgs[i];
+		r->bytes[i] = li_tap_bytes(run->tap, (li_dir)i);
+	}
+	r->op = run->op_res;
+	r->op_done_before_interrupt = run->op_done_before_interrupt;
+	r->intr = run->intr_res;
+	r->t_op_ns = run->t_op_ns;
+	r->t_trigger_ns = run->t_trigger_ns;
+	r->t_intr_ns = run->t_intr_ns;
+	r->t_first_ns = run->t_first_ns;
+	r->t_last_ns = run->t_last_ns;
+	r->t_last_late_ns = run->t_last_late_ns;
+	r->t_window_cut_ns = run->window_cut_ns;
+	r->still_sending = run->still_sending;
+	r->lost = run->lost;
+	r->t_lost_ns = run->t_lost_ns;
+	memcpy(r->lost_why, run->lost_why, sizeof(r->lost_why));
+	r->nod_seen = run->nod;
+	r->nod = run->nod_res;
+	r->malformed = run->malformed;
+	r->strays = run->strays;
+	r->outcome = run->outcome;
+	r->exit_status = run->exit_status;
+	r->nnotes = run->nnotes;
+	memcpy(r->notes, run->notes, sizeof(r->notes));
+	return r;
 }
 
 /* ---- events ---- */

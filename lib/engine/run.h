@@ -29,18 +29,12 @@ struct li_event {
 };
 
 /* What an operation or interrupt got back as its final response. */
-typedef struct li_response {
-	int seen;
-	int code;
-	int64_t t_ns;
-	char diag[512];
-	char matched[256];
-} li_response;
+typedef li_reply li_response;
 
 typedef enum li_expect { LI_EXPECT_NONE, LI_EXPECT_OP, LI_EXPECT_INTERRUPT } li_expect;
 
 #define LI_MAX_SENT 64
-#define LI_MAX_NOTES 6
+#define LI_MAX_NOTES LI_RESULT_MAX_NOTES
 
 struct li_run {
 	li_config *cfg;
@@ -80,7 +74,7 @@ struct li_run {
 	int64_t intr_msgid;
 	int intr_sent;
 	int64_t t_trigger_ns, t_intr_ns;
-	const char *trigger; /* after, after-entries, signal, msgid */
+	li_trigger trigger;
 	struct berval *cancel_value; /* the Cancel's requestValue, encoded before the trigger */
 	int warmed;          /* warm_encoder() ran near the trigger */
 	li_response intr_res;
@@ -103,8 +97,10 @@ struct li_run {
 	/* the verdict */
 	li_outcome outcome;
 	int exit_status;
-	char notes[LI_MAX_NOTES][256];
+	li_note_fact notes[LI_MAX_NOTES];
 	int nnotes;
+	li_result result;    /* li_run_result's copy */
+	li_buf op_text;      /* ... and its description of the operation */
 
 	int still_sending;      /* abandon: entries kept coming until the cap */
 
@@ -112,7 +108,6 @@ struct li_run {
 	void *log_arg;
 };
 
-void li_run_note(li_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void li_run_log(li_run *run, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 double li_run_ms(const li_run *run, int64_t t_ns); /* since the operation was written */
 

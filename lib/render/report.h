@@ -1,4 +1,4 @@
-/* Shared by the outcome report and the trace renderers. */
+/* The outcome report and ldaptrace's summary, from a result value. */
 #ifndef LI_REPORT_H
 #define LI_REPORT_H
 
@@ -6,19 +6,9 @@
 
 #include "ldapinterrupt.h"
 
-/* A JSON string of bytes that may not be UTF-8 (from the wire, mostly):
- * each byte that does not begin a well-formed sequence becomes U+FFFD. */
-json_object *li_json_text(const char *s, size_t n);
-json_object *li_json_str(const char *s);
-/* json_object_object_add with the key made valid UTF-8 the same way. */
-void li_json_add_key(json_object *obj, const char *key, json_object *v);
-/* A number of milliseconds, printed with three decimals. */
-json_object *li_json_ms(double ms);
 /* The outcome object (man/output-json.man documents every key). */
-json_object *li_report_object(const li_run *run);
+json_object *li_report_object(const li_result *res);
 /* ldaptrace's counts: messages and bytes each way, entries, timings. */
-json_object *li_trace_summary_object(const li_run *run);
-/* Appends o as one line and releases it. */
-int li_json_append(li_buf *out, json_object *o);
+json_object *li_trace_summary_object(const li_result *res);
 
 #endif

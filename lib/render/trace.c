@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
-#include "report.h"
+#include "json.h"
+#include "redact.h"
 #include "run.h"
+#include "trace.h"
 
 #define MALFORMED_HEX_MAX 64
 
@@ -61,7 +62,7 @@ static const li_node *text_named_oid(li_buf *b, const li_node *c);
 
 static void text_secret(li_buf *b, long long len)
 {
-	li_buf_addf(b, "<redacted %lld bytes>", len);
+	li_buf_add_redacted(b, (size_t)len);
 }
 
 static void text_scalar(li_buf *b, const li_node *n)
@@ -191,12 +192,11 @@ static const char *event_error(const li_event *ev)
 	return ev->has_full ? ev->full.error : NULL;
 }
 
-int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out)
+int li_trace_text(const li_event *ev, unsigned flags, li_buf *out)
 {
 	const char *error;
 	size_t n;
 
-	(void)run;
 	li_buf_addf(out, "%12.6f %s ", ev->ms / 1000.0, arrow(ev->dir));
 	if (ev->kind == LI_TAP_CLOSED) {
 		li_buf_addf(out, "%s%s\n", strncmp(ev->why, "connection ", 11) ? "connection " : "", ev->why);
@@ -252,10 +252,13 @@ static json_object *json_node(const li_node *n, unsigned flags);
 
 static json_object *json_secret(long long len)
 {
-	char text[64];
+	li_buf text = { 0 };
+	json_object *o;
 
-	snprintf(text, sizeof(text), "<redacted %lld bytes>", len);
-	return json_object_new_string(text);
+	li_buf_add_redacted(&text, (size_t)len);
+	o = json_object_new_string(li_buf_data(&text));
+	free(text.data);
+	return o;
 }
 
 static void json_fill(json_object *obj, const li_node *n, unsigned flags)
@@ -305,14 +308,13 @@ static json_object *json_node(const li_node *n, unsigned flags)
 	return NULL;
 }
 
-int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf *out)
+int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
 {
 	json_object *o = json_object_new_object();
 	const li_pdu *p = &ev->pdu;
 	const char *error = NULL;
 	size_t n = ev->len;
 
-	(void)run;
 	json_object_object_add(o, "t_ms", li_json_ms(ev->ms));
 	json_object_object_add(o, "dir", json_object_new_string(ev->dir == LI_DIR_SEND ? "send" : "recv"));
 	json_object_object_add(o, "msgid", p->msgid >= 0 ? json_object_new_int64(p->msgid) : NULL);
@@ -338,38 +340,4 @@ int li_trace_json(const li_run *run, const li_event *ev, unsigned flags, li_buf 
 		free(hex.data);
 	}
 	return li_json_append(out, o);
-}
-
-/* ---- the closing summary ---- */
-
-json_object *li_trace_summary_object(const li_run *run)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "sent_messages", json_object_new_int64((int64_t)run->msgs[LI_DIR_SEND]));
-	json_object_object_add(o, "sent_bytes", json_object_new_int64((int64_t)li_tap_bytes(run->tap, LI_DIR_SEND)));
-	json_object_object_add(o, "received_messages", json_object_new_int64((int64_t)run->msgs[LI_DIR_RECV]));
-	json_object_object_add(o, "received_bytes",
-			       json_object_new_int64((int64_t)li_tap_bytes(run->tap, LI_DIR_RECV)));
-	json_object_object_add(o, "entries", json_object_new_int64((int64_t)(run->entries[0] + run->entries[1])));
-	json_object_object_add(o, "first_response_ms", run->t_first_ns ? li_json_ms(li_run_ms(run, run->t_first_ns))
-									: NULL);
-	json_object_object_add(o, "last_response_ms", run->t_last_ns ? li_json_ms(li_run_ms(run, run->t_last_ns))
-								      : NULL);
-	return o;
-}
-
-int li_trace_summary_text(const li_run *run, li_buf *out)
-{
-	unsigned long long entries = run->entries[0] + run->entries[1];
-
-	li_buf_addf(out, "summary: sent %llu messages (%llu bytes), received %llu (%llu bytes), %llu entr%s",
-		    (unsigned long long)run->msgs[LI_DIR_SEND], (unsigned long long)li_tap_bytes(run->tap, LI_DIR_SEND),
-		    (unsigned long long)run->msgs[LI_DIR_RECV], (unsigned long long)li_tap_bytes(run->tap, LI_DIR_RECV),
-		    entries, entries == 1 ? "y" : "ies");
-	if (run->t_first_ns)
-		li_buf_addf(out, "; first response %.3f ms, last %.3f ms after the request",
-			    li_run_ms(run, run->t_first_ns), li_run_ms(run, run->t_last_ns));
-	li_buf_addc(out, '\n');
-	return out->failed ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 #include "names.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include <ldap.h>
 
@@ -114,3 +115,50 @@ const char *li_oid_name(const char *oid, size_t len)
 			return oids[i].name;
 	return NULL;
 }
+
+typedef struct word {
+	int code;
+	const char *name;
+} word;
+
+/* The first name of a code is the one shown; the others are accepted. */
+static const word scopes[] = {
+	{ LDAP_SCOPE_BASE, "base" },         { LDAP_SCOPE_ONELEVEL, "one" },
+	{ LDAP_SCOPE_SUBTREE, "sub" },       { LDAP_SCOPE_CHILDREN, "children" },
+	{ LDAP_SCOPE_ONELEVEL, "onelevel" }, { LDAP_SCOPE_SUBTREE, "subtree" },
+	{ LDAP_SCOPE_CHILDREN, "subordinate" },
+};
+
+static const word derefs[] = {
+	{ LDAP_DEREF_NEVER, "never" },
+	{ LDAP_DEREF_SEARCHING, "search" },
+	{ LDAP_DEREF_FINDING, "find" },
+	{ LDAP_DEREF_ALWAYS, "always" },
+};
+
+static const char *word_name(const word *w, size_t n, int code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].code == code)
+			return w[i].name;
+	return NULL;
+}
+
+static int word_code(const word *w, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(w[i].name, name) == 0)
+			return w[i].code;
+	return -1;
+}
+
+#define N_(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *li_scope_name(int scope) { return word_name(scopes, N_(scopes), scope); }
+const char *li_deref_name(int deref) { return word_name(derefs, N_(derefs), deref); }
+int li_scope_code(const char *name) { return word_code(scopes, N_(scopes), name); }
+int li_deref_code(const char *name) { return word_code(derefs, N_(derefs), name); }

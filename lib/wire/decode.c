@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "names.h"
 #include "pdu.h"
+#include "redact.h"
 
 #define DEPTH 40 /* nested elements; filters are the deep ones */
 
@@ -70,20 +71,6 @@ void li_decoder_free(li_decoder *d)
 	li_arena_free(&d->arena);
 	free(d->text.data);
 	free(d);
-}
-
-int li_is_secret_attr(const char *name, size_t len)
-{
-	static const char *const secret[] = { "userPassword", "authPassword", "2.5.4.35", "1.3.6.1.4.1.4203.1.3.4" };
-	size_t i, base = len;
-	const char *semi = memchr(name, ';', len);
-
-	if (semi) /* userPassword;binary */
-		base = (size_t)(semi - name);
-	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-		if (strlen(secret[i]) == base && strncasecmp(name, secret[i], base) == 0)
-			return 1;
-	return 0;
 }
 
 /* ---- errors and nodes ---- */
@@ -760,8 +747,6 @@ static int controls(li_decoder *d, const struct berval *content, li_node *root)
 
 /* ---- protocol operations ---- */
 
-static const char *const scopes[] = { "base", "one", "sub", "children" };
-static const char *const derefs[] = { "never", "search", "find", "always" };
 static const char *const modops[] = { "add", "delete", "replace", "increment" };
 
 static int bind_request(li_decoder *d, cur *c, li_node *root)
@@ -806,8 +791,8 @@ static int search_request(li_decoder *d, cur *c, li_node *root)
 	    scalar(d, c, LBER_INTEGER, &time, "bad timeLimit") < 0 ||
 	    scalar(d, c, LBER_BOOLEAN, &types, "bad typesOnly") < 0)
 		return -1;
-	add_word(d, root, "scope", scope >= 0 && scope <= 3 ? scopes[scope] : "?");
-	add_word(d, root, "deref", deref >= 0 && deref <= 3 ? derefs[deref] : "?");
+	add_word(d, root, "scope", li_scope_name(scope) ? li_scope_name(scope) : "?");
+	add_word(d, root, "deref", li_deref_name(deref) ? li_deref_name(deref) : "?");
 	add_int(d, root, LI_K_INT, "sizelimit", size);
 	add_int(d, root, LI_K_INT, "timelimit", time);
 	add_int(d, root, LI_K_BOOL, "typesonly", types != 0);

@@ -55,7 +55,4 @@ void li_decoder_free(li_decoder *d);
  * set and out->root holding what was decoded before the error. */
 int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out);
 
-/* Helpers shared with the renderers. */
-int li_is_secret_attr(const char *name, size_t len);
-
 #endif

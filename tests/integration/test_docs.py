@@ -417,7 +417,7 @@ def check_outcomes(tool):
 
 
 def outcome_names_in_library():
-    with open(os.path.join(SRCDIR, "lib", "engine", "outcome.c"), encoding="utf-8") as f:
+    with open(os.path.join(SRCDIR, "lib", "render", "words.c"), encoding="utf-8") as f:
         return set(re.findall(r'\[LI_OUTCOME_\w+\]\s*=\s*"([^"]+)"', f.read())) - {"undecided"}
 
 
@@ -534,10 +534,10 @@ test(name="optgen.py refuses a broken description, naming the line")(check_gener
 @test
 def every_outcome_belongs_to_a_tool():
     names = outcome_names_in_library()
-    ok(names, "lib/engine/outcome.c names outcomes")
+    ok(names, "lib/render/words.c names outcomes")
     known = set().union(*(set(t) for t in OUTCOMES.values()))
-    eq(sorted(names - known), [], "outcomes of lib/engine/outcome.c that no tool's table here has")
-    eq(sorted(known - names), [], "outcomes here that lib/engine/outcome.c does not name")
+    eq(sorted(names - known), [], "outcomes of lib/render/words.c that no tool's table here has")
+    eq(sorted(known - names), [], "outcomes here that lib/render/words.c does not name")
 
 
 def register(tool, what, fn, extra_skip=None):

@@ -29,7 +29,7 @@ static char *line(const unsigned char *p, size_t n, unsigned flags)
 	ev.decoded = li_pdu_decode(scratch, copy, n, &ev.pdu) == 0;
 	li_decode(dec, copy, n, &ev.full);
 	ev.has_full = 1;
-	li_trace_text(NULL, &ev, flags, b);
+	li_trace_text(&ev, flags, b);
 	free(copy);
 	return (char *)li_buf_data(b);
 }

@@ -1,5 +1,6 @@
 /* Every rule of the verdict (lib/engine/outcome.c, and the OUTCOMES section
- * of the man pages), one fact pattern at a time. */
+ * of the man pages), one fact pattern at a time; then the notes, as codes
+ * with their numbers. */
 #include <ldap.h>
 
 #include "outcome.h"
@@ -15,6 +16,80 @@ static void expect(li_facts f, li_outcome want, const char *what)
 	ok(got == want, "%s -> %s", what, li_outcome_name(want));
 	if (got != want)
 		printf("# got %s\n", li_outcome_name(got));
+}
+
+/* The notes li_notes gives for f and outcome o, as "kind:code:flag:msgid:ns:count" lines. */
+static void expect_notes(li_facts f, li_outcome o, const char *want, const char *what)
+{
+	li_note_fact notes[LI_RESULT_MAX_NOTES];
+	char got[512] = "";
+	size_t len = 0;
+	int i, n = 0;
+
+	li_notes(&f, o, notes, &n, LI_RESULT_MAX_NOTES);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%d:%d:%d:%lld:%lld:%llu", i ? " " : "",
+					(int)notes[i].note, notes[i].code, notes[i].flag, (long long)notes[i].msgid,
+					(long long)notes[i].ns, (unsigned long long)notes[i].count);
+	is_str(got, want, "notes: %s", what);
+}
+
+#define N(kind) LI_NOTE_##kind
+
+static void test_notes(void)
+{
+	char want[256];
+
+	expect_notes(CANCEL(.op_done = 1, .op_code = 118, .intr_done = 1, .intr_code = 0), LI_OUTCOME_CANCELED, "",
+		     "a clean cancel has none");
+	snprintf(want, sizeof(want), "%d:120:0:0:0:0", N(CANCEL_CONTRADICTED));
+	expect_notes(CANCEL(.op_done = 1, .op_code = 118, .intr_done = 1, .intr_code = 120), LI_OUTCOME_CANCELED,
+		     want, "canceled, yet the Cancel answered tooLate");
+	snprintf(want, sizeof(want), "%d:0:1:0:0:0", N(NO_CANCEL_RESPONSE));
+	expect_notes(CANCEL(.op_done = 1, .op_code = 118, .lost = 1), LI_OUTCOME_CANCELED, want,
+		     "no Cancel response before the close (flag 1)");
+	snprintf(want, sizeof(want), "%d:0:0:0:0:0", N(NO_CANCEL_RESPONSE));
+	expect_notes(CANCEL(.op_done = 1, .op_code = 118, .window_over = 1), LI_OUTCOME_CANCELED, want,
+		     "no Cancel response within --wait (flag 0)");
+	snprintf(want, sizeof(want), "%d:68:0:0:0:0 %d:68:0:0:0:0", N(CANCEL_CODE_NOT_ALLOWED),
+		 N(CANCEL_ANSWERED_NO_END));
+	expect_notes(CANCEL(.intr_done = 1, .intr_code = 68, .window_over = 1), LI_OUTCOME_NO_RESPONSE, want,
+		     "an answer RFC 3909 does not allow, and no end");
+	snprintf(want, sizeof(want), "%d:32:0:0:0:0", N(CANCEL_SUCCESS_YET_DONE));
+	expect_notes(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 0), LI_OUTCOME_TOO_LATE, want,
+		     "Cancel success, yet the operation ended with its own code");
+	snprintf(want, sizeof(want), "%d:0:0:0:0:0", N(TOO_LATE_BEFORE_RESULT));
+	expect_notes(CANCEL(.intr_done = 1, .intr_code = 120), LI_OUTCOME_TOO_LATE, want, "tooLate before the result");
+	snprintf(want, sizeof(want), "%d:0:0:0:0:0", N(DONE_BEFORE_DUE));
+	expect_notes(((li_facts){ .type = LI_INTERRUPT_CANCEL, .op_done = 1, .op_done_before_interrupt = 1 }),
+		     LI_OUTCOME_TOO_LATE, want, "done before the trigger");
+	snprintf(want, sizeof(want), "%d:0:0:0:1500000:0", N(ABANDON_NOT_HONOURED));
+	expect_notes(ABANDON(.op_done = 1, .op_after_intr_ns = 1500000), LI_OUTCOME_TOO_LATE, want,
+		     "abandon not honoured, with the delay in ns");
+	snprintf(want, sizeof(want), "%d:0:0:0:12000000000:0", N(STILL_SENDING));
+	expect_notes(ABANDON(.window_over = 1, .still_sending = 1, .late_after_intr_ns = 12000000000LL),
+		     LI_OUTCOME_NO_RESPONSE, want, "still sending at the cap");
+	snprintf(want, sizeof(want), "%d:0:1:3:0:0", N(SELF_TARGET));
+	expect_notes(CANCEL(.no_operation = 1, .target_msgid = 3, .starttls = 1), LI_OUTCOME_SELF_TARGET, want,
+		     "self-target after StartTLS, not also foreign");
+	snprintf(want, sizeof(want), "%d:0:0:7:0:0", N(FOREIGN_MSGID));
+	expect_notes(ABANDON(.no_operation = 1, .target_msgid = 7, .window_over = 1), LI_OUTCOME_ABANDONED, want,
+		     "--msgid names no operation of the connection");
+	snprintf(want, sizeof(want), "%d:52:0:0:0:0 %d:0:0:0:0:0 %d:0:0:0:0:2", N(NOTICE_OF_DISCONNECTION),
+		 N(MALFORMED), N(STRAYS));
+	expect_notes(ABANDON(.lost = 1, .nod = 1, .nod_code = 52, .malformed = 1, .strays = 2),
+		     LI_OUTCOME_CONNECTION_LOST, want, "connection facts, in order");
+
+	{
+		li_facts f = CANCEL(.intr_done = 1, .intr_code = 68, .window_over = 1, .nod = 1, .malformed = 1,
+				    .strays = 1, .no_operation = 1);
+		li_note_fact notes[3];
+		int n = 1;
+
+		li_notes(&f, LI_OUTCOME_NO_RESPONSE, notes, &n, 3);
+		is_int(n, 3, "notes stop at max, after those already there");
+		is_int(notes[1].note, N(CANCEL_CODE_NOT_ALLOWED), "the first new note goes after them");
+	}
 }
 
 int main(void)
@@ -58,6 +133,8 @@ int main(void)
 	expect(ABANDON(.lost = 1), LI_OUTCOME_CONNECTION_LOST, "connection closed after the abandon");
 	expect(ABANDON(.lost = 1, .op_done = 1), LI_OUTCOME_TOO_LATE, "result then close");
 	expect(ABANDON(.no_operation = 1, .window_over = 1), LI_OUTCOME_ABANDONED, "--msgid: sent, silence");
+	expect(ABANDON(.window_over = 1, .still_sending = 1), LI_OUTCOME_NO_RESPONSE,
+	       "messages until the cap: no silence, no abandon shown");
 
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .op_done = 1 }), LI_OUTCOME_COMPLETED, "trace: completed");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .stopped = 1 }), LI_OUTCOME_STOPPED, "trace: Ctrl-C");
@@ -74,5 +151,6 @@ int main(void)
 	is_int(li_outcome_exit_status(LI_OUTCOME_CONNECTION_LOST), 81, "exit connection-lost");
 	is_str(li_outcome_name(LI_OUTCOME_NO_SUCH_OPERATION), "no-such-operation", "name");
 	is_str(li_outcome_name((li_outcome)99), "undecided", "name out of range");
+	test_notes();
 	return done_testing();
 }
