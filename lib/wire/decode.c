@@ -1112,3 +1112,54 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 		rc = bad(d, "unexpected data after the controls");
 	return out->error ? -1 : rc;
 }
+
+/* ---- the public view of the tree ---- */
+
+const char *li_field_key(const li_field *f)
+{
+	return f ? f->key : NULL;
+}
+
+li_field_type li_field_kind(const li_field *f)
+{
+	return f ? (li_field_type)f->kind : LI_FIELD_OBJECT;
+}
+
+const li_field *li_field_first(const li_field *f)
+{
+	return f ? f->first : NULL;
+}
+
+const li_field *li_field_next(const li_field *f)
+{
+	return f ? f->next : NULL;
+}
+
+const li_field *li_field_find(const li_field *f, const char *key)
+{
+	const li_field *c;
+
+	for (c = li_field_first(f); c; c = c->next)
+		if (c->key && strcmp(c->key, key) == 0)
+			return c;
+	return NULL;
+}
+
+long long li_field_int(const li_field *f)
+{
+	if (f == NULL || (f->kind != LI_K_INT && f->kind != LI_K_BOOL && f->kind != LI_K_SECRET))
+		return 0;
+	return f->i;
+}
+
+const unsigned char *li_field_bytes(const li_field *f, size_t *len)
+{
+	if (f == NULL || (f->kind != LI_K_STR && f->kind != LI_K_WORD)) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = f->n;
+	return (const unsigned char *)f->s;
+}
