@@ -165,7 +165,7 @@ li_event_type li_event_kind(const li_event *ev);
 li_dir li_event_dir(const li_event *ev);
 int64_t li_event_msgid(const li_event *ev);    /* -1 when unknown */
 const char *li_event_op(const li_event *ev);   /* "SearchResultEntry", "malformed", "closed" ... */
-double li_event_ms(const li_event *ev);        /* since the connection opened */
+double li_event_ms(const li_event *ev);        /* since the connection opened (li_wire_set_origin) */
 int64_t li_event_time_ns(const li_event *ev);  /* the time given with its bytes */
 size_t li_event_len(const li_event *ev);
 /* The message's bytes as framed (NULL for a close); *len may be NULL. */
@@ -180,8 +180,8 @@ typedef void (*li_event_fn)(void *arg, const li_event *ev);
 
 /* ---- the decoded fields of a message ----
  * A message decodes into a tree: the protocolOp's fields at the top
- * ("dn", "resultCode", "attrs", "filter", ...) and its "controls" as a
- * list. Secrets (passwords, SASL credentials) hold only their length. */
+ * ("dn", "attrs", "filter", a result's "code" and "name", ...; ldaptrace
+ * --json prints the same keys) and its "controls" as a list. Secrets (passwords, SASL credentials) hold only their length. */
 typedef struct li_field li_field;
 
 typedef enum li_field_type {
@@ -198,8 +198,10 @@ typedef enum li_field_type {
  * for LI_EVENT_MALFORMED and LI_EVENT_CLOSED, or when out of memory. A
  * message that decodes only in part gives the fields before the error. */
 const li_field *li_event_fields(const li_event *ev);
+/* The accessors take NULL (a field li_field_find did not find) and give
+ * NULL or 0 for it, so that a lookup can be chained and checked once. */
 const char *li_field_key(const li_field *f); /* NULL inside a LIST */
-li_field_type li_field_kind(const li_field *f);
+li_field_type li_field_kind(const li_field *f); /* LI_FIELD_OBJECT for NULL */
 const li_field *li_field_first(const li_field *f); /* first child, or NULL */
 const li_field *li_field_next(const li_field *f);  /* next sibling, or NULL */
 /* The first child named key; NULL if none (or f is NULL, so that calls chain). */
@@ -213,7 +215,9 @@ const unsigned char *li_field_bytes(const li_field *f, size_t *len);
  * Feed it the plaintext bytes of an LDAP connection (above TLS and SASL),
  * each direction in order, from wherever they come: libldap's socket (the
  * run does this), a relay, a capture. Chunks may split messages anywhere:
- * the events are the same for any chunking. */
+ * the events are the same for any chunking, except the bytes shown with a
+ * header that does not frame (the rest of the chunk it came in). A dir
+ * other than LI_DIR_SEND or LI_DIR_RECV is ignored. */
 typedef struct li_wire li_wire;
 
 /* fn receives every event; NULL when out of memory. */

@@ -102,8 +102,16 @@ static void on_frame(void *arg, const unsigned char *p, size_t n, const char *wh
 	emit(w, why ? LI_EVENT_MALFORMED : LI_EVENT_MESSAGE, w->cur, p, n, why, w->t_cur);
 }
 
+/* li_dir comes from callers outside the library: an index must be checked. */
+static int bad_dir(li_dir dir)
+{
+	return dir != LI_DIR_SEND && dir != LI_DIR_RECV;
+}
+
 void li_wire_feed(li_wire *w, li_dir dir, const unsigned char *bytes, size_t len, int64_t t_ns)
 {
+	if (bad_dir(dir))
+		return;
 	w->bytes[dir] += len;
 	w->cur = dir;
 	w->t_cur = t_ns;
@@ -112,6 +120,8 @@ void li_wire_feed(li_wire *w, li_dir dir, const unsigned char *bytes, size_t len
 
 void li_wire_end(li_wire *w, li_dir dir, int64_t t_ns)
 {
+	if (bad_dir(dir))
+		return;
 	w->cur = dir;
 	w->t_cur = t_ns;
 	li_framer_eof(&w->framer[dir], on_frame, w);
@@ -124,12 +134,12 @@ void li_wire_close(li_wire *w, li_dir dir, const char *why, int64_t t_ns)
 
 int li_wire_partial(const li_wire *w, li_dir dir)
 {
-	return li_framer_partial(&w->framer[dir]);
+	return bad_dir(dir) ? 0 : li_framer_partial(&w->framer[dir]);
 }
 
 uint64_t li_wire_bytes(const li_wire *w, li_dir dir)
 {
-	return w->bytes[dir];
+	return bad_dir(dir) ? 0 : w->bytes[dir];
 }
 
 const li_decoded *li_event_full(const li_event *ev)

@@ -310,6 +310,10 @@ static void times_and_partials(void)
 	is_str(li_buf_data(s.all), "send 1 #-1 malformed code=-1 len=0 error=truncated: the stream ended inside a message\n",
 	       "the end of the stream inside a message: truncated");
 	is_int(li_wire_bytes(w, LI_DIR_SEND), 5, "every byte counted");
+	li_wire_feed(w, (li_dir)2, one, sizeof(one), 40);
+	li_wire_end(w, (li_dir)-1, 40);
+	ok(s.count == 1 && li_wire_bytes(w, (li_dir)2) == 0 && !li_wire_partial(w, (li_dir)2),
+	   "a direction that is neither send nor recv is ignored");
 	li_wire_free(w);
 	li_wire_free(NULL);
 	li_buf_free(s.all);
