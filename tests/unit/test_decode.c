@@ -67,6 +67,7 @@ int main(void)
 	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
 		unsigned char buf[512], *copy;
 		size_t n = hex_decode(vectors[i].hex, buf, sizeof(buf));
+		li_envelope env;
 		li_decoded d;
 		int rc;
 
@@ -76,6 +77,10 @@ int main(void)
 		   vectors[i].error ? "refuses" : "accepts");
 		if (rc != 0 && vectors[i].error == NULL)
 			printf("# error: %s\n", d.error);
+		/* One reader of the envelope: where it refuses a message, both
+		 * decoders give its reason, word for word. */
+		if (li_envelope_read(scratch, copy, n, &env) < 0)
+			is_str(d.error, vectors[i].error, "%s: the envelope's reason", vectors[i].name);
 		free(copy);
 	}
 	expect("seed abandon", hexline("30 06 02 01 06 50 01 05", 0),
