@@ -155,13 +155,107 @@ typedef struct li_event li_event;
 
 typedef enum li_dir { LI_DIR_SEND, LI_DIR_RECV } li_dir;
 
+/* What an event reports: one whole message; bytes that could not be
+ * framed (a broken header, a stream that ended inside a message), after
+ * which that direction's later bytes are only counted; or the connection's
+ * end. */
+typedef enum li_event_type { LI_EVENT_MESSAGE, LI_EVENT_MALFORMED, LI_EVENT_CLOSED } li_event_type;
+
+/* An event, and everything reached from it, lives only for the callback
+ * that receives it. */
+li_event_type li_event_kind(const li_event *ev);
 li_dir li_event_dir(const li_event *ev);
 int64_t li_event_msgid(const li_event *ev);    /* -1 when unknown */
 const char *li_event_op(const li_event *ev);   /* "SearchResultEntry", "malformed", "closed" ... */
-double li_event_ms(const li_event *ev);        /* since the connection opened */
+double li_event_ms(const li_event *ev);        /* since the connection opened (li_wire_set_origin) */
+int64_t li_event_time_ns(const li_event *ev);  /* the time given with its bytes */
 size_t li_event_len(const li_event *ev);
+/* The message's bytes as framed (NULL for a close); *len may be NULL. */
+const unsigned char *li_event_bytes(const li_event *ev, size_t *len);
+/* NULL for a well-formed message; else why it is malformed, or how the
+ * connection ended. */
+const char *li_event_error(const li_event *ev);
+/* The LDAPResult's resultCode of a response, -1 when there is none. */
+int li_event_result_code(const li_event *ev);
 
 typedef void (*li_event_fn)(void *arg, const li_event *ev);
+
+/* ---- the decoded fields of a message ----
+ * A message decodes into a tree: the protocolOp's fields at the top
+ * ("dn", "attrs", "filter", a result's "code" and "name", ...; ldaptrace
+ * --json prints the same keys) and its "controls" as a list. Secrets (passwords, SASL credentials) hold only their length. */
+typedef struct li_field li_field;
+
+typedef enum li_field_type {
+	LI_FIELD_OBJECT, /* named children */
+	LI_FIELD_LIST,   /* unnamed children */
+	LI_FIELD_STRING, /* bytes from the message */
+	LI_FIELD_WORD,   /* a name from the protocol: scope=sub, an OID, an attribute */
+	LI_FIELD_INT,
+	LI_FIELD_BOOL,
+	LI_FIELD_SECRET, /* a redacted value: li_field_int gives its length */
+} li_field_type;
+
+/* The root OBJECT of a message's fields, decoded on this first call; NULL
+ * for LI_EVENT_MALFORMED and LI_EVENT_CLOSED, or when out of memory. A
+ * message that decodes only in part gives the fields before the error. */
+const li_field *li_event_fields(const li_event *ev);
+/* The accessors take NULL (a field li_field_find did not find) and give
+ * NULL or 0 for it, so that a lookup can be chained and checked once. */
+const char *li_field_key(const li_field *f); /* NULL inside a LIST */
+li_field_type li_field_kind(const li_field *f); /* LI_FIELD_OBJECT for NULL */
+const li_field *li_field_first(const li_field *f); /* first child, or NULL */
+const li_field *li_field_next(const li_field *f);  /* next sibling, or NULL */
+/* The first child named key; NULL if none (or f is NULL, so that calls chain). */
+const li_field *li_field_find(const li_field *f, const char *key);
+/* INT, BOOL, and a SECRET's length; 0 for the other kinds. */
+long long li_field_int(const li_field *f);
+/* STRING and WORD: the bytes (not NUL-terminated), NULL for the other kinds. */
+const unsigned char *li_field_bytes(const li_field *f, size_t *len);
+
+/* ---- the wire: bytes in, one event per message out ----
+ * Feed it the plaintext bytes of an LDAP connection (above TLS and SASL),
+ * each direction in order, from wherever they come: libldap's socket (the
+ * run does this), a relay, a capture. Chunks may split messages anywhere:
+ * the events are the same for any chunking, except the bytes shown with a
+ * header that does not frame (the rest of the chunk it came in). A dir
+ * other than LI_DIR_SEND or LI_DIR_RECV is ignored. */
+typedef struct li_wire li_wire;
+
+/* fn receives every event; NULL when out of memory. */
+li_wire *li_wire_new(li_event_fn fn, void *arg);
+void li_wire_free(li_wire *w);
+/* When the connection opened: li_event_ms counts from here (default 0). */
+void li_wire_set_origin(li_wire *w, int64_t t_ns);
+/* len bytes that crossed in direction dir at time t_ns (any clock; events
+ * carry it). Events for the messages they complete are delivered before
+ * this returns. */
+void li_wire_feed(li_wire *w, li_dir dir, const unsigned char *bytes, size_t len, int64_t t_ns);
+/* No more bytes will come in direction dir: a message begun but not
+ * finished is reported as malformed ("truncated: ..."). */
+void li_wire_end(li_wire *w, li_dir dir, int64_t t_ns);
+/* The connection ended: one LI_EVENT_CLOSED event with why as its error;
+ * dir says which side ended it. Call li_wire_end first for the
+ * directions whose partial messages should be reported. */
+void li_wire_close(li_wire *w, li_dir dir, const char *why, int64_t t_ns);
+/* A message in direction dir has begun and not yet ended. */
+int li_wire_partial(const li_wire *w, li_dir dir);
+/* Every byte fed in direction dir, framed or not. */
+uint64_t li_wire_bytes(const li_wire *w, li_dir dir);
+
+/* ---- a replay: captured bytes fed to a wire ----
+ * A capture is a sequence of records, each one read or write as it
+ * happened: the direction (one byte, 0 send, 1 recv), the time in ns (8
+ * bytes) and the length (4 bytes), both big-endian, then the bytes. */
+
+/* Appends one record to capture; -1 when out of memory or len exceeds
+ * 4 GiB - 1. */
+int li_replay_add(li_buf *capture, li_dir dir, int64_t t_ns, const unsigned char *bytes, size_t len);
+/* Feeds each record to w with li_wire_feed, in order; it neither ends the
+ * streams nor closes (li_wire_end, li_wire_close: the caller knows whether
+ * the capture is whole). 0, or -1 with *why (if why is not NULL) saying
+ * which record is bad; the records before it were fed. */
+int li_replay_feed(li_wire *w, const unsigned char *capture, size_t len, const char **why);
 
 /* ---- a run: connect, send, trigger, interrupt, listen, decide ---- */
 typedef struct li_run li_run;

@@ -164,7 +164,7 @@ static void account_malformed(li_run *run, const li_event *ev)
 
 	run->malformed++;
 	li_tap_poison(run->tap);
-	if (ev->kind == LI_TAP_MESSAGE)
+	if (ev->kind == LI_EVENT_MESSAGE)
 		snprintf(text, sizeof(text), "the server sent a malformed LDAPMessage: %s", ev->pdu.error);
 	else if (strncmp(ev->why, "truncated", 9) == 0)
 		snprintf(text, sizeof(text), "the connection closed in the middle of a message (%zu bytes of it "
@@ -199,43 +199,26 @@ static void account_recv(li_run *run, const li_event *ev)
 	}
 }
 
-static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char *p, size_t n, const char *why,
-		   int64_t t_ns)
+/* The wire has read the message's head; the full decode waits for an
+ * observer to ask (li_event_full), so the tools pay only for the head. */
+static void on_event(void *arg, const li_event *ev)
 {
 	li_run *run = arg;
-	li_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.dir = dir;
-	ev.t_ns = t_ns;
-	ev.ms = (double)(t_ns - li_tap_opened_ns(run->tap)) / (double)NS_PER_MS;
-	ev.bytes = p;
-	ev.len = n;
-	ev.why = why;
-	ev.pdu.msgid = -1;
-	ev.pdu.target = -1;
-	if (kind == LI_TAP_MESSAGE) {
-		ev.decoded = li_pdu_decode(run->scratch, p, n, &ev.pdu) == 0;
-		if (run->decoder && !run->output_stopped) {
-			li_decode(run->decoder, p, n, &ev.full);
-			ev.has_full = 1;
-		}
-		run->msgs[dir]++;
-		if (dir == LI_DIR_SEND)
-			account_send(run, &ev);
+	if (ev->kind == LI_EVENT_MESSAGE) {
+		run->msgs[ev->dir]++;
+		if (ev->dir == LI_DIR_SEND)
+			account_send(run, ev);
 		else
-			account_recv(run, &ev);
-	} else if (kind == LI_TAP_MALFORMED) {
-		ev.pdu.op = "malformed";
-		if (dir == LI_DIR_RECV)
-			account_malformed(run, &ev);
+			account_recv(run, ev);
+	} else if (ev->kind == LI_EVENT_MALFORMED) {
+		if (ev->dir == LI_DIR_RECV)
+			account_malformed(run, ev);
 	} else {
-		ev.pdu.op = "closed";
-		lose(run, t_ns, why);
+		lose(run, ev->t_ns, ev->why);
 	}
 	if (run->observer && !run->output_stopped)
-		run->observer(run->observer_arg, &ev);
+		run->observer(run->observer_arg, ev);
 }
 
 li_run *li_run_new(li_config *cfg)
@@ -248,7 +231,8 @@ li_run *li_run_new(li_config *cfg)
 	run->op_msgid = -1;
 	run->intr_msgid = -1;
 	run->output_fd = -1;
-	run->tap = li_tap_new(on_tap, run);
+	run->wire = li_wire_new(on_event, run);
+	run->tap = run->wire ? li_tap_new(run->wire) : NULL;
 	run->scratch = ber_alloc_t(0);
 	if (run->tap == NULL || run->scratch == NULL) {
 		li_run_free(run);
@@ -264,12 +248,12 @@ void li_run_free(li_run *run)
 	li_conn_close(run);
 	ldap_memfree(run->uri);
 	ldap_memfree(run->defbase);
-	li_decoder_free(run->decoder);
 	ldap_controls_free(run->ctrls);
 	ber_free(run->scratch, 0);
 	ber_bvfree(run->cancel_value);
 	li_tap_free(run->tap);
 	free(run->op_text.data);
+	li_wire_free(run->wire);
 	free(run);
 }
 
@@ -277,8 +261,6 @@ void li_run_set_observer(li_run *run, li_event_fn fn, void *arg)
 {
 	run->observer = fn;
 	run->observer_arg = arg;
-	if (fn && run->decoder == NULL)
-		run->decoder = li_decoder_new();
 }
 
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
@@ -851,7 +833,7 @@ const li_result *li_run_result(li_run *run)
 		r->refs[i] = run->refs[i];
 		r->intermediates[i] = run->intermediates[i];
 		r->messages[i] = run->msgs[i];
-		r->bytes[i] = li_tap_bytes(run->tap, (li_dir)i);
+		r->bytes[i] = li_wire_bytes(run->wire, (li_dir)i);
 	}
 	r->op = run->op_res;
 	r->op_done_before_interrupt = run->op_done_before_interrupt;
@@ -876,16 +858,4 @@ const li_result *li_run_result(li_run *run)
 	r->nnotes = run->nnotes;
 	memcpy(r->notes, run->notes, sizeof(r->notes));
 	return r;
-}
-
-/* ---- events ---- */
-
-li_dir li_event_dir(const li_event *ev) { return ev->dir; }
-int64_t li_event_msgid(const li_event *ev) { return ev->pdu.msgid; }
-double li_event_ms(const li_event *ev) { return ev->ms; }
-size_t li_event_len(const li_event *ev) { return ev->len; }
-
-const char *li_event_op(const li_event *ev)
-{
-	return ev->pdu.op ? ev->pdu.op : "unknown";
 }

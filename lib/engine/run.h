@@ -1,4 +1,4 @@
-/* The run's state: what the tap has seen, in the order it crossed the wire. */
+/* The run's state: what the wire has seen, in the order it crossed. */
 #ifndef LI_RUN_H
 #define LI_RUN_H
 
@@ -9,24 +9,9 @@
 
 #include "buf.h"
 #include "config.h"
-#include "decode.h"
 #include "outcome.h"
-#include "pdu.h"
-#include "tap.h"
-
-struct li_event {
-	li_tap_kind kind;
-	li_dir dir;
-	int64_t t_ns;        /* monotonic */
-	double ms;           /* since the connection opened */
-	const unsigned char *bytes;
-	size_t len;
-	const char *why;     /* malformed or closed: how */
-	li_pdu pdu;
-	int decoded;         /* pdu is complete and well-formed */
-	li_decoded full;     /* every field, when an observer wants them */
-	int has_full;
-};
+#include "sockbuf.h"
+#include "wire.h"
 
 /* What an operation or interrupt got back as its final response. */
 typedef li_reply li_response;
@@ -39,12 +24,12 @@ typedef enum li_expect { LI_EXPECT_NONE, LI_EXPECT_OP, LI_EXPECT_INTERRUPT } li_
 struct li_run {
 	li_config *cfg;
 	LDAP *ld;
-	li_tap *tap;
+	li_wire *wire;       /* events in the order the bytes crossed */
+	li_tap *tap;         /* feeds the wire from libldap's Sockbuf */
 	BerElement *scratch;
 	LDAPControl **ctrls;
 	li_event_fn observer;
 	void *observer_arg;
-	li_decoder *decoder; /* only for an observer: the tools need the head only */
 	sigset_t sigs;       /* the signals whose handler calls li_run_signal */
 	int have_sigs;
 	volatile sig_atomic_t sigint, sigterm, output_stopped;

@@ -14,16 +14,17 @@
 
 /* ---- hex with secrets masked ---- */
 
-static int masked(const li_event *ev, size_t i)
+/* full: the event's decoded tree, NULL for bytes that did not frame. */
+static int masked(const li_decoded *full, size_t i)
 {
 	int k;
 
-	if (!ev->has_full)
+	if (full == NULL)
 		return 0;
-	if (ev->full.secrets_overflow)
+	if (full->secrets_overflow)
 		return 1;
-	for (k = 0; k < ev->full.nsecrets; k++)
-		if (i >= ev->full.secrets[k].off && i - ev->full.secrets[k].off < ev->full.secrets[k].len)
+	for (k = 0; k < full->nsecrets; k++)
+		if (i >= full->secrets[k].off && i - full->secrets[k].off < full->secrets[k].len)
 			return 1;
 	return 0;
 }
@@ -31,6 +32,7 @@ static int masked(const li_event *ev, size_t i)
 static void add_hex(li_buf *b, const li_event *ev, size_t n, const char *indent, const char *sep)
 {
 	static const char digits[] = "0123456789abcdef";
+	const li_decoded *full = li_event_full(ev);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -43,7 +45,7 @@ static void add_hex(li_buf *b, const li_event *ev, size_t n, const char *indent,
 		} else if (i) {
 			li_buf_adds(b, sep);
 		}
-		if (masked(ev, i)) {
+		if (masked(full, i)) {
 			li_buf_add(b, "**", 2);
 			continue;
 		}
@@ -187,9 +189,12 @@ static const char *arrow(li_dir d)
  * comes first: it is what the run counted (connection.malformed). */
 static const char *event_error(const li_event *ev)
 {
+	const li_decoded *full;
+
 	if (ev->pdu.error)
 		return ev->pdu.error;
-	return ev->has_full ? ev->full.error : NULL;
+	full = li_event_full(ev);
+	return full ? full->error : NULL;
 }
 
 int li_trace_text(const li_event *ev, unsigned flags, li_buf *out)
@@ -198,11 +203,11 @@ int li_trace_text(const li_event *ev, unsigned flags, li_buf *out)
 	size_t n;
 
 	li_buf_addf(out, "%12.6f %s ", ev->ms / 1000.0, arrow(ev->dir));
-	if (ev->kind == LI_TAP_CLOSED) {
+	if (ev->kind == LI_EVENT_CLOSED) {
 		li_buf_addf(out, "%s%s\n", strncmp(ev->why, "connection ", 11) ? "connection " : "", ev->why);
 		return out->failed ? -1 : 0;
 	}
-	if (ev->kind == LI_TAP_MALFORMED) {
+	if (ev->kind == LI_EVENT_MALFORMED) {
 		n = ev->len < MALFORMED_HEX_MAX ? ev->len : MALFORMED_HEX_MAX;
 		li_buf_addf(out, "malformed: %s (%zu bytes%s)\n", ev->why, ev->len, n < ev->len ? ", the first shown" : "");
 		add_hex(out, ev, n, "    ", " ");
@@ -218,8 +223,8 @@ int li_trace_text(const li_event *ev, unsigned flags, li_buf *out)
 		return out->failed ? -1 : 0;
 	}
 	li_buf_adds(out, li_event_op(ev));
-	if (ev->has_full)
-		text_fields(out, ev->full.root, flags);
+	if (li_event_full(ev))
+		text_fields(out, li_event_full(ev)->root, flags);
 	if (error)
 		li_buf_addf(out, " malformed: %s", error);
 	li_buf_addc(out, '\n');
@@ -318,21 +323,21 @@ int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
 	json_object_object_add(o, "t_ms", li_json_ms(ev->ms));
 	json_object_object_add(o, "dir", json_object_new_string(ev->dir == LI_DIR_SEND ? "send" : "recv"));
 	json_object_object_add(o, "msgid", p->msgid >= 0 ? json_object_new_int64(p->msgid) : NULL);
-	json_object_object_add(o, "op", json_object_new_string(ev->kind == LI_TAP_CLOSED ? "closed"
-								    : ev->kind == LI_TAP_MALFORMED ? "malformed"
+	json_object_object_add(o, "op", json_object_new_string(ev->kind == LI_EVENT_CLOSED ? "closed"
+								    : ev->kind == LI_EVENT_MALFORMED ? "malformed"
 								    : p->op ? p->op : "unknown"));
 	json_object_object_add(o, "len", json_object_new_int64((int64_t)ev->len));
-	if (ev->kind == LI_TAP_MESSAGE && ev->has_full)
-		json_fill(o, ev->full.root, flags);
-	if (ev->kind != LI_TAP_MESSAGE)
+	if (li_event_full(ev))
+		json_fill(o, li_event_full(ev)->root, flags);
+	if (ev->kind != LI_EVENT_MESSAGE)
 		error = ev->why;
 	else
 		error = event_error(ev);
 	if (error)
-		json_object_object_add(o, ev->kind == LI_TAP_CLOSED ? "reason" : "error", li_json_str(error));
-	if (ev->kind == LI_TAP_MALFORMED && n > MALFORMED_HEX_MAX)
+		json_object_object_add(o, ev->kind == LI_EVENT_CLOSED ? "reason" : "error", li_json_str(error));
+	if (ev->kind == LI_EVENT_MALFORMED && n > MALFORMED_HEX_MAX)
 		n = MALFORMED_HEX_MAX;
-	if (ev->kind != LI_TAP_CLOSED && ((flags & LI_RENDER_HEX) || error)) {
+	if (ev->kind != LI_EVENT_CLOSED && ((flags & LI_RENDER_HEX) || error)) {
 		li_buf hex = { 0 };
 
 		add_hex(&hex, ev, n, NULL, " ");

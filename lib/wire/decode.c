@@ -8,7 +8,6 @@
 #include <ldap.h>
 
 #include "buf.h"
-#include "frame.h"
 #include "names.h"
 #include "pdu.h"
 #include "redact.h"
@@ -1077,13 +1076,8 @@ static int operation(li_decoder *d, ber_tag_t tag, const struct berval *content,
 
 int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 {
-	struct berval whole = { n, (char *)p }, msg, op, ctl, opwhole;
-	const char *opstart;
-	ber_int_t msgid;
-	ber_tag_t tag;
-	cur top, m;
-	size_t hdr, total;
-	int rc = -1;
+	li_envelope env;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	li_arena_reset(&d->arena);
@@ -1093,40 +1087,64 @@ int li_decode(li_decoder *d, const unsigned char *p, size_t n, li_decoded *out)
 	out->root = node(d, NULL, LI_K_OBJ, NULL);
 	if (out->root == NULL)
 		return -1;
-	/* The outer header by the framer's stricter rules (at most 4 length
-	 * octets, exact length), as the head decoder does. */
-	if (li_frame_header(p, n, LI_PDU_MAX, &hdr, &total, &out->error) != 0 || total != n) {
-		if (out->error == NULL)
-			out->error = "not an LDAPMessage";
-		return -1;
-	}
-	if (enter(d, &whole, &top) < 0)
-		return -1;
-	if (next(&top, &msg) != LBER_SEQUENCE || more(&top)) {
-		bad(d, "not an LDAPMessage");
-		goto out;
-	}
-	if (enter(d, &msg, &m) < 0)
-		goto out;
-	if (scalar(d, &m, LBER_INTEGER, &msgid, "bad messageID") == 0 && (msgid >= 0 || bad(d, LI_PDU_BAD_MSGID) == 0)) {
-		d->msgid = msgid;
-		opstart = m.pos;
-		tag = next(&m, &op);
-		opwhole.bv_val = (char *)opstart;
-		opwhole.bv_len = (size_t)(m.pos - opstart);
-		if (tag == LBER_DEFAULT)
-			bad(d, "missing or truncated protocolOp");
-		else if (li_op_name(tag) == NULL)
-			bad(d, "unknown protocolOp");
-		else if (operation(d, tag, &op, &opwhole, out->root) == 0)
-			rc = 0;
-		if (rc == 0 && peek(&m) == LDAP_TAG_CONTROLS && next(&m, &ctl) != LBER_DEFAULT)
-			rc = controls(d, &ctl, out->root);
-		if (rc == 0 && more(&m))
-			rc = bad(d, "unexpected data after the controls");
-	}
-	leave(d);
-out:
-	leave(d);
+	if (li_envelope_read(d->tmp, p, n, &env) < 0)
+		return bad(d, env.error);
+	d->msgid = env.msgid;
+	rc = operation(d, env.tag, &env.content, &env.op, out->root);
+	if (rc == 0 && env.has_controls)
+		rc = controls(d, &env.controls, out->root);
+	if (rc == 0 && env.trailing)
+		rc = bad(d, "unexpected data after the controls");
 	return out->error ? -1 : rc;
+}
+
+/* ---- the public view of the tree ---- */
+
+const char *li_field_key(const li_field *f)
+{
+	return f ? f->key : NULL;
+}
+
+li_field_type li_field_kind(const li_field *f)
+{
+	return f ? (li_field_type)f->kind : LI_FIELD_OBJECT;
+}
+
+const li_field *li_field_first(const li_field *f)
+{
+	return f ? f->first : NULL;
+}
+
+const li_field *li_field_next(const li_field *f)
+{
+	return f ? f->next : NULL;
+}
+
+const li_field *li_field_find(const li_field *f, const char *key)
+{
+	const li_field *c;
+
+	for (c = li_field_first(f); c; c = c->next)
+		if (c->key && strcmp(c->key, key) == 0)
+			return c;
+	return NULL;
+}
+
+long long li_field_int(const li_field *f)
+{
+	if (f == NULL || (f->kind != LI_K_INT && f->kind != LI_K_BOOL && f->kind != LI_K_SECRET))
+		return 0;
+	return f->i;
+}
+
+const unsigned char *li_field_bytes(const li_field *f, size_t *len)
+{
+	if (f == NULL || (f->kind != LI_K_STR && f->kind != LI_K_WORD)) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = f->n;
+	return (const unsigned char *)f->s;
 }

@@ -11,28 +11,31 @@
 #include <lber.h>
 
 #include "arena.h"
+#include "ldapinterrupt.h"
 
+/* The public li_field_type, by the short names the decoder and renderers use. */
 typedef enum li_kind {
-	LI_K_OBJ,    /* named children */
-	LI_K_LIST,   /* unnamed children */
-	LI_K_STR,    /* bytes from the message, shown quoted */
-	LI_K_WORD,   /* text shown bare: scope=sub, OIDs, attribute names */
-	LI_K_INT,
-	LI_K_BOOL,
-	LI_K_SECRET, /* a redacted value: i holds its length */
+	LI_K_OBJ = LI_FIELD_OBJECT,
+	LI_K_LIST = LI_FIELD_LIST,
+	LI_K_STR = LI_FIELD_STRING,  /* bytes from the message, shown quoted */
+	LI_K_WORD = LI_FIELD_WORD,   /* text shown bare: scope=sub, OIDs, attribute names */
+	LI_K_INT = LI_FIELD_INT,
+	LI_K_BOOL = LI_FIELD_BOOL,
+	LI_K_SECRET = LI_FIELD_SECRET, /* a redacted value: i holds its length */
 } li_kind;
 
 #define LI_NF_VALUES 0x1u /* attribute values: shown with -v only */
 #define LI_NF_ATTRS 0x2u  /* an OBJ of attribute -> values */
 
-typedef struct li_node {
+/* The public li_field is this node: the accessors in decode.c walk it. */
+typedef struct li_field {
 	li_kind kind;
 	unsigned flags;
 	const char *key;
 	const char *s; /* STR, WORD */
 	size_t n;
 	long long i;   /* INT, BOOL, SECRET length */
-	struct li_node *first, *last, *next;
+	struct li_field *first, *last, *next;
 } li_node;
 
 #define LI_MAX_SECRETS 16

@@ -175,13 +175,74 @@ static int decode_op(BerElement *ber, li_pdu *out)
 	}
 }
 
+/* Where ber will read next: BerElement is opaque, its remainder is not. */
+static const char *position(BerElement *ber, const char *end)
+{
+	ber_len_t left = 0;
+
+	ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left);
+	return end - left;
+}
+
+static int env_fail(li_envelope *env, const char *why)
+{
+	env->error = why;
+	return -1;
+}
+
+int li_envelope_read(BerElement *ber, const unsigned char *p, size_t n, li_envelope *env)
+{
+	struct berval bv = { n, (char *)p }, msg;
+	size_t hdr, total = 0;
+	const char *end;
+	ber_len_t len;
+	li_pdu range;
+
+	memset(env, 0, sizeof(*env));
+	env->msgid = -1;
+	env->tag = LBER_DEFAULT;
+	/* The outer header by the framer's stricter rules (at most 4 length
+	 * octets), then liblber for the rest. */
+	switch (li_frame_header(p, n, LI_PDU_MAX, &hdr, &total, &env->error)) {
+	case 0:
+		if (total == n)
+			break;
+		return env_fail(env, total > n ? "truncated" : "bytes after the end of the LDAPMessage");
+	case 1:
+		return env_fail(env, "truncated");
+	default:
+		return -1;
+	}
+	ber_init2(ber, &bv, LBER_USE_DER);
+	if (ber_peek_element(ber, &msg) != LBER_SEQUENCE || msg.bv_val + msg.bv_len != (char *)p + n)
+		return env_fail(env, "not an LDAPMessage");
+	/* Decode within the SEQUENCE's contents: nothing can reach past it. */
+	end = msg.bv_val + msg.bv_len;
+	ber_init2(ber, &msg, LBER_USE_DER);
+	range.error = NULL;
+	if (get_ranged(ber, LBER_INTEGER, &range, "bad messageID", LI_PDU_BAD_MSGID, &env->msgid) < 0) {
+		env->msgid = -1;
+		return env_fail(env, range.error);
+	}
+	env->rest.bv_val = (char *)position(ber, end);
+	env->rest.bv_len = (size_t)(end - env->rest.bv_val);
+	env->op.bv_val = env->rest.bv_val;
+	env->tag = ber_skip_element(ber, &env->content);
+	if (env->tag == LBER_DEFAULT)
+		return env_fail(env, "missing or truncated protocolOp");
+	env->op.bv_len = (size_t)(env->content.bv_val + env->content.bv_len - env->op.bv_val);
+	if (li_op_name(env->tag) == NULL)
+		return env_fail(env, "unknown protocolOp");
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_CONTROLS && ber_skip_element(ber, &env->controls) != LBER_DEFAULT)
+		env->has_controls = 1;
+	env->trailing = position(ber, end) < end;
+	return 0;
+}
+
 int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu *out)
 {
 	BerElement *ber = scratch ? scratch : ber_alloc_t(0);
-	struct berval bv = { n, (char *)p }, content;
-	size_t hdr, total = 0;
-	ber_len_t len;
-	int64_t id;
+	li_envelope env;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -191,41 +252,19 @@ int li_pdu_decode(BerElement *scratch, const unsigned char *p, size_t n, li_pdu 
 	out->op = "malformed";
 	if (ber == NULL)
 		return fail(out, "out of memory");
-	/* The outer header by the framer's stricter rules (at most 4 length
-	 * octets), then liblber for the rest. */
-	switch (li_frame_header(p, n, LI_PDU_MAX, &hdr, &total, &out->error)) {
-	case 0:
-		if (total == n)
-			break;
-		fail(out, total > n ? "truncated" : "bytes after the end of the LDAPMessage");
-		goto out;
-	case 1:
-		fail(out, "truncated");
-		goto out;
-	default:
+	if (li_envelope_read(ber, p, n, &env) < 0) {
+		out->msgid = env.msgid;
+		if (env.tag != LBER_DEFAULT && li_op_name(env.tag) == NULL)
+			out->op = "unknown";
+		fail(out, env.error);
 		goto out;
 	}
-	ber_init2(ber, &bv, LBER_USE_DER);
-	if (ber_peek_element(ber, &content) != LBER_SEQUENCE || content.bv_val + content.bv_len != (char *)p + n) {
-		fail(out, "not an LDAPMessage");
-		goto out;
-	}
-	/* Decode within the SEQUENCE's contents: nothing can reach past it. */
-	ber_init2(ber, &content, LBER_USE_DER);
-	if (get_ranged(ber, LBER_INTEGER, out, "bad messageID", LI_PDU_BAD_MSGID, &id) < 0)
-		goto out;
-	out->msgid = id;
-	out->tag = ber_peek_tag(ber, &len);
-	if (out->tag == LBER_DEFAULT) {
-		fail(out, "missing or truncated protocolOp");
-		goto out;
-	}
-	out->op = li_op_name(out->tag);
-	if (out->op == NULL) {
-		out->op = "unknown";
-		fail(out, "unknown protocolOp");
-		goto out;
-	}
+	out->msgid = env.msgid;
+	out->tag = env.tag;
+	out->op = li_op_name(env.tag);
+	/* The protocolOp's fields are read from its start to the message's end,
+	 * as liblber would: the controls are the only element after it. */
+	ber_init2(ber, &env.rest, LBER_USE_DER);
 	rc = decode_op(ber, out);
 out:
 	if (scratch == NULL)

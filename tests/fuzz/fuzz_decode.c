@@ -1,73 +1,60 @@
 /* libFuzzer target: any bytes, as one message and as a stream, through the
- * framer, both decoders and both trace renderers. Nothing may crash, leak
- * or read outside the input (plus the one byte liblber peeks at). */
+ * wire (framer, head and full decoders) and both trace renderers. Nothing
+ * may crash, leak or read outside the input (plus the one byte liblber
+ * peeks at). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
 #include "run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static li_decoder *dec;
-static BerElement *scratch;
 static li_buf *out;
 
-static void render(const unsigned char *p, size_t n, li_tap_kind kind)
-{
-	li_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.dir = LI_DIR_RECV;
-	ev.bytes = p;
-	ev.len = n;
-	ev.why = kind == LI_TAP_MESSAGE ? NULL : "fuzz";
-	ev.pdu.msgid = -1;
-	if (kind == LI_TAP_MESSAGE) {
-		ev.decoded = li_pdu_decode(scratch, p, n, &ev.pdu) == 0;
-		li_decode(dec, p, n, &ev.full);
-		ev.has_full = 1;
-	}
-	li_buf_reset(out);
-	li_trace_text(NULL, &ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
-	li_trace_json(NULL, &ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
-	li_buf_reset(out);
-	li_trace_text(NULL, &ev, 0, out);
-}
-
-static void on_frame(void *arg, const unsigned char *p, size_t n, const char *why)
+static void render(void *arg, const li_event *ev)
 {
 	(void)arg;
-	render(p, n, why ? LI_TAP_MALFORMED : LI_TAP_MESSAGE);
+	li_buf_reset(out);
+	li_trace_text(NULL, ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
+	li_trace_json(NULL, ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
+	li_buf_reset(out);
+	li_trace_text(NULL, ev, 0, out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char *copy;
-	li_framer f;
+	li_wire *w;
+	li_event ev;
 	size_t i, step;
 
-	if (dec == NULL) {
-		dec = li_decoder_new();
-		scratch = ber_alloc_t(0);
+	if (out == NULL)
 		out = li_buf_new();
-	}
-	/* One message, exactly as the framer would hand it over. */
+	w = li_wire_new(render, NULL);
+	if (w == NULL)
+		return 0;
+	/* One message, exactly as the framer would hand it over, whatever its
+	 * outer header says: the decoders see bytes the framer would refuse. */
 	copy = malloc(size + 1);
 	if (copy == NULL)
-		return 0;
+		goto out;
 	memcpy(copy, data, size);
 	copy[size] = 0;
-	render(copy, size, LI_TAP_MESSAGE);
+	li_wire_message(w, &ev, copy, size);
+	render(NULL, &ev);
 	free(copy);
-	/* A stream, in chunks whose size comes from the first byte. */
+	/* A stream in each direction, in chunks whose size comes from the first
+	 * byte; then its end and the close. */
 	step = size ? (size_t)(data[0] % 17) + 1 : 1;
-	li_framer_init(&f, 1u << 20);
-	for (i = 0; i < size; i += step)
-		li_framer_feed(&f, data + i, size - i < step ? size - i : step, on_frame, NULL);
-	li_framer_eof(&f, on_frame, NULL);
-	li_framer_free(&f);
+	for (i = 0; i < size; i += step) {
+		li_wire_feed(w, LI_DIR_RECV, data + i, size - i < step ? size - i : step, (int64_t)i);
+		li_wire_feed(w, LI_DIR_SEND, data + i, size - i < step ? size - i : step, (int64_t)i);
+	}
+	li_wire_end(w, LI_DIR_RECV, (int64_t)size);
+	li_wire_end(w, LI_DIR_SEND, (int64_t)size);
+	li_wire_close(w, LI_DIR_RECV, "fuzz", (int64_t)size);
+out:
+	li_wire_free(w);
 	return 0;
 }

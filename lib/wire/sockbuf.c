@@ -1,4 +1,4 @@
-#include "tap.h"
+#include "sockbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,21 +9,18 @@
 #include <lber.h>
 
 #include "frame.h"
+#include "wire.h"
 
 /* Above LBER_SBIOD_LEVEL_APPLICATION (SASL) and TRANSPORT (TLS). */
 #define LI_TAP_LEVEL (LBER_SBIOD_LEVEL_APPLICATION + 10)
 
 struct li_tap {
 	struct ldap_conncb cb; /* first: libldap hands it back to us */
-	li_tap_fn fn;
-	void *arg;
-	li_framer in, out;
+	li_wire *wire;
 	int64_t opened_ns;
-	uint64_t bytes[2];
 	int closed;
 	int poisoned; /* the server sent something libldap must not parse */
 	char *url;    /* the server connected to, of all the -H list */
-	li_dir cur; /* direction being framed, for the frame callback */
 	int64_t t_io; /* when the read returned or the write was issued */
 };
 
@@ -35,22 +32,16 @@ int64_t li_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void on_frame(void *arg, const unsigned char *p, size_t n, const char *why)
-{
-	li_tap *tap = arg;
-
-	tap->fn(tap->arg, why ? LI_TAP_MALFORMED : LI_TAP_MESSAGE, tap->cur, p, n, why, tap->t_io);
-}
-
 static void closed(li_tap *tap, li_dir dir, const char *why)
 {
 	if (tap->closed)
 		return;
 	tap->closed = 1;
-	/* A message cut short by the close is reported before the close. */
-	tap->cur = LI_DIR_RECV;
-	li_framer_eof(&tap->in, on_frame, tap);
-	tap->fn(tap->arg, LI_TAP_CLOSED, dir, NULL, 0, why, li_now_ns());
+	/* A reply cut short by the close is reported before the close, at the
+	 * time of the read that brought its last bytes. A request cut short is
+	 * not: its bytes are still libldap's to write. */
+	li_wire_end(tap->wire, LI_DIR_RECV, tap->t_io);
+	li_wire_close(tap->wire, dir, why, li_now_ns());
 }
 
 static int tap_setup(Sockbuf_IO_Desc *sbiod, void *arg)
@@ -84,9 +75,7 @@ static ber_slen_t tap_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 	saved = errno;
 	tap->t_io = li_now_ns();
 	if (n > 0) {
-		tap->bytes[LI_DIR_RECV] += (uint64_t)n;
-		tap->cur = LI_DIR_RECV;
-		li_framer_feed(&tap->in, buf, (size_t)n, on_frame, tap);
+		li_wire_feed(tap->wire, LI_DIR_RECV, buf, (size_t)n, tap->t_io);
 		/* libldap has not seen these bytes yet: a read error instead keeps
 		 * its parser (and its error paths, which leak) away from them. */
 		if (tap->poisoned) {
@@ -117,9 +106,7 @@ static ber_slen_t tap_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 	tap->t_io = t_issued;
 
 	if (n > 0) {
-		tap->bytes[LI_DIR_SEND] += (uint64_t)n;
-		tap->cur = LI_DIR_SEND;
-		li_framer_feed(&tap->out, buf, (size_t)n, on_frame, tap);
+		li_wire_feed(tap->wire, LI_DIR_SEND, buf, (size_t)n, tap->t_io);
 	} else if (n < 0 && saved != EAGAIN && saved != EWOULDBLOCK && saved != EINTR) {
 		char why[128];
 
@@ -150,6 +137,7 @@ static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *
 	ldap_memfree(tap->url);
 	tap->url = srv ? ldap_url_desc2str(srv) : NULL;
 	tap->opened_ns = li_now_ns();
+	li_wire_set_origin(tap->wire, tap->opened_ns);
 	tap->closed = 0;
 	/* libldap would otherwise try to allocate whatever length a server claims. */
 	ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max);
@@ -165,19 +153,16 @@ static void on_disconnect(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 	(void)ctx;
 }
 
-li_tap *li_tap_new(li_tap_fn fn, void *arg)
+li_tap *li_tap_new(li_wire *wire)
 {
 	li_tap *tap = calloc(1, sizeof(*tap));
 
 	if (tap == NULL)
 		return NULL;
-	tap->fn = fn;
-	tap->arg = arg;
+	tap->wire = wire;
 	tap->cb.lc_add = on_connect;
 	tap->cb.lc_del = on_disconnect;
 	tap->cb.lc_arg = tap;
-	li_framer_init(&tap->in, LI_PDU_MAX);
-	li_framer_init(&tap->out, LI_PDU_MAX);
 	return tap;
 }
 
@@ -185,8 +170,6 @@ void li_tap_free(li_tap *tap)
 {
 	if (tap == NULL)
 		return;
-	li_framer_free(&tap->in);
-	li_framer_free(&tap->out);
 	ldap_memfree(tap->url);
 	free(tap);
 }
@@ -219,10 +202,10 @@ int64_t li_tap_opened_ns(const li_tap *tap)
 
 int li_tap_write_pending(const li_tap *tap)
 {
-	return li_framer_partial(&tap->out);
+	return li_wire_partial(tap->wire, LI_DIR_SEND);
 }
 
 uint64_t li_tap_bytes(const li_tap *tap, li_dir dir)
 {
-	return tap->bytes[dir];
+	return li_wire_bytes(tap->wire, dir);
 }
