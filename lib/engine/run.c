@@ -235,7 +235,7 @@ static void on_tap(void *arg, li_tap_kind kind, li_dir dir, const unsigned char 
 		run->observer(run->observer_arg, &ev);
 }
 
-li_run *li_run_new(li_config *cfg)
+li_run *li_run_new(li_params *cfg)
 {
 	li_run *run = calloc(1, sizeof(*run));
 
@@ -582,7 +582,7 @@ static int64_t trigger_deadline(const li_run *run)
 
 static const char *trigger_due(li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int64_t deadline;
 
 	if (run->sigint != run->sigint_seen)
@@ -620,7 +620,7 @@ static void warm_encoder(li_run *run)
 
 static void warm_if_near(li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int64_t deadline = trigger_deadline(run);
 
 	if (run->warmed || cfg->interrupt == LI_INTERRUPT_NONE)

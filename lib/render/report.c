@@ -71,7 +71,7 @@ static void text_response(const li_run *run, li_buf *b, const char *label, const
 
 static void text_interrupt(const li_run *run, li_buf *b)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	const char *w = intr_word[cfg->interrupt];
 
 	if (!run->intr_sent) {
@@ -109,7 +109,7 @@ static void verdict_too_late(const li_run *run, li_buf *b, const char *op, const
 
 static void verdict(const li_run *run, li_buf *b)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	const char *op = cfg->op == LI_OP_NONE ? "operation" : li_op_type(cfg);
 	const char *w = intr_word[cfg->interrupt];
 	const li_response *c = &run->intr_res;
@@ -188,7 +188,7 @@ static void verdict(const li_run *run, li_buf *b)
 
 int li_report_text(const li_run *run, li_buf *out)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	const char *w = intr_word[cfg->interrupt];
 	int i;
 
@@ -287,7 +287,7 @@ static json_object *json_response(const li_run *run, const li_response *r)
 
 static json_object *json_interrupt(const li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	json_object *o;
 
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
@@ -323,15 +323,13 @@ static json_object *json_connection(const li_run *run)
 	return o;
 }
 
-static const char *const tool_names[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
-
 json_object *li_report_object(const li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	json_object *o = json_object_new_object(), *op, *notes;
 	int i;
 
-	json_object_object_add(o, "tool", json_object_new_string(tool_names[cfg->tool]));
+	json_object_object_add(o, "tool", li_json_str(cfg->name ? cfg->name : ""));
 	json_object_object_add(o, "uri", li_json_str(uri_of(run)));
 	op = json_object_new_object();
 	json_object_object_add(op, "type", json_object_new_string(li_op_type(cfg)));
@@ -354,7 +352,8 @@ json_object *li_report_object(const li_run *run)
 	for (i = 0; i < run->nnotes; i++)
 		json_object_array_add(notes, li_json_str(run->notes[i]));
 	json_object_object_add(o, "notes", notes);
-	if (cfg->tool == LI_TOOL_TRACE)
+	/* A traced run: the trace's summary belongs to its report. */
+	if (run->observer)
 		json_object_object_add(o, "summary", li_trace_summary_object(run));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(run->outcome)));
 	json_object_object_add(o, "exit", json_object_new_int(run->exit_status));
