@@ -21,22 +21,6 @@ extern "C" {
 
 #define LI_VERSION "1.0.0"
 
-/* Exit statuses that are not LDAP result codes (see ldapcancel(1)). */
-#define LI_EXIT_OK 0
-#define LI_EXIT_USAGE 1
-#define LI_EXIT_UNSUPPORTED 2
-/* The classic C API numbers for "timeout" and "server down" (RFC 1823). */
-#define LI_EXIT_NO_RESPONSE 85
-#define LI_EXIT_CONNECTION_LOST 81
-/* ... and for "bad parameter": --msgid named the interrupt itself. */
-#define LI_EXIT_SELF_TARGET 89
-#define LI_EXIT_SIGINT 130
-#define LI_EXIT_SIGTERM 143
-#define LI_EXIT_SIGPIPE 141
-/* Writing the output failed (a full disk): sysexits' EX_IOERR, which no
- * LDAP result code or libldap code uses. */
-#define LI_EXIT_WRITE_ERROR 74
-
 typedef enum li_outcome {
 	LI_OUTCOME_UNDECIDED,
 	LI_OUTCOME_CANCELED,
@@ -56,7 +40,8 @@ typedef enum li_outcome {
  * "tool: what: text (code)" and optional "\tadditional info: ..." lines. */
 typedef struct li_error {
 	int code;        /* LDAP result code; 0 for a usage error (bad input) */
-	int exit_status; /* what the tool should exit with */
+	int signo;       /* the run stopped for SIGTERM (li_run_signal), or
+			  * SIGPIPE when its output was stopped; else 0 */
 	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "--after" ... */
 	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */
 	char matched[256];
@@ -248,12 +233,12 @@ int li_run_execute(li_run *run, li_error *err);
 void li_run_close(li_run *run);
 
 li_outcome li_run_outcome(const li_run *run);
-int li_run_exit_status(const li_run *run);
+/* The result code of the operation's final response (0 before one). */
+int li_run_result_code(const li_run *run);
 /* 1 when the output was cut short (closed pipe): print nothing more. */
 int li_run_output_stopped(const li_run *run);
 
 const char *li_outcome_name(li_outcome o);
-int li_outcome_exit_status(li_outcome o);
 
 /* ---- renderers ---- */
 #define LI_RENDER_VALUES 0x1u /* -v: attribute values in traces */
@@ -261,7 +246,8 @@ int li_outcome_exit_status(li_outcome o);
 
 /* The outcome report: human text, or one JSON object (with a newline). */
 int li_report_text(const li_run *run, li_buf *out);
-int li_report_json(const li_run *run, li_buf *out);
+/* exit_status: what the caller exits with, the report's "exit". */
+int li_report_json(const li_run *run, int exit_status, li_buf *out);
 
 /* One trace line (and hex dump) for an event; one JSON object per line. */
 int li_trace_text(const li_run *run, const li_event *ev, unsigned flags, li_buf *out);

@@ -33,7 +33,6 @@ int cmd_usage(li_error *err, const char *what, const char *fmt, ...)
 	va_list ap;
 
 	memset(err, 0, sizeof(*err));
-	err->exit_status = EXIT_USAGE;
 	snprintf(err->what, sizeof(err->what), "%s", what);
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
@@ -45,7 +44,6 @@ int cmd_nomem(li_error *err, const char *what)
 {
 	memset(err, 0, sizeof(*err));
 	err->code = LDAP_NO_MEMORY;
-	err->exit_status = LDAP_NO_MEMORY & 0xff;
 	snprintf(err->what, sizeof(err->what), "%s", what);
 	snprintf(err->text, sizeof(err->text), "%s", ldap_err2string(LDAP_NO_MEMORY));
 	return -1;

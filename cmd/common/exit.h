@@ -19,4 +19,13 @@
  * LDAP result code or libldap code uses. */
 #define EXIT_WRITE_ERROR 74
 
+#include <ldapinterrupt.h>
+
+/* The status for a decided outcome; code: the operation's result code
+ * (li_run_result_code), the status of a run that completed. */
+int exit_for_outcome(li_outcome o, int code);
+/* The status for an error: a signal's 128 + N, a usage error's 1, else
+ * the LDAP code (as OpenLDAP's tools: exit(rc), so -1 becomes 255). */
+int exit_for_error(const li_error *err);
+
 #endif

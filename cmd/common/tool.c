@@ -251,7 +251,7 @@ static int parse(const tool_spec *spec, cmdline *cl, int argc, char **argv)
 		}
 		if (cmdline_apply(cl, c, arg, &err) < 0) {
 			print_error(spec->name, &err);
-			status = err.exit_status;
+			status = exit_for_error(&err);
 			break;
 		}
 	}
@@ -264,7 +264,7 @@ static int parse(const tool_spec *spec, cmdline *cl, int argc, char **argv)
 	argv_hide_passwords(table, argc, argv);
 	if (status == 0 && cmdline_finish(cl, poptGetArgs(pc), &err) < 0) {
 		print_error(spec->name, &err);
-		status = err.exit_status;
+		status = exit_for_error(&err);
 	}
 	poptFreeContext(pc);
 	return status; /* -1: done (--version), exit 0 */
@@ -289,7 +289,7 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	free(pw);
 	if (rc < 0) {
 		print_error(spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	return 0;
 }
@@ -329,13 +329,18 @@ static int write_error(const tool_ctx *ctx)
 	return EXIT_WRITE_ERROR;
 }
 
+static int exit_for_run(const li_run *run)
+{
+	return exit_for_outcome(li_run_outcome(run), li_run_result_code(run));
+}
+
 static int report(tool_ctx *ctx)
 {
 	li_buf_reset(ctx->buf);
 	if (ctx->cl->quiet)
 		return 0;
 	if (ctx->cl->json)
-		li_report_json(ctx->run, ctx->buf);
+		li_report_json(ctx->run, exit_for_run(ctx->run), ctx->buf);
 	else if (ctx->spec->trace && li_trace_summary_text(ctx->run, ctx->buf) == 0)
 		li_report_text(ctx->run, ctx->buf);
 	else
@@ -351,7 +356,7 @@ static int run_tool(tool_ctx *ctx)
 
 	if (li_run_connect(ctx->run, &err) < 0) {
 		print_error(ctx->spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	catch_signals(ctx->run);
 	if (li_run_execute(ctx->run, &err) < 0) {
@@ -359,11 +364,11 @@ static int run_tool(tool_ctx *ctx)
 		signo = write_all(ctx);
 		if (ctx->write_errno)
 			return write_error(ctx);
-		if (signo && err.exit_status != EXIT_SIGTERM)
+		if (signo && err.signo != SIGTERM)
 			return output_abandoned(ctx, signo);
 		if (!li_run_output_stopped(ctx->run))
 			print_error(ctx->spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	li_run_close(ctx->run);
 	report(ctx);
@@ -372,7 +377,7 @@ static int run_tool(tool_ctx *ctx)
 		return write_error(ctx);
 	if (signo)
 		return output_abandoned(ctx, signo);
-	return li_run_exit_status(ctx->run);
+	return exit_for_run(ctx->run);
 }
 
 /* A closed 0, 1 or 2 would be handed out again by the next open(), the

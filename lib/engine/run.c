@@ -338,9 +338,9 @@ li_outcome li_run_outcome(const li_run *run)
 	return run->outcome;
 }
 
-int li_run_exit_status(const li_run *run)
+int li_run_result_code(const li_run *run)
 {
-	return run->exit_status;
+	return run->op_res.code;
 }
 
 int li_run_connect(li_run *run, li_error *err)
@@ -564,9 +564,6 @@ static int decide(li_run *run)
 	if (o == LI_OUTCOME_UNDECIDED)
 		return 0;
 	run->outcome = o;
-	run->exit_status = li_outcome_exit_status(o);
-	if (o == LI_OUTCOME_COMPLETED)
-		run->exit_status = run->op_res.code & 0xff;
 	notes(run);
 	return 1;
 }
@@ -645,7 +642,7 @@ static int64_t trigger_moment(const li_run *run, const char *why)
 static int terminated(li_error *err)
 {
 	li_usage_error(err, "stopped", "terminated by SIGTERM before the outcome was decided");
-	err->exit_status = LI_EXIT_SIGTERM;
+	err->signo = SIGTERM;
 	return -1;
 }
 
@@ -653,7 +650,7 @@ static int terminated(li_error *err)
 static int output_closed(li_error *err)
 {
 	li_usage_error(err, "stopped", "standard output was closed");
-	err->exit_status = LI_EXIT_SIGPIPE;
+	err->signo = SIGPIPE;
 	return -1;
 }
 
@@ -766,7 +763,6 @@ static int listen_for_outcome(li_run *run, li_error *err)
 		if (run->window_over) {
 			/* Nothing more can change the verdict. */
 			run->outcome = LI_OUTCOME_NO_RESPONSE;
-			run->exit_status = LI_EXIT_NO_RESPONSE;
 			notes(run);
 			return 0;
 		}
@@ -822,7 +818,6 @@ static int self_target(li_run *run)
 	if (run->cfg->op != LI_OP_NONE || !run->intr_sent || run->intr_msgid != run->cfg->target_msgid)
 		return 0;
 	run->outcome = LI_OUTCOME_SELF_TARGET;
-	run->exit_status = li_outcome_exit_status(run->outcome);
 	notes(run);
 	return 1;
 }

@@ -102,7 +102,6 @@ struct li_run {
 
 	/* the verdict */
 	li_outcome outcome;
-	int exit_status;
 	char notes[LI_MAX_NOTES][256];
 	int nnotes;
 

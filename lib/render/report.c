@@ -323,7 +323,7 @@ static json_object *json_connection(const li_run *run)
 	return o;
 }
 
-json_object *li_report_object(const li_run *run)
+json_object *li_report_object(const li_run *run, int exit_status)
 {
 	const li_params *cfg = run->cfg;
 	json_object *o = json_object_new_object(), *op, *notes;
@@ -356,7 +356,7 @@ json_object *li_report_object(const li_run *run)
 	if (run->observer)
 		json_object_object_add(o, "summary", li_trace_summary_object(run));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(run->outcome)));
-	json_object_object_add(o, "exit", json_object_new_int(run->exit_status));
+	json_object_object_add(o, "exit", json_object_new_int(exit_status));
 	return o;
 }
 
@@ -370,7 +370,7 @@ int li_json_append(li_buf *out, json_object *o)
 	return out->failed ? -1 : 0;
 }
 
-int li_report_json(const li_run *run, li_buf *out)
+int li_report_json(const li_run *run, int exit_status, li_buf *out)
 {
-	return li_json_append(out, li_report_object(run));
+	return li_json_append(out, li_report_object(run, exit_status));
 }

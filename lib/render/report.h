@@ -15,7 +15,7 @@ void li_json_add_key(json_object *obj, const char *key, json_object *v);
 /* A number of milliseconds, printed with three decimals. */
 json_object *li_json_ms(double ms);
 /* The outcome object of DESIGN.md §3. */
-json_object *li_report_object(const li_run *run);
+json_object *li_report_object(const li_run *run, int exit_status);
 /* ldaptrace's counts: messages and bytes each way, entries, timings. */
 json_object *li_trace_summary_object(const li_run *run);
 /* Appends o as one line and releases it. */
