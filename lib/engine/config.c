@@ -14,6 +14,7 @@
 
 #define LI_WAIT_ABANDON_US 1000000LL
 #define LI_WAIT_CANCEL_US 30000000LL
+#define DEFAULT_FILTER "(objectClass=*)"
 
 li_params *li_params_new(void)
 {
@@ -27,6 +28,12 @@ li_params *li_params_new(void)
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
+	/* The default operation: a search for everything. */
+	cfg->filter = strdup(DEFAULT_FILTER);
+	if (cfg->filter == NULL) {
+		free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -297,7 +304,7 @@ static int copy_attrs(li_params *cfg, const char *const *attrs, li_error *err)
 
 int li_params_set_search(li_params *cfg, const li_search *s, li_error *err)
 {
-	const char *filter = s->filter ? s->filter : "(objectClass=*)";
+	const char *filter = s->filter ? s->filter : DEFAULT_FILTER;
 
 	if (s->scope != LDAP_SCOPE_BASE && s->scope != LDAP_SCOPE_ONELEVEL && s->scope != LDAP_SCOPE_SUBTREE &&
 	    s->scope != LDAP_SCOPE_CHILDREN)
@@ -488,23 +495,27 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 	if (us < -1 || us > LI_DURATION_MAX_US)
 		return li_usage_error(err, "wait", "out of range (0 to a week)");
 	cfg->wait_us = us;
+	cfg->wait_given = us >= 0;
 	return 0;
 }
 
 /* What only the whole can say; the defaults that hang on the interrupt. */
 int li_params_check(li_params *cfg, li_error *err)
 {
+	if (cfg->op == LI_OP_SEARCH && cfg->filter == NULL &&
+	    li_params_str(&cfg->filter, DEFAULT_FILTER, "filter", err) < 0)
+		return -1;
 	if (cfg->op != LI_OP_SEARCH) {
 		int i;
 
 		for (i = 0; i < cfg->nctrls; i++)
 			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
-				return li_usage_error(err, "-E", "search extensions apply to searches only");
+				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
 		if (cfg->after_entries >= 0)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}
 	if (cfg->interrupt == LI_INTERRUPT_NONE) {
-		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_us >= 0)
+		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
@@ -512,10 +523,11 @@ int li_params_check(li_params *cfg, li_error *err)
 	}
 	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
-	if (cfg->wait_us < 0)
+	/* Defaults, again on every check: a setter called since may change them. */
+	if (!cfg->wait_given)
 		cfg->wait_us = cfg->interrupt == LI_INTERRUPT_ABANDON ? LI_WAIT_ABANDON_US : LI_WAIT_CANCEL_US;
 	/* after entries alone waits for the entries, not for a timer */
-	if (!cfg->after_given && cfg->after_entries >= 0)
-		cfg->after_us = LI_DURATION_NEVER;
+	if (!cfg->after_given)
+		cfg->after_us = cfg->after_entries >= 0 ? LI_DURATION_NEVER : 0;
 	return li_encoding_check(cfg, err);
 }

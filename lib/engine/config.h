@@ -88,7 +88,8 @@ struct li_params {
 	int64_t after_us;        /* LI_DURATION_NEVER for "never" */
 	long long after_entries; /* -1: not set */
 	int after_given;
-	int64_t wait_us;         /* -1: the interrupt's default */
+	int64_t wait_us;         /* set by li_params_check unless wait_given */
+	int wait_given;
 
 	li_prompt_fn prompt;
 	void *prompt_arg;

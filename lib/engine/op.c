@@ -195,8 +195,10 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	if (cfg->auth_simple)
 		li_buf_addf(out, "simple bind as \"%s\"%s\n", cfg->binddn ? cfg->binddn : "",
 			    cfg->passwd ? " with a password" : " (anonymous)");
-	else
+	else if (cfg->auth_sasl)
 		li_buf_addf(out, "SASL bind%s%s\n", cfg->sasl_mech ? " with " : "", cfg->sasl_mech ? cfg->sasl_mech : "");
+	else
+		li_buf_adds(out, "no bind (anonymous)\n");
 	li_op_describe(cfg, NULL, out);
 	li_buf_addc(out, '\n');
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
