@@ -31,9 +31,9 @@ typedef enum li_outcome {
 	LI_OUTCOME_UNSUPPORTED,
 	LI_OUTCOME_NO_RESPONSE,
 	LI_OUTCOME_CONNECTION_LOST,
-	LI_OUTCOME_COMPLETED, /* ldaptrace without an interrupt: ran to its end */
-	LI_OUTCOME_STOPPED,   /* ldaptrace without an interrupt: stopped by Ctrl-C */
-	LI_OUTCOME_SELF_TARGET, /* --msgid N, and the interrupt was sent as message N */
+	LI_OUTCOME_COMPLETED, /* no interrupt: the operation ran to its end */
+	LI_OUTCOME_STOPPED,   /* no interrupt: stopped by SIGINT (li_run_signal) */
+	LI_OUTCOME_SELF_TARGET, /* no operation, and the interrupt went out as the message it names */
 } li_outcome;
 
 /* A failure before the outcome could be decided, ready for one stderr line
@@ -42,7 +42,7 @@ typedef struct li_error {
 	int code;        /* LDAP result code; 0 for a usage error (bad input) */
 	int signo;       /* the run stopped for SIGTERM (li_run_signal), or
 			  * SIGPIPE when its output was stopped; else 0 */
-	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "--after" ... */
+	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "URI" ... */
 	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */
 	char matched[256];
 	char info[512]; /* the server's diagnostic message */
