@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv)
 {
-	static const tool_spec spec = { .tool = LI_TOOL_ABANDON, .name = "ldapabandon" };
+	static const tool_spec spec = { .interrupt = LI_INTERRUPT_ABANDON, .name = "ldapabandon" };
 
 	return tool_main(&spec, argc, argv);
 }

@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv)
 {
-	static const tool_spec spec = { .tool = LI_TOOL_CANCEL, .name = "ldapcancel" };
+	static const tool_spec spec = { .interrupt = LI_INTERRUPT_CANCEL, .name = "ldapcancel" };
 
 	return tool_main(&spec, argc, argv);
 }

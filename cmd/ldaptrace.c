@@ -9,19 +9,19 @@ static void on_event(void *arg, const li_event *ev)
 	tool_ctx *ctx = arg;
 	unsigned flags = 0;
 
-	if (li_config_quiet(ctx->cfg))
+	if (ctx->cl->quiet)
 		return;
 	if (ev == NULL) {
 		/* The run is going to wait: show what has been queued. */
 		tool_write_some(ctx);
 		return;
 	}
-	if (li_config_verbose(ctx->cfg))
+	if (ctx->cl->verbose)
 		flags |= LI_RENDER_VALUES;
-	if (li_config_hex(ctx->cfg))
+	if (ctx->cl->hex)
 		flags |= LI_RENDER_HEX;
 	li_buf_reset(ctx->buf);
-	if (li_config_json(ctx->cfg))
+	if (ctx->cl->json)
 		li_trace_json(ev, flags, ctx->buf);
 	else
 		li_trace_text(ev, flags, ctx->buf);
@@ -31,7 +31,8 @@ static void on_event(void *arg, const li_event *ev)
 int main(int argc, char **argv)
 {
 	static const tool_spec spec = {
-		.tool = LI_TOOL_TRACE,
+		.interrupt = LI_INTERRUPT_NONE,
+		.trace = 1,
 		.name = "ldaptrace",
 		.observer = on_event,
 	};

@@ -23,34 +23,6 @@ extern "C" {
 
 #define LI_VERSION "1.0.0"
 
-/* Exit statuses that are not LDAP result codes (see ldapcancel(1)). */
-#define LI_EXIT_OK 0
-#define LI_EXIT_USAGE 1
-#define LI_EXIT_UNSUPPORTED 2
-/* The classic C API numbers for "timeout" and "server down" (RFC 1823). */
-#define LI_EXIT_NO_RESPONSE 85
-#define LI_EXIT_CONNECTION_LOST 81
-/* ... and for "bad parameter": --msgid named the interrupt itself. */
-#define LI_EXIT_SELF_TARGET 89
-#define LI_EXIT_SIGINT 130
-#define LI_EXIT_SIGTERM 143
-#define LI_EXIT_SIGPIPE 141
-/* Writing the output failed (a full disk): sysexits' EX_IOERR, which no
- * LDAP result code or libldap code uses. */
-#define LI_EXIT_WRITE_ERROR 74
-
-typedef enum li_tool {
-	LI_TOOL_ABANDON,
-	LI_TOOL_CANCEL,
-	LI_TOOL_TRACE,
-} li_tool;
-
-typedef enum li_interrupt {
-	LI_INTERRUPT_NONE,
-	LI_INTERRUPT_ABANDON,
-	LI_INTERRUPT_CANCEL,
-} li_interrupt;
-
 typedef enum li_outcome {
 	LI_OUTCOME_UNDECIDED,
 	LI_OUTCOME_CANCELED,
@@ -61,17 +33,18 @@ typedef enum li_outcome {
 	LI_OUTCOME_UNSUPPORTED,
 	LI_OUTCOME_NO_RESPONSE,
 	LI_OUTCOME_CONNECTION_LOST,
-	LI_OUTCOME_COMPLETED, /* ldaptrace without an interrupt: ran to its end */
-	LI_OUTCOME_STOPPED,   /* ldaptrace without an interrupt: stopped by Ctrl-C */
-	LI_OUTCOME_SELF_TARGET, /* --msgid N, and the interrupt was sent as message N */
+	LI_OUTCOME_COMPLETED, /* no interrupt: the operation ran to its end */
+	LI_OUTCOME_STOPPED,   /* no interrupt: stopped by SIGINT (li_run_signal) */
+	LI_OUTCOME_SELF_TARGET, /* no operation, and the interrupt went out as the message it names */
 } li_outcome;
 
 /* A failure before the outcome could be decided, ready for one stderr line
  * "tool: what: text (code)" and optional "\tadditional info: ..." lines. */
 typedef struct li_error {
 	int code;        /* LDAP result code; 0 for a usage error (bad input) */
-	int exit_status; /* what the tool should exit with */
-	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "--after" ... */
+	int signo;       /* the run stopped for SIGTERM (li_run_signal), or
+			  * SIGPIPE when its output was stopped; else 0 */
+	char what[160];  /* "ldap_sasl_bind(SIMPLE)", "URI" ... */
 	char text[512];  /* "Invalid credentials", "'2x' is not a duration" */
 	char matched[256];
 	char info[512]; /* the server's diagnostic message */
@@ -90,65 +63,113 @@ void li_buf_reset(li_buf *b);
 const char *li_buf_data(const li_buf *b);
 size_t li_buf_len(const li_buf *b);
 
-/* ---- configuration: the command line ---- */
-typedef struct li_config li_config;
+/* ---- the parameters of a run ---- */
+typedef struct li_params li_params;
 
-li_config *li_config_new(li_tool tool);
-void li_config_free(li_config *cfg);
+li_params *li_params_new(void);
+void li_params_free(li_params *p);
 
-/* The codes li_config_apply takes: an option's short letter ('H', 'x',
- * as OpenLDAP's tools have them), or for a long-only option one of these.
- * cmd/common/options.txt describes every option; the popt tables generated from
- * it return these codes (LI_OPT_ and the long name in capitals). */
-enum {
-	LI_OPT_AFTER = 256,
-	LI_OPT_AFTER_ENTRIES,
-	LI_OPT_WAIT,
-	LI_OPT_OP,
-	LI_OPT_MSGID,
-	LI_OPT_JSON,
-	LI_OPT_HEX,
-	LI_OPT_ABANDON,
-	LI_OPT_CANCEL,
-};
+/* Every setter checks its value: 0, or -1 with err filled (err->code 0:
+ * the value is wrong). A setter called again replaces what it set. */
 
-/* Applies one option: val is its code, arg its argument (NULL for a flag).
- * Takes ownership of arg; wipes it when it is a secret. */
-int li_config_apply(li_config *cfg, int val, char *arg, li_error *err);
-/* Positional arguments (filter and attributes, or the operation's operands)
- * and cross-option checks. Call once, after every option. */
-int li_config_finish(li_config *cfg, const char **args, li_error *err);
+/* The program's name: the JSON report's "tool", and the prefix of the
+ * complaint libldap's LDIF parser writes to stderr itself. */
+int li_params_set_name(li_params *p, const char *name, li_error *err);
+/* One URI or a list ("ldap://a ldap://b", or with commas); NULL: ldap.conf's.
+ * ldaps:// gives TLS from the start. */
+int li_params_set_uri(li_params *p, const char *uris, li_error *err);
 
-int li_config_wants_password(const li_config *cfg); /* -W given */
-/* Sets the bind password (from a -W prompt); copies it. An empty one is
- * refused, as from -w and -y. */
-int li_config_set_password(li_config *cfg, const char *pw, li_error *err);
+typedef enum li_tls {
+	LI_TLS_NONE,
+	LI_TLS_TRY,     /* StartTLS, going on without it when it fails */
+	LI_TLS_REQUIRE, /* StartTLS or fail */
+} li_tls;
+int li_params_set_tls(li_params *p, li_tls mode, li_error *err);
 
-/* The longest password taken (-w, -y, -W), without its line ending. */
+/* No bind is the default. A simple bind: dn may be NULL (anonymous), the
+ * password (len bytes, no NUL among them, not empty) is copied and the copy
+ * wiped once sent; NULL: none. */
 #define LI_SECRET_MAX 4096
-#define LI_STR_(x) #x
-#define LI_STR(x) LI_STR_(x)
-/* Reads the first line of fd (a -y file, a prompt's answer) without its
- * line ending, at most LI_SECRET_MAX bytes, into a buffer that is never
- * reallocated; what was read past the line is wiped. 0 with *line
- * (malloc'ed, wipe it before freeing) and *len; 1 at end of file before any
- * byte; -1 with *why (too long, or a NUL byte), or with *why NULL and errno
- * set when reading failed. */
-int li_secret_read_line(int fd, char **line, size_t *len, const char **why);
-int li_config_json(const li_config *cfg);
-int li_config_quiet(const li_config *cfg);
-int li_config_verbose(const li_config *cfg);
-int li_config_dry_run(const li_config *cfg);
-int li_config_hex(const li_config *cfg);
-li_tool li_config_tool(const li_config *cfg);
-/* One line per step the run would take, for -n. */
-int li_config_describe(const li_config *cfg, li_buf *out);
-
-/* SASL prompts (-Y mechanisms that ask for more than -U/-R/-X give). The
+int li_params_set_bind_simple(li_params *p, const char *dn, const char *password, size_t len, li_error *err);
+/* SASL: every field may be NULL (ldap.conf's, or the mechanism's default). */
+typedef struct li_sasl {
+	const char *dn, *mech, *authcid, *authzid, *realm, *secprops;
+	const char *password; /* for mechanisms that ask for one; copied */
+	size_t password_len;
+	int quiet;       /* never prompt (-Q) */
+	int interactive; /* prompt for everything (-I) */
+	int nocanon;     /* do not canonicalize the host name (-N) */
+} li_sasl;
+int li_params_set_bind_sasl(li_params *p, const li_sasl *sasl, li_error *err);
+/* SASL prompts (mechanisms that ask for more than li_sasl gives). The
  * library never prompts; the caller may. Return 0 and fill *answer
  * (malloc'ed) or return -1 to refuse. */
 typedef int (*li_prompt_fn)(void *arg, const char *prompt, int echo, char **answer);
-void li_config_set_prompt(li_config *cfg, li_prompt_fn fn, void *arg);
+void li_params_set_prompt(li_params *p, li_prompt_fn fn, void *arg);
+
+/* Seconds; -1: none; unset: ldap.conf's NETWORK_TIMEOUT, else 30. */
+int li_params_set_network_timeout(li_params *p, long long seconds, li_error *err);
+/* libldap's and liblber's debug level (-1: everything). */
+int li_params_set_debug(li_params *p, int level, li_error *err);
+
+/* ---- the operation (a search of everything under the default base, unless set) ---- */
+typedef struct li_search {
+	const char *base;         /* NULL: ldap.conf's BASE */
+	int scope;                /* LDAP_SCOPE_BASE, _ONELEVEL, _SUBTREE, _CHILDREN */
+	int deref;                /* LDAP_DEREF_NEVER ... _ALWAYS */
+	int sizelimit, timelimit; /* 0: none */
+	int attrsonly;
+	const char *filter;       /* NULL: (objectClass=*) */
+	const char *const *attrs; /* NULL-terminated; NULL: all user attributes */
+} li_search;
+int li_params_set_search(li_params *p, const li_search *s, li_error *err);
+int li_params_set_compare(li_params *p, const char *dn, const char *attr, const void *value, size_t len,
+			  li_error *err);
+int li_params_set_delete(li_params *p, const char *dn, li_error *err);
+int li_params_set_modrdn(li_params *p, const char *dn, const char *newrdn, const char *newsuperior,
+			 li_error *err);
+/* Add or modify: one LDIF record (RFC 2849) of that kind, parsed by
+ * libldap's ldap_parse_ldif_record; name names it in messages. */
+int li_params_set_add(li_params *p, const char *ldif, const char *name, li_error *err);
+int li_params_set_modify(li_params *p, const char *ldif, const char *name, li_error *err);
+/* value NULL: a request without a value. */
+int li_params_set_exop(li_params *p, const char *oid, const void *value, size_t len, li_error *err);
+/* No operation: the interrupt names this message ID (0 to 2^31-1). */
+int li_params_set_no_operation(li_params *p, long long msgid, li_error *err);
+
+/* ---- request controls (at most 16, each OID once) ---- */
+/* value NULL: a control without a value. */
+int li_params_add_control(li_params *p, const char *oid, int critical, const void *value, size_t len,
+			  li_error *err);
+/* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
+ * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
+ * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
+ * encoded with libldap's encoders once a session exists. */
+int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
+
+/* ---- the interrupt and its moment ---- */
+typedef enum li_interrupt {
+	LI_INTERRUPT_NONE,
+	LI_INTERRUPT_ABANDON,
+	LI_INTERRUPT_CANCEL,
+} li_interrupt;
+int li_params_set_interrupt(li_params *p, li_interrupt type, li_error *err);
+/* Microseconds after the operation's request was written, at most a week;
+ * LI_NEVER: only when li_run_signal says so. Default 0, or LI_NEVER when
+ * only li_params_set_after_entries is given. */
+#define LI_NEVER (-1)
+int li_params_set_after(li_params *p, int64_t us, li_error *err);
+/* After this many search entries and references (a search only). */
+int li_params_set_after_entries(li_params *p, long long n, li_error *err);
+/* How long to listen after the interrupt, in microseconds, at most a week;
+ * -1: the interrupt's default (abandon 1s, cancel 30s). */
+int li_params_set_wait(li_params *p, int64_t us, li_error *err);
+/* Checks what no single setter can (the interrupt's options without an
+ * interrupt, the encoders' refusals): 0 or -1 with err. li_run_new expects
+ * parameters that passed it. */
+int li_params_check(li_params *p, li_error *err);
+/* One line per step the run would take. */
+int li_params_describe(const li_params *p, li_buf *out);
 
 /* ---- one decoded LDAP message as it crossed the wire ---- */
 typedef struct li_event li_event;
@@ -260,8 +281,8 @@ int li_replay_feed(li_wire *w, const unsigned char *capture, size_t len, const c
 /* ---- a run: connect, send, trigger, interrupt, listen, decide ---- */
 typedef struct li_run li_run;
 
-/* cfg must outlive the run. */
-li_run *li_run_new(li_config *cfg);
+/* p must outlive the run. */
+li_run *li_run_new(li_params *p);
 void li_run_free(li_run *run); /* unbinds if still connected */
 
 /* Called for every message in both directions as it crosses the wire,
@@ -308,12 +329,22 @@ int li_run_execute(li_run *run, li_error *err);
 void li_run_close(li_run *run);
 
 li_outcome li_run_outcome(const li_run *run);
-int li_run_exit_status(const li_run *run);
+/* The result code of the operation's final response (0 before one). */
+int li_run_result_code(const li_run *run);
 /* 1 when the output was cut short (closed pipe): print nothing more. */
 int li_run_output_stopped(const li_run *run);
 
 const char *li_outcome_name(li_outcome o);
-int li_outcome_exit_status(li_outcome o);
+
+/* A search's scope and alias dereferencing by the names ldapsearch(1) takes:
+ * "base", "one", "sub", "children" (also "onelevel", "subtree",
+ * "subordinate"); "never", "search", "find", "always"; in any case. The
+ * LDAP_SCOPE_ or LDAP_DEREF_ value, or -1 for an unknown name; and back
+ * (NULL for a value without a name). */
+int li_scope_code(const char *name);
+int li_deref_code(const char *name);
+const char *li_scope_name(int scope);
+const char *li_deref_name(int deref);
 
 /* ---- the result of a run, as a value ---- */
 
@@ -376,7 +407,8 @@ typedef struct li_reply {
  * before and [1] after the interrupt was sent. */
 typedef struct li_result {
 	/* what was asked */
-	li_tool tool;
+	const char *name;     /* li_params_set_name: the report's "tool" */
+	int traced;           /* an observer saw every message: ldaptrace's summary goes in the report */
 	li_interrupt interrupt;
 	const char *uri;      /* the server that answered */
 	int has_op;           /* 0: --msgid, no operation of ours */
@@ -418,7 +450,6 @@ typedef struct li_result {
 
 	/* the verdict */
 	li_outcome outcome;
-	int exit_status;
 	li_note_fact notes[LI_RESULT_MAX_NOTES];
 	int nnotes;
 } li_result;
@@ -437,7 +468,8 @@ int li_note_text(const li_result *res, const li_note_fact *n, li_buf *out);
 
 /* The outcome report: human text, or one JSON object (with a newline). */
 int li_report_text(const li_result *res, li_buf *out);
-int li_report_json(const li_result *res, li_buf *out);
+/* exit_status: what the caller exits with, the report's "exit". */
+int li_report_json(const li_result *res, int exit_status, li_buf *out);
 
 /* One trace line (and hex dump) for an event; one JSON object per line.
  * Times are the event's own, since its connection opened. */

@@ -1,6 +1,8 @@
 #include "tool.h"
 
 #include "argv.h"
+#include "exit.h"
+#include "secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,7 +72,7 @@ static int read_tty(const char *prompt, int echo, char **answer, const char **wh
 	fprintf(tty, "%s", prompt);
 	fflush(tty);
 	/* Not through stdio: its buffer would keep a copy of the answer. */
-	rc = li_secret_read_line(fileno(tty), answer, &n, why);
+	rc = cmd_secret_read_line(fileno(tty), answer, &n, why);
 	if (restore) {
 		tcsetattr(fileno(tty), TCSANOW, &old);
 		fputc('\n', tty);
@@ -92,7 +94,7 @@ static void on_log(void *arg, int warning, const char *line)
 	const tool_ctx *ctx = arg;
 	size_t n = strlen(line);
 
-	if (!warning && !li_config_verbose(ctx->cfg))
+	if (!warning && !ctx->cl->verbose)
 		return;
 	fprintf(stderr, "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
 }
@@ -221,7 +223,7 @@ static int write_all(tool_ctx *ctx)
 }
 
 /* 0 to go on; otherwise the exit status (already reported). */
-static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
+static int parse(const tool_spec *spec, cmdline *cl, int argc, char **argv)
 {
 	const struct poptOption *table = tool_options(spec->name);
 	poptContext pc;
@@ -230,11 +232,11 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 
 	if (table == NULL) {
 		fprintf(stderr, "%s: internal: cmd/common/options.txt does not list this tool\n", spec->name);
-		return LI_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (argv_check(table, argc, argv, spec->name) < 0) {
 		argv_hide_passwords(table, argc, argv);
-		return LI_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	pc = poptGetContext(spec->name, argc, (const char **)argv, table, 0);
 	poptSetOtherOptionHelp(pc, "[options] [filter [attributes...]] | --op TYPE OPERANDS | --msgid N");
@@ -247,9 +249,9 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 			status = -1;
 			break;
 		}
-		if (li_config_apply(cfg, c, arg, &err) < 0) {
+		if (cmdline_apply(cl, c, arg, &err) < 0) {
 			print_error(spec->name, &err);
-			status = err.exit_status;
+			status = exit_for_error(&err);
 			break;
 		}
 	}
@@ -257,18 +259,18 @@ static int parse(const tool_spec *spec, li_config *cfg, int argc, char **argv)
 		fprintf(stderr, "%s: %s: %s\n", spec->name, poptBadOption(pc, POPT_BADOPTION_NOALIAS),
 			poptStrerror(c));
 		fprintf(stderr, "Try '%s --help' for more information.\n", spec->name);
-		status = LI_EXIT_USAGE;
+		status = EXIT_USAGE;
 	}
 	argv_hide_passwords(table, argc, argv);
-	if (status == 0 && li_config_finish(cfg, poptGetArgs(pc), &err) < 0) {
+	if (status == 0 && cmdline_finish(cl, poptGetArgs(pc), &err) < 0) {
 		print_error(spec->name, &err);
-		status = err.exit_status;
+		status = exit_for_error(&err);
 	}
 	poptFreeContext(pc);
 	return status; /* -1: done (--version), exit 0 */
 }
 
-static int ask_password(const tool_spec *spec, li_config *cfg)
+static int ask_password(const tool_spec *spec, cmdline *cl)
 {
 	li_error err;
 	const char *why;
@@ -280,14 +282,14 @@ static int ask_password(const tool_spec *spec, li_config *cfg)
 			fprintf(stderr, "%s: -W: the password typed %s\n", spec->name, why);
 		else
 			fprintf(stderr, "%s: -W: cannot read a password from the terminal\n", spec->name);
-		return LI_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
-	rc = li_config_set_password(cfg, pw, &err);
+	rc = cmdline_set_password(cl, pw, &err);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (rc < 0) {
 		print_error(spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	return 0;
 }
@@ -318,13 +320,18 @@ static int output_abandoned(const tool_ctx *ctx, int signo)
 {
 	fprintf(stderr, "%s: stopped: %s while standard output was not being read\n", ctx->spec->name,
 		signo == SIGTERM ? "terminated by SIGTERM" : "interrupted");
-	return signo == SIGTERM ? LI_EXIT_SIGTERM : LI_EXIT_SIGINT;
+	return signo == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
 }
 
 static int write_error(const tool_ctx *ctx)
 {
 	fprintf(stderr, "%s: write error: %s\n", ctx->spec->name, strerror(ctx->write_errno));
-	return LI_EXIT_WRITE_ERROR;
+	return EXIT_WRITE_ERROR;
+}
+
+static int exit_for_run(const li_run *run)
+{
+	return exit_for_outcome(li_run_outcome(run), li_run_result_code(run));
 }
 
 static int report(tool_ctx *ctx)
@@ -332,12 +339,12 @@ static int report(tool_ctx *ctx)
 	const li_result *res;
 
 	li_buf_reset(ctx->buf);
-	if (li_config_quiet(ctx->cfg))
+	if (ctx->cl->quiet)
 		return 0;
 	res = li_run_result(ctx->run);
-	if (li_config_json(ctx->cfg))
-		li_report_json(res, ctx->buf);
-	else if (ctx->spec->tool == LI_TOOL_TRACE && li_trace_summary_text(res, ctx->buf) == 0)
+	if (ctx->cl->json)
+		li_report_json(res, exit_for_run(ctx->run), ctx->buf);
+	else if (ctx->spec->trace && li_trace_summary_text(res, ctx->buf) == 0)
 		li_report_text(res, ctx->buf);
 	else
 		li_report_text(res, ctx->buf);
@@ -352,7 +359,7 @@ static int run_tool(tool_ctx *ctx)
 
 	if (li_run_connect(ctx->run, &err) < 0) {
 		print_error(ctx->spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	catch_signals(ctx->run);
 	if (li_run_execute(ctx->run, &err) < 0) {
@@ -360,11 +367,11 @@ static int run_tool(tool_ctx *ctx)
 		signo = write_all(ctx);
 		if (ctx->write_errno)
 			return write_error(ctx);
-		if (signo && err.exit_status != LI_EXIT_SIGTERM)
+		if (signo && err.signo != SIGTERM)
 			return output_abandoned(ctx, signo);
 		if (!li_run_output_stopped(ctx->run))
 			print_error(ctx->spec->name, &err);
-		return err.exit_status;
+		return exit_for_error(&err);
 	}
 	li_run_close(ctx->run);
 	report(ctx);
@@ -373,7 +380,7 @@ static int run_tool(tool_ctx *ctx)
 		return write_error(ctx);
 	if (signo)
 		return output_abandoned(ctx, signo);
-	return li_run_exit_status(ctx->run);
+	return exit_for_run(ctx->run);
 }
 
 /* A closed 0, 1 or 2 would be handed out again by the next open(), the
@@ -400,7 +407,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 
 	if (open_std_fds() < 0) {
 		fprintf(stderr, "%s: cannot open /dev/null: %s\n", spec->name, strerror(errno));
-		return LI_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	/* No core file and no same-user ptrace or /proc/PID/mem: from here on
 	 * the process may hold a password, and libldap's freed copies of the
@@ -409,38 +416,38 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A closed pipe or socket is an error to handle, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
-	ctx.cfg = li_config_new(spec->tool);
+	ctx.cl = cmdline_new(spec->name, spec->interrupt);
 	ctx.buf = li_buf_new();
-	if (ctx.cfg == NULL || ctx.buf == NULL) {
+	if (ctx.cl == NULL || ctx.buf == NULL) {
 		fprintf(stderr, "%s: out of memory\n", spec->name);
-		status = LI_EXIT_USAGE;
+		status = EXIT_USAGE;
 		goto out;
 	}
-	li_config_set_prompt(ctx.cfg, prompt_tty, NULL);
-	status = parse(spec, ctx.cfg, argc, argv);
+	li_params_set_prompt(ctx.cl->params, prompt_tty, NULL);
+	status = parse(spec, ctx.cl, argc, argv);
 	if (status != 0) {
 		status = status < 0 ? 0 : status;
 		goto out;
 	}
-	if (li_config_wants_password(ctx.cfg) && (status = ask_password(spec, ctx.cfg)) != 0)
+	if (ctx.cl->prompt_passwd && (status = ask_password(spec, ctx.cl)) != 0)
 		goto out;
-	if (li_config_dry_run(ctx.cfg)) {
-		li_config_describe(ctx.cfg, ctx.buf);
+	if (ctx.cl->dry_run) {
+		li_params_describe(ctx.cl->params, ctx.buf);
 		fputs(li_buf_data(ctx.buf), stdout);
 		goto out;
 	}
-	ctx.run = li_run_new(ctx.cfg);
+	ctx.run = li_run_new(ctx.cl->params);
 	if (ctx.run == NULL) {
 		fprintf(stderr, "%s: out of memory\n", spec->name);
-		status = LI_EXIT_USAGE;
+		status = EXIT_USAGE;
 		goto out;
 	}
 	li_run_set_log(ctx.run, on_log, &ctx);
 	/* A trace streams: once nobody reads it, stop. The other tools print
 	 * once at the end, and their exit status is worth having anyway. */
-	if (spec->tool == LI_TOOL_TRACE && !li_config_quiet(ctx.cfg))
+	if (spec->trace && !ctx.cl->quiet)
 		li_run_watch_output(ctx.run, fileno(stdout));
-	if (spec->observer && !li_config_quiet(ctx.cfg))
+	if (spec->observer && !ctx.cl->quiet)
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);
 out:
@@ -448,6 +455,6 @@ out:
 	li_run_free(ctx.run);
 	free(ctx.out);
 	li_buf_free(ctx.buf);
-	li_config_free(ctx.cfg);
+	cmdline_free(ctx.cl);
 	return status;
 }

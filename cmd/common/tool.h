@@ -6,8 +6,11 @@
 
 #include <ldapinterrupt.h>
 
+#include "apply.h"
+
 typedef struct tool_spec {
-	li_tool tool;
+	li_interrupt interrupt;         /* the default: --abandon or --cancel may change it */
+	int trace;                      /* ldaptrace: a trace streams */
 	const char *name;
 	li_event_fn observer;           /* ldaptrace prints every message */
 } tool_spec;
@@ -15,7 +18,7 @@ typedef struct tool_spec {
 /* The observer's context: where and how it prints. */
 typedef struct tool_ctx {
 	const tool_spec *spec;
-	li_config *cfg;
+	cmdline *cl;
 	li_run *run;
 	li_buf *buf;
 	char *out;       /* written to stdout as it becomes writable */

@@ -1,11 +1,8 @@
-/* The configuration's life: defaults, operands, cross-option checks. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
+/* The parameters of a run: defaults, the typed setters (each checks its
+ * value), and the checks that need them all. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <ldap.h>
 
@@ -17,22 +14,26 @@
 
 #define LI_WAIT_ABANDON_US 1000000LL
 #define LI_WAIT_CANCEL_US 30000000LL
+#define DEFAULT_FILTER "(objectClass=*)"
 
-li_config *li_config_new(li_tool tool)
+li_params *li_params_new(void)
 {
-	li_config *cfg = calloc(1, sizeof(*cfg));
+	li_params *cfg = calloc(1, sizeof(*cfg));
 
 	if (cfg == NULL)
 		return NULL;
-	cfg->tool = tool;
-	cfg->interrupt = tool == LI_TOOL_ABANDON ? LI_INTERRUPT_ABANDON
-			 : tool == LI_TOOL_CANCEL ? LI_INTERRUPT_CANCEL : LI_INTERRUPT_NONE;
 	cfg->op = LI_OP_SEARCH;
 	cfg->scope = LDAP_SCOPE_SUBTREE;
 	cfg->deref = LDAP_DEREF_NEVER;
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
+	/* The default operation: a search for everything. */
+	cfg->filter = strdup(DEFAULT_FILTER);
+	if (cfg->filter == NULL) {
+		free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -44,28 +45,23 @@ void li_secret_free(char *s, size_t len)
 	free(s);
 }
 
-void li_config_free(li_config *cfg)
+static void free_attrs(li_params *cfg)
 {
 	int i;
 
-	if (cfg == NULL)
-		return;
-	li_secret_free(cfg->passwd, cfg->passwd_len);
-	free(cfg->uri);
-	free(cfg->binddn);
-	free(cfg->passwd_file);
-	free(cfg->sasl_mech);
-	free(cfg->sasl_authcid);
-	free(cfg->sasl_authzid);
-	free(cfg->sasl_realm);
-	free(cfg->sasl_secprops);
-	free(cfg->op_name);
-	free(cfg->base);
-	free(cfg->filter);
 	if (cfg->attrs)
 		for (i = 0; cfg->attrs[i]; i++)
 			free(cfg->attrs[i]);
 	free(cfg->attrs);
+	cfg->attrs = NULL;
+}
+
+/* What one operation set, so that setting another leaves nothing behind. */
+static void clear_op(li_params *cfg)
+{
+	free(cfg->base);
+	free(cfg->filter);
+	free_attrs(cfg);
 	free(cfg->dn);
 	free(cfg->newrdn);
 	free(cfg->newsup);
@@ -75,206 +71,357 @@ void li_config_free(li_config *cfg)
 	free(cfg->ldif_text);
 	free(cfg->exop_oid);
 	free(cfg->exop_value.bv_val);
+	cfg->base = cfg->filter = cfg->dn = cfg->newrdn = cfg->newsup = cfg->cmp_attr = NULL;
+	cfg->ldif_file = cfg->ldif_text = cfg->exop_oid = NULL;
+	memset(&cfg->cmp_value, 0, sizeof(cfg->cmp_value));
+	memset(&cfg->exop_value, 0, sizeof(cfg->exop_value));
+	cfg->exop_has_value = 0;
+	cfg->scope = LDAP_SCOPE_SUBTREE;
+	cfg->deref = LDAP_DEREF_NEVER;
+	cfg->sizelimit = cfg->timelimit = cfg->attrsonly = 0;
+}
+
+static void clear_bind(li_params *cfg)
+{
+	li_secret_free(cfg->passwd, cfg->passwd_len);
+	free(cfg->binddn);
+	free(cfg->sasl_mech);
+	free(cfg->sasl_authcid);
+	free(cfg->sasl_authzid);
+	free(cfg->sasl_realm);
+	free(cfg->sasl_secprops);
+	cfg->passwd = cfg->binddn = cfg->sasl_mech = cfg->sasl_authcid = NULL;
+	cfg->sasl_authzid = cfg->sasl_realm = cfg->sasl_secprops = NULL;
+	cfg->passwd_len = 0;
+	cfg->auth_simple = cfg->auth_sasl = cfg->sasl_nocanon = 0;
+	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
+}
+
+void li_params_free(li_params *cfg)
+{
+	int i;
+
+	if (cfg == NULL)
+		return;
+	clear_bind(cfg);
+	clear_op(cfg);
+	free(cfg->uri);
+	free(cfg->name);
 	for (i = 0; i < cfg->nctrls; i++)
 		li_ctrl_free(&cfg->ctrls[i]);
 	free(cfg);
 }
 
-static int check_password(const char *opt, size_t len, li_error *err)
+int li_params_str(char **field, const char *s, const char *what, li_error *err)
 {
-	if (len == 0)
-		return li_usage_error(err, opt, "the password is empty (with a bind DN, an unauthenticated bind, "
-				      "which a server may take as anonymous; for an anonymous bind give no password)");
-	if (len > LI_SECRET_MAX)
-		return li_usage_error(err, opt, "the password is longer than %d bytes", LI_SECRET_MAX);
+	char *copy = NULL;
+
+	if (s && (copy = strdup(s)) == NULL)
+		return li_ldap_error(err, what, LDAP_NO_MEMORY, NULL, NULL);
+	free(*field);
+	*field = copy;
 	return 0;
-}
-
-/* An exact copy: the length and the bytes of a secret always agree. */
-static char *secret_copy(const char *s, size_t len)
-{
-	char *copy = malloc(len + 1);
-
-	if (copy == NULL)
-		return NULL;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	return copy;
-}
-
-int li_config_set_password(li_config *cfg, const char *pw, li_error *err)
-{
-	size_t len = strlen(pw);
-	char *copy;
-
-	if (check_password("-W", len, err) < 0)
-		return -1;
-	copy = secret_copy(pw, len);
-	if (copy == NULL)
-		return li_ldap_error(err, "-W", LDAP_NO_MEMORY, NULL, NULL);
-	li_secret_free(cfg->passwd, cfg->passwd_len);
-	cfg->passwd = copy;
-	cfg->passwd_len = len;
-	return 0;
-}
-
-void li_config_set_prompt(li_config *cfg, li_prompt_fn fn, void *arg)
-{
-	cfg->prompt = fn;
-	cfg->prompt_arg = arg;
-}
-
-int li_config_wants_password(const li_config *cfg) { return cfg->prompt_passwd; }
-int li_config_json(const li_config *cfg) { return cfg->json; }
-int li_config_quiet(const li_config *cfg) { return cfg->quiet; }
-int li_config_verbose(const li_config *cfg) { return cfg->verbose; }
-int li_config_dry_run(const li_config *cfg) { return cfg->dry_run; }
-int li_config_hex(const li_config *cfg) { return cfg->hex; }
-li_tool li_config_tool(const li_config *cfg) { return cfg->tool; }
-
-int li_secret_read_line(int fd, char **line, size_t *len, const char **why)
-{
-	/* Room for the longest line and its CR LF, allocated once: a buffer
-	 * grown by realloc would leave copies of the secret behind. */
-	size_t cap = LI_SECRET_MAX + 2, have = 0, n;
-	char *buf = malloc(cap + 1), *nl = NULL;
-	ssize_t got;
-	int e;
-
-	*line = NULL;
-	*len = 0;
-	*why = NULL;
-	if (buf == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	while (nl == NULL && have < cap) {
-		got = read(fd, buf + have, cap - have);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			e = errno;
-			li_secret_free(buf, cap + 1);
-			errno = e;
-			return -1;
-		}
-		if (got == 0)
-			break;
-		nl = memchr(buf + have, '\n', (size_t)got);
-		have += (size_t)got;
-	}
-	if (have == 0) {
-		free(buf);
-		return 1;
-	}
-	n = nl ? (size_t)(nl - buf) : have;
-	while (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if ((nl == NULL && have == cap) || n > LI_SECRET_MAX)
-		*why = "is longer than " LI_STR(LI_SECRET_MAX) " bytes";
-	else if (memchr(buf, '\0', n))
-		*why = "holds a NUL byte (a password cannot contain one)";
-	/* what was read past the line may be the next line of a secrets file */
-	explicit_bzero(buf + n, cap + 1 - n);
-	if (*why) {
-		li_secret_free(buf, n);
-		return -1;
-	}
-	*line = buf;
-	*len = n;
-	return 0;
-}
-
-/* -y: the first line of the file, without its line ending. */
-static int read_password_file(li_config *cfg, li_error *err)
-{
-	const char *file = cfg->passwd_file, *why;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	char *line;
-	size_t len;
-	int rc, e;
-
-	if (fd < 0)
-		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(errno));
-	rc = li_secret_read_line(fd, &line, &len, &why);
-	e = errno;
-	close(fd);
-	if (rc > 0)
-		return li_usage_error(err, "-y", "'%s' is empty", file);
-	if (rc < 0 && why)
-		return li_usage_error(err, "-y", "the first line of '%s' %s", file, why);
-	if (rc < 0)
-		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(e));
-	if (len == 0) {
-		free(line);
-		return li_usage_error(err, "-y", "the first line of '%s' is empty (an empty password is an "
-				      "unauthenticated bind, which a server may take as anonymous)", file);
-	}
-	li_secret_free(cfg->passwd, cfg->passwd_len);
-	cfg->passwd = line;
-	cfg->passwd_len = len;
-	return 0;
-}
-
-static int count(const char **args)
-{
-	int n = 0;
-
-	while (args && args[n])
-		n++;
-	return n;
-}
-
-static int dup_to(char **dst, const char *src, li_error *err)
-{
-	*dst = strdup(src);
-	return *dst ? 0 : li_ldap_error(err, "arguments", LDAP_NO_MEMORY, NULL, NULL);
 }
 
 static int check_dn(const char *what, const char *dn, li_error *err)
 {
 	LDAPDN parsed = NULL;
 
+	if (dn == NULL)
+		return 0;
 	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
 		return li_usage_error(err, what, "'%s' is not a valid DN", dn);
 	ldap_dnfree(parsed);
 	return 0;
 }
 
-static int search_operands(li_config *cfg, const char **args, int n, li_error *err)
+int li_params_set_name(li_params *cfg, const char *name, li_error *err)
 {
-	int i;
+	return li_params_str(&cfg->name, name, "name", err);
+}
 
-	if (dup_to(&cfg->filter, n > 0 ? args[0] : "(objectClass=*)", err) < 0)
-		return -1;
-	if (n > 1) {
-		cfg->attrs = calloc((size_t)n, sizeof(char *));
-		if (cfg->attrs == NULL)
-			return li_ldap_error(err, "arguments", LDAP_NO_MEMORY, NULL, NULL);
-		for (i = 1; i < n; i++)
-			if (dup_to(&cfg->attrs[i - 1], args[i], err) < 0)
-				return -1;
+int li_params_set_uri(li_params *cfg, const char *uris, li_error *err)
+{
+	char *list, *save = NULL, *one;
+	int rc = 0, n = 0;
+
+	if (uris == NULL)
+		return li_params_str(&cfg->uri, NULL, "URI", err);
+	list = strdup(uris);
+	if (list == NULL)
+		return li_ldap_error(err, "URI", LDAP_NO_MEMORY, NULL, NULL);
+	/* A list, as ldapsearch -H: "ldap://a ldap://b" or with commas. */
+	for (one = strtok_r(list, ", \t", &save); one && rc == 0; one = strtok_r(NULL, ", \t", &save)) {
+		LDAPURLDesc *ludp = NULL;
+		int urc = ldap_url_parse(one, &ludp);
+
+		n++;
+		if (urc == LDAP_URL_ERR_BADSCHEME)
+			rc = li_usage_error(err, "URI", "'%s': unknown scheme (use ldap://, ldaps:// or ldapi://)", one);
+		else if (urc != LDAP_URL_SUCCESS)
+			rc = li_usage_error(err, "URI", "'%s' is not an LDAP URI", one);
+		ldap_free_urldesc(ludp);
 	}
-	if (cfg->base && check_dn("-b", cfg->base, err) < 0)
-		return -1;
+	free(list);
+	if (rc == 0 && n == 0)
+		rc = li_usage_error(err, "URI", "empty URI");
+	return rc < 0 ? rc : li_params_str(&cfg->uri, uris, "URI", err);
+}
+
+int li_params_set_tls(li_params *cfg, li_tls mode, li_error *err)
+{
+	if (mode != LI_TLS_NONE && mode != LI_TLS_TRY && mode != LI_TLS_REQUIRE)
+		return li_usage_error(err, "TLS", "%d is not a TLS mode", (int)mode);
+	cfg->starttls = (int)mode;
 	return 0;
 }
 
-static int exop_operand(li_config *cfg, const char *arg, li_error *err)
+static int set_password(li_params *cfg, const char *pw, size_t len, li_error *err)
 {
-	const char *colon;
-	char *attr = NULL;
-
-	if (strcasecmp(arg, "whoami") == 0)
-		return dup_to(&cfg->exop_oid, LDAP_EXOP_WHO_AM_I, err);
-	colon = strchr(arg, ':');
-	if (colon == NULL)
-		return dup_to(&cfg->exop_oid, arg, err);
-	if (li_parse_attr_value("--op exop", arg, &attr, &cfg->exop_value, err) < 0)
-		return -1;
-	cfg->exop_oid = attr;
-	cfg->exop_has_value = 1;
+	if (pw == NULL)
+		return 0;
+	if (len == 0)
+		return li_usage_error(err, "password", "the password is empty (with a bind DN, an unauthenticated "
+				      "bind, which a server may take as anonymous; for an anonymous bind give no password)");
+	if (len > LI_SECRET_MAX)
+		return li_usage_error(err, "password", "the password is longer than %d bytes", LI_SECRET_MAX);
+	if (memchr(pw, '\0', len))
+		return li_usage_error(err, "password", "holds a NUL byte (a password cannot contain one)");
+	/* An exact copy: the length and the bytes of a secret always agree. */
+	cfg->passwd = malloc(len + 1);
+	if (cfg->passwd == NULL)
+		return li_ldap_error(err, "password", LDAP_NO_MEMORY, NULL, NULL);
+	memcpy(cfg->passwd, pw, len);
+	cfg->passwd[len] = '\0';
+	cfg->passwd_len = len;
 	return 0;
+}
+
+int li_params_set_bind_simple(li_params *cfg, const char *dn, const char *pw, size_t len, li_error *err)
+{
+	if (check_dn("bind DN", dn, err) < 0)
+		return -1;
+	clear_bind(cfg);
+	cfg->auth_simple = 1;
+	if (li_params_str(&cfg->binddn, dn, "bind DN", err) < 0 || set_password(cfg, pw, len, err) < 0) {
+		clear_bind(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static int secprops_check(const char *secprops, li_error *err)
+{
+	LDAP *ld = NULL;
+	int rc;
+
+	if (secprops == NULL)
+		return 0;
+	rc = ldap_initialize(&ld, NULL);
+	if (rc != LDAP_SUCCESS)
+		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+	rc = li_secprops_set(ld, secprops, err);
+	ldap_unbind_ext(ld, NULL, NULL);
+	return rc;
+}
+
+int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
+{
+	if (check_dn("bind DN", s->dn, err) < 0 || secprops_check(s->secprops, err) < 0)
+		return -1;
+	if (s->quiet && s->interactive)
+		return li_usage_error(err, "SASL", "quiet and interactive exclude each other");
+	clear_bind(cfg);
+	cfg->auth_sasl = 1;
+	cfg->sasl_nocanon = s->nocanon != 0;
+	cfg->sasl_flags = s->quiet ? LDAP_SASL_QUIET : s->interactive ? LDAP_SASL_INTERACTIVE : LDAP_SASL_AUTOMATIC;
+	if (li_params_str(&cfg->binddn, s->dn, "bind DN", err) < 0 ||
+	    li_params_str(&cfg->sasl_mech, s->mech, "SASL", err) < 0 ||
+	    li_params_str(&cfg->sasl_authcid, s->authcid, "SASL", err) < 0 ||
+	    li_params_str(&cfg->sasl_authzid, s->authzid, "SASL", err) < 0 ||
+	    li_params_str(&cfg->sasl_realm, s->realm, "SASL", err) < 0 ||
+	    li_params_str(&cfg->sasl_secprops, s->secprops, "SASL", err) < 0 ||
+	    set_password(cfg, s->password, s->password_len, err) < 0) {
+		clear_bind(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void li_params_set_prompt(li_params *cfg, li_prompt_fn fn, void *arg)
+{
+	cfg->prompt = fn;
+	cfg->prompt_arg = arg;
+}
+
+int li_params_set_network_timeout(li_params *cfg, long long secs, li_error *err)
+{
+	if (secs != -1 && (secs < 1 || secs > 2147483647))
+		return li_usage_error(err, "network timeout", "%lld seconds is out of range (1 to 2147483647, "
+				      "or -1 for none)", secs);
+	cfg->nettimeout_set = 1;
+	cfg->nettimeout.tv_sec = (time_t)secs;
+	cfg->nettimeout.tv_usec = 0;
+	return 0;
+}
+
+int li_params_set_debug(li_params *cfg, int level, li_error *err)
+{
+	if (level < -1)
+		return li_usage_error(err, "debug", "%d is not a debug level", level);
+	cfg->debug = level;
+	return 0;
+}
+
+static int filter_check(const char *filter, li_error *err)
+{
+	LDAP *ld = NULL;
+	int rc = ldap_initialize(&ld, NULL);
+
+	if (rc != LDAP_SUCCESS)
+		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+	rc = li_filter_check(ld, filter, err);
+	ldap_unbind_ext(ld, NULL, NULL);
+	return rc;
+}
+
+static int copy_attrs(li_params *cfg, const char *const *attrs, li_error *err)
+{
+	size_t n = 0, i;
+
+	while (attrs && attrs[n])
+		n++;
+	if (n == 0)
+		return 0;
+	cfg->attrs = calloc(n + 1, sizeof(char *));
+	if (cfg->attrs == NULL)
+		return li_ldap_error(err, "attributes", LDAP_NO_MEMORY, NULL, NULL);
+	for (i = 0; i < n; i++)
+		if ((cfg->attrs[i] = strdup(attrs[i])) == NULL)
+			return li_ldap_error(err, "attributes", LDAP_NO_MEMORY, NULL, NULL);
+	return 0;
+}
+
+int li_params_set_search(li_params *cfg, const li_search *s, li_error *err)
+{
+	const char *filter = s->filter ? s->filter : DEFAULT_FILTER;
+
+	if (s->scope != LDAP_SCOPE_BASE && s->scope != LDAP_SCOPE_ONELEVEL && s->scope != LDAP_SCOPE_SUBTREE &&
+	    s->scope != LDAP_SCOPE_CHILDREN)
+		return li_usage_error(err, "scope", "%d is not a scope", s->scope);
+	if (s->deref < LDAP_DEREF_NEVER || s->deref > LDAP_DEREF_ALWAYS)
+		return li_usage_error(err, "deref", "%d is not a deref value", s->deref);
+	if (s->sizelimit < 0 || s->timelimit < 0)
+		return li_usage_error(err, "limits", "a size or time limit is negative");
+	if (check_dn("base", s->base, err) < 0 || filter_check(filter, err) < 0)
+		return -1;
+	clear_op(cfg);
+	cfg->op = LI_OP_SEARCH;
+	cfg->scope = s->scope;
+	cfg->deref = s->deref;
+	cfg->sizelimit = s->sizelimit;
+	cfg->timelimit = s->timelimit;
+	cfg->attrsonly = s->attrsonly != 0;
+	if (li_params_str(&cfg->base, s->base, "base", err) < 0 || li_params_str(&cfg->filter, filter, "filter", err) < 0 ||
+	    copy_attrs(cfg, s->attrs, err) < 0) {
+		clear_op(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_value(struct berval *bv, const void *value, size_t len, const char *what, li_error *err)
+{
+	bv->bv_val = malloc(len + 1);
+	if (bv->bv_val == NULL)
+		return li_ldap_error(err, what, LDAP_NO_MEMORY, NULL, NULL);
+	if (len)
+		memcpy(bv->bv_val, value, len);
+	bv->bv_val[len] = '\0';
+	bv->bv_len = len;
+	return 0;
+}
+
+static int need(const char *what, const char *s, li_error *err)
+{
+	if (s == NULL || *s == '\0')
+		return li_usage_error(err, what, "missing");
+	return 0;
+}
+
+int li_params_set_compare(li_params *cfg, const char *dn, const char *attr, const void *value, size_t len,
+			  li_error *err)
+{
+	if (check_dn("DN", dn, err) < 0 || need("DN", dn, err) < 0 || need("attribute", attr, err) < 0)
+		return -1;
+	if (value == NULL && len)
+		return li_usage_error(err, "value", "no value, but a length");
+	clear_op(cfg);
+	cfg->op = LI_OP_COMPARE;
+	if (li_params_str(&cfg->dn, dn, "DN", err) < 0 || li_params_str(&cfg->cmp_attr, attr, "attribute", err) < 0 ||
+	    copy_value(&cfg->cmp_value, value, len, "value", err) < 0) {
+		clear_op(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+int li_params_set_delete(li_params *cfg, const char *dn, li_error *err)
+{
+	if (need("DN", dn, err) < 0 || check_dn("DN", dn, err) < 0)
+		return -1;
+	clear_op(cfg);
+	cfg->op = LI_OP_DELETE;
+	return li_params_str(&cfg->dn, dn, "DN", err);
+}
+
+int li_params_set_modrdn(li_params *cfg, const char *dn, const char *newrdn, const char *newsup, li_error *err)
+{
+	if (need("DN", dn, err) < 0 || check_dn("DN", dn, err) < 0 || need("NEWRDN", newrdn, err) < 0 ||
+	    check_dn("NEWRDN", newrdn, err) < 0 || check_dn("NEWSUPERIOR", newsup, err) < 0)
+		return -1;
+	clear_op(cfg);
+	cfg->op = LI_OP_MODRDN;
+	if (li_params_str(&cfg->dn, dn, "DN", err) < 0 || li_params_str(&cfg->newrdn, newrdn, "NEWRDN", err) < 0 ||
+	    li_params_str(&cfg->newsup, newsup, "NEWSUPERIOR", err) < 0) {
+		clear_op(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_ldif(li_params *cfg, li_optype op, const char *text, const char *name, li_error *err)
+{
+	li_params probe = { .op = op, .name = cfg->name };
+	LDIFRecord lr;
+	char *buf;
+
+	if (text == NULL)
+		return li_usage_error(err, "LDIF", "no LDIF record");
+	probe.ldif_text = (char *)text;
+	probe.ldif_file = (char *)(name ? name : "LDIF");
+	if (li_ldif_parse(&probe, &lr, &buf, err) < 0)
+		return -1;
+	ldap_ldif_record_done(&lr);
+	ber_memfree(buf);
+	clear_op(cfg);
+	cfg->op = op;
+	if (li_params_str(&cfg->ldif_text, text, "LDIF", err) < 0 ||
+	    li_params_str(&cfg->ldif_file, name ? name : "LDIF", "LDIF", err) < 0) {
+		clear_op(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+int li_params_set_add(li_params *cfg, const char *ldif, const char *name, li_error *err)
+{
+	return set_ldif(cfg, LI_OP_ADD, ldif, name, err);
+}
+
+int li_params_set_modify(li_params *cfg, const char *ldif, const char *name, li_error *err)
+{
+	return set_ldif(cfg, LI_OP_MODIFY, ldif, name, err);
 }
 
 static int valid_oid(const char *s)
@@ -292,168 +439,95 @@ static int valid_oid(const char *s)
 	return digit && dots > 0;
 }
 
-static const struct {
-	li_optype op;
-	int min, max;
-	const char *usage;
-} arity[] = {
-	{ LI_OP_COMPARE, 2, 2, "--op compare DN attr:value (or attr::base64)" },
-	{ LI_OP_DELETE, 1, 1, "--op delete DN" },
-	{ LI_OP_MODRDN, 2, 3, "--op modrdn DN NEWRDN [NEWSUPERIOR]" },
-	{ LI_OP_ADD, 0, 0, "--op add -f entry.ldif" },
-	{ LI_OP_MODIFY, 0, 0, "--op modify -f change.ldif" },
-	{ LI_OP_EXOP, 1, 1, "--op exop OID[:value|::base64] or --op exop whoami" },
-	{ LI_OP_NONE, 0, 0, "--msgid N (no operation, no operands)" },
-};
-
-static int operands(li_config *cfg, const char **args, li_error *err)
+int li_params_set_exop(li_params *cfg, const char *oid, const void *value, size_t len, li_error *err)
 {
-	int n = count(args);
-	size_t i;
-
-	if (cfg->op == LI_OP_SEARCH)
-		return search_operands(cfg, args, n, err);
-	for (i = 0; i < sizeof(arity) / sizeof(arity[0]); i++) {
-		if (arity[i].op != cfg->op)
-			continue;
-		if (n < arity[i].min)
-			return li_usage_error(err, "arguments", "missing operand; usage: %s", arity[i].usage);
-		if (n > arity[i].max)
-			return li_usage_error(err, "arguments", "unexpected operand '%s'; usage: %s",
-					      args[arity[i].max], arity[i].usage);
+	if (oid == NULL || !valid_oid(oid))
+		return li_usage_error(err, "OID", "'%s' is not an OID", oid ? oid : "");
+	clear_op(cfg);
+	cfg->op = LI_OP_EXOP;
+	if (li_params_str(&cfg->exop_oid, oid, "OID", err) < 0 ||
+	    (value && copy_value(&cfg->exop_value, value, len, "value", err) < 0)) {
+		clear_op(cfg);
+		return -1;
 	}
-	switch (cfg->op) {
-	case LI_OP_COMPARE:
-		if (dup_to(&cfg->dn, args[0], err) < 0 || check_dn("DN", args[0], err) < 0)
-			return -1;
-		return li_parse_attr_value("--op compare", args[1], &cfg->cmp_attr, &cfg->cmp_value, err);
-	case LI_OP_DELETE:
-		if (dup_to(&cfg->dn, args[0], err) < 0)
-			return -1;
-		return check_dn("DN", args[0], err);
-	case LI_OP_MODRDN:
-		if (dup_to(&cfg->dn, args[0], err) < 0 || check_dn("DN", args[0], err) < 0 ||
-		    dup_to(&cfg->newrdn, args[1], err) < 0 || check_dn("NEWRDN", args[1], err) < 0)
-			return -1;
-		if (n == 3 && (dup_to(&cfg->newsup, args[2], err) < 0 || check_dn("NEWSUPERIOR", args[2], err) < 0))
-			return -1;
-		return 0;
-	case LI_OP_ADD:
-	case LI_OP_MODIFY:
-		return li_ldif_load(cfg, err);
-	case LI_OP_EXOP:
-		if (exop_operand(cfg, args[0], err) < 0)
-			return -1;
-		if (!valid_oid(cfg->exop_oid))
-			return li_usage_error(err, "--op exop", "'%s' is not an OID (or whoami)", cfg->exop_oid);
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static int search_only(const li_config *cfg, li_error *err)
-{
-	int i;
-
-	if (cfg->op == LI_OP_SEARCH)
-		return 0;
-	if (cfg->base || cfg->attrsonly || cfg->sizelimit || cfg->timelimit ||
-	    cfg->scope != LDAP_SCOPE_SUBTREE || cfg->deref != LDAP_DEREF_NEVER)
-		return li_usage_error(err, "arguments", "-b, -s, -a, -z, -l and -A apply to searches only");
-	for (i = 0; i < cfg->nctrls; i++)
-		if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
-			return li_usage_error(err, "-E", "search extensions apply to searches only");
-	if (cfg->after_entries >= 0)
-		return li_usage_error(err, "--after-entries", "counts search entries: use it with a search");
+	cfg->exop_has_value = value != NULL;
 	return 0;
 }
 
-static int trigger_checks(li_config *cfg, li_error *err)
+int li_params_set_no_operation(li_params *cfg, long long msgid, li_error *err)
 {
+	if (msgid < 0 || msgid > LI_MSGID_MAX)
+		return li_usage_error(err, "message ID", "'%lld' is out of range (message IDs are 0 to 2147483647)",
+				      msgid);
+	clear_op(cfg);
+	cfg->op = LI_OP_NONE;
+	cfg->target_msgid = msgid;
+	return 0;
+}
+
+int li_params_set_interrupt(li_params *cfg, li_interrupt type, li_error *err)
+{
+	if (type != LI_INTERRUPT_NONE && type != LI_INTERRUPT_ABANDON && type != LI_INTERRUPT_CANCEL)
+		return li_usage_error(err, "interrupt", "%d is not an interrupt", (int)type);
+	cfg->interrupt = type;
+	return 0;
+}
+
+int li_params_set_after(li_params *cfg, int64_t us, li_error *err)
+{
+	if (us != LI_NEVER && (us < 0 || us > LI_DURATION_MAX_US))
+		return li_usage_error(err, "after", "out of range (0 to a week, or never)");
+	cfg->after_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	cfg->after_given = 1;
+	return 0;
+}
+
+int li_params_set_after_entries(li_params *cfg, long long n, li_error *err)
+{
+	if (n < 0 || n > 2147483647)
+		return li_usage_error(err, "after entries", "out of range (0 to 2147483647)");
+	cfg->after_entries = n;
+	return 0;
+}
+
+int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
+{
+	if (us < -1 || us > LI_DURATION_MAX_US)
+		return li_usage_error(err, "wait", "out of range (0 to a week)");
+	cfg->wait_us = us;
+	cfg->wait_given = us >= 0;
+	return 0;
+}
+
+/* What only the whole can say; the defaults that hang on the interrupt. */
+int li_params_check(li_params *cfg, li_error *err)
+{
+	if (cfg->op == LI_OP_SEARCH && cfg->filter == NULL &&
+	    li_params_str(&cfg->filter, DEFAULT_FILTER, "filter", err) < 0)
+		return -1;
+	if (cfg->op != LI_OP_SEARCH) {
+		int i;
+
+		for (i = 0; i < cfg->nctrls; i++)
+			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
+				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+		if (cfg->after_entries >= 0)
+			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
+	}
 	if (cfg->interrupt == LI_INTERRUPT_NONE) {
-		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_us >= 0)
-			return li_usage_error(err, "arguments",
-					      "--after, --after-entries and --wait need --abandon or --cancel");
-		if (cfg->msgid_given)
-			return li_usage_error(err, "--msgid", "needs --abandon or --cancel");
+		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given)
+			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
+		if (cfg->op == LI_OP_NONE)
+			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
 		return 0;
 	}
-	if (cfg->wait_us < 0)
+	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
+		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
+	/* Defaults, again on every check: a setter called since may change them. */
+	if (!cfg->wait_given)
 		cfg->wait_us = cfg->interrupt == LI_INTERRUPT_ABANDON ? LI_WAIT_ABANDON_US : LI_WAIT_CANCEL_US;
-	if (cfg->msgid_given && (cfg->after_given || cfg->after_entries >= 0))
-		return li_usage_error(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
-				      "do not apply");
-	/* --after-entries alone waits for the entries, not for a timer. */
-	if (!cfg->after_given && cfg->after_entries >= 0)
-		cfg->after_us = LI_DURATION_NEVER;
-	return 0;
-}
-
-static int auth_checks(li_config *cfg, li_error *err)
-{
-	if (cfg->passwd_file && cfg->passwd_from_w)
-		return li_usage_error(err, "-y", "incompatible with -w");
-	if (cfg->prompt_passwd && (cfg->passwd_from_w || cfg->passwd_file))
-		return li_usage_error(err, "-W", "incompatible with %s", cfg->passwd_from_w ? "-w" : "-y");
-	if (cfg->passwd_from_w && check_password("-w", cfg->passwd_len, err) < 0)
-		return -1;
-	if (cfg->passwd_file && read_password_file(cfg, err) < 0)
-		return -1;
-	if (cfg->binddn && check_dn("-D", cfg->binddn, err) < 0)
-		return -1;
-	/* As OpenLDAP's tools: SASL unless -x, or unless a bind DN was given. */
-	if (!cfg->auth_simple && !cfg->auth_sasl && cfg->binddn)
-		cfg->auth_simple = 1;
-	return 0;
-}
-
-static int uri_check(const li_config *cfg, li_error *err)
-{
-	char *list, *save = NULL, *one;
-	int rc = 0, n = 0;
-
-	if (cfg->uri == NULL)
-		return 0;
-	list = strdup(cfg->uri);
-	if (list == NULL)
-		return li_ldap_error(err, "-H", LDAP_NO_MEMORY, NULL, NULL);
-	/* -H takes a list, as ldapsearch: "ldap://a ldap://b" or with commas. */
-	for (one = strtok_r(list, ", \t", &save); one && rc == 0; one = strtok_r(NULL, ", \t", &save)) {
-		LDAPURLDesc *ludp = NULL;
-		int urc = ldap_url_parse(one, &ludp);
-
-		n++;
-		if (urc == LDAP_URL_ERR_BADSCHEME)
-			rc = li_usage_error(err, "-H", "'%s': unknown scheme (use ldap://, ldaps:// or ldapi://)", one);
-		else if (urc != LDAP_URL_SUCCESS)
-			rc = li_usage_error(err, "-H", "'%s' is not an LDAP URI", one);
-		ldap_free_urldesc(ludp);
-	}
-	free(list);
-	if (rc == 0 && n == 0)
-		rc = li_usage_error(err, "-H", "empty URI");
-	return rc;
-}
-
-int li_config_finish(li_config *cfg, const char **args, li_error *err)
-{
-	if (cfg->finished)
-		return li_usage_error(err, "arguments", "internal: li_config_finish called twice");
-	cfg->finished = 1;
-	if (cfg->json && cfg->quiet)
-		return li_usage_error(err, "-q", "give only one of --json and -q");
-	if (cfg->msgid_given) {
-		if (cfg->op_name)
-			return li_usage_error(err, "--msgid", "sends no operation: do not give --op with it");
-		cfg->op = LI_OP_NONE;
-	}
-	if (cfg->op != LI_OP_ADD && cfg->op != LI_OP_MODIFY && cfg->ldif_file)
-		return li_usage_error(err, "-f", "reads an LDIF record for --op add or --op modify only");
-	if (uri_check(cfg, err) < 0 || search_only(cfg, err) < 0 || trigger_checks(cfg, err) < 0 ||
-	    auth_checks(cfg, err) < 0)
-		return -1;
-	if (operands(cfg, args, err) < 0)
-		return -1;
+	/* after entries alone waits for the entries, not for a timer */
+	if (!cfg->after_given)
+		cfg->after_us = cfg->after_entries >= 0 ? LI_DURATION_NEVER : 0;
 	return li_encoding_check(cfg, err);
 }

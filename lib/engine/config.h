@@ -1,4 +1,5 @@
-/* The parsed command line, shared by the library's modules. */
+/* The parameters of a run (li_params), shared by the library's modules;
+ * the public setters (ldapinterrupt.h) validate every value they take. */
 #ifndef LI_CONFIG_H
 #define LI_CONFIG_H
 
@@ -43,36 +44,28 @@ typedef struct li_ctrlspec {
 
 #define LI_MAX_CTRLS 16
 
-struct li_config {
-	li_tool tool;
+struct li_params {
 	li_interrupt interrupt;
+	char *name;          /* the caller's name: JSON "tool", libldap's complaints */
 
 	/* connection and credentials, as ldapsearch(1) */
 	char *uri;
-	int auth_simple;     /* -x */
-	int auth_sasl;       /* any of -Y -U -X -R -O -I -Q */
+	int auth_simple;
+	int auth_sasl;
 	char *binddn;
-	char *passwd;        /* from -w, -y or the -W prompt; wiped after bind */
+	char *passwd;        /* copied from the caller; wiped after bind */
 	size_t passwd_len;
-	int passwd_from_w;
-	char *passwd_hidden; /* -w text as given, to find it in argv */
-	int prompt_passwd;   /* -W */
-	char *passwd_file;   /* -y */
 	char *sasl_mech, *sasl_authcid, *sasl_authzid, *sasl_realm, *sasl_secprops;
 	unsigned sasl_flags;
-	int sasl_nocanon;    /* -N */
-	int starttls;        /* -Z count */
+	int sasl_nocanon;
+	int starttls;        /* li_tls */
 	int debug;
-	int verbose;
-	int dry_run;
 	int nettimeout_set;
 	struct timeval nettimeout;
 
 	/* the operation */
 	li_optype op;
-	char *op_name;
-	long long target_msgid; /* --msgid */
-	int msgid_given;
+	long long target_msgid; /* LI_OP_NONE */
 	char *base;
 	int scope;
 	int deref;
@@ -83,7 +76,7 @@ struct li_config {
 	char *dn, *newrdn, *newsup;
 	char *cmp_attr;
 	struct berval cmp_value;
-	char *ldif_file;
+	char *ldif_file;        /* the LDIF record's name, for messages */
 	char *ldif_text;
 	char *exop_oid;
 	struct berval exop_value;
@@ -95,19 +88,16 @@ struct li_config {
 	int64_t after_us;        /* LI_DURATION_NEVER for "never" */
 	long long after_entries; /* -1: not set */
 	int after_given;
-	int64_t wait_us;         /* -1: the tool's default */
-
-	/* output */
-	int json;
-	int quiet;
-	int hex;
+	int64_t wait_us;         /* set by li_params_check unless wait_given */
+	int wait_given;
 
 	li_prompt_fn prompt;
 	void *prompt_arg;
-	int finished;
 };
 
-int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *err);
+int li_ctrl_parse(li_params *cfg, const char *spec, int search_ext, li_error *err);
+/* A copy of s (NULL stays NULL) into *field; -1 with err when out of memory. */
+int li_params_str(char **field, const char *s, const char *what, li_error *err);
 void li_ctrl_free(li_ctrlspec *c);
 
 /* Wipe a secret before freeing it. */

@@ -20,7 +20,7 @@ static int set_opt(li_run *run, int opt, const void *value, const char *name, li
 
 static int options(li_run *run, li_error *err)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int version = LDAP_VERSION3;
 	struct timeval tv;
 
@@ -131,7 +131,7 @@ static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 {
 	sasl_defaults *d = defaults;
 	sasl_interact_t *i;
-	const li_config *cfg = d->run->cfg;
+	const li_params *cfg = d->run->cfg;
 
 	(void)ld;
 	for (i = in; i->id != SASL_CB_LIST_END; i++) {
@@ -160,7 +160,7 @@ static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 
 static int bind_sasl(li_run *run, li_error *err)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	sasl_defaults d = { .run = run };
 	int rc, i;
 
@@ -184,7 +184,7 @@ static int bind_sasl(li_run *run, li_error *err)
 
 static int bind_simple(li_run *run, li_error *err)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	struct berval cred = { cfg->passwd_len, cfg->passwd };
 	LDAPMessage *res = NULL;
 	char *matched = NULL, *info = NULL;
@@ -221,10 +221,12 @@ static void nonblocking(li_run *run)
 
 int li_conn_open(li_run *run, li_error *err)
 {
-	li_config *cfg = run->cfg;
+	li_params *cfg = run->cfg;
 	struct timeval forever = { -1, 0 };
 	int rc;
 
+	if (li_params_check(cfg, err) < 0)
+		return -1;
 	if (cfg->debug) {
 		ber_set_option(NULL, LBER_OPT_DEBUG_LEVEL, &cfg->debug);
 		ldap_set_option(NULL, LDAP_OPT_DEBUG_LEVEL, &cfg->debug);
@@ -249,14 +251,17 @@ int li_conn_open(li_run *run, li_error *err)
 	nonblocking(run);
 	if (cfg->auth_simple)
 		rc = bind_simple(run, err);
-	else
+	else if (cfg->auth_sasl)
 		rc = bind_sasl(run, err);
+	else
+		rc = 0; /* no bind: anonymous, as RFC 4511 4.2 allows */
 	/* The password has been sent: it is not needed again. */
 	if (cfg->passwd)
 		explicit_bzero(cfg->passwd, cfg->passwd_len);
 	if (rc < 0)
 		return -1;
-	li_run_log(run, 0, "bound");
+	if (cfg->auth_simple || cfg->auth_sasl)
+		li_run_log(run, 0, "bound");
 	ldap_set_option(run->ld, LDAP_OPT_TIMEOUT, &forever);
 	return 0;
 }

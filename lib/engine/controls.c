@@ -236,7 +236,7 @@ static int parse_named(li_ctrlspec *c, const char *opt, const char *name, const 
 	return 0;
 }
 
-int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *err)
+int li_ctrl_parse(li_params *cfg, const char *spec, int search_ext, li_error *err)
 {
 	const char *opt = search_ext ? "-E" : "-e";
 	li_ctrlspec *c;
@@ -293,6 +293,45 @@ int li_ctrl_parse(li_config *cfg, const char *spec, int search_ext, li_error *er
 	if (rc != 0) {
 		li_ctrl_free(c);
 		return rc;
+	}
+	cfg->nctrls++;
+	return 0;
+}
+
+int li_params_add_control_text(li_params *cfg, const char *spec, int search_ext, li_error *err)
+{
+	return li_ctrl_parse(cfg, spec, search_ext, err);
+}
+
+int li_params_add_control(li_params *cfg, const char *oid, int critical, const void *value, size_t len,
+			  li_error *err)
+{
+	li_ctrlspec *c;
+	int i;
+
+	if (oid == NULL || !is_oid(oid))
+		return li_usage_error(err, "controls", "'%s' is not an OID", oid ? oid : "");
+	if (cfg->nctrls == LI_MAX_CTRLS)
+		return li_usage_error(err, "controls", "too many controls (at most %d)", LI_MAX_CTRLS);
+	for (i = 0; i < cfg->nctrls; i++)
+		if (strcmp(cfg->ctrls[i].oid ? cfg->ctrls[i].oid : cfg->ctrls[i].text, oid) == 0)
+			return li_usage_error(err, "controls", "control %s given twice", oid);
+	c = &cfg->ctrls[cfg->nctrls];
+	memset(c, 0, sizeof(*c));
+	c->critical = critical != 0;
+	c->text = strdup(oid); /* generic: the OID text is owned here */
+	if (c->text != NULL && value != NULL) {
+		c->value.bv_val = malloc(len + 1);
+		if (c->value.bv_val != NULL) {
+			memcpy(c->value.bv_val, value, len);
+			c->value.bv_val[len] = '\0';
+			c->value.bv_len = len;
+			c->has_value = 1;
+		}
+	}
+	if (c->text == NULL || (value != NULL && c->value.bv_val == NULL)) {
+		li_ctrl_free(c);
+		return li_ldap_error(err, "controls", LDAP_NO_MEMORY, NULL, NULL);
 	}
 	cfg->nctrls++;
 	return 0;
@@ -373,7 +412,7 @@ static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *e
 	return rc;
 }
 
-int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error *err)
+int li_ctrls_build(LDAP *ld, const li_params *cfg, LDAPControl ***out, li_error *err)
 {
 	LDAPControl **list;
 	int i, rc = 0;
@@ -424,11 +463,11 @@ int li_filter_check(LDAP *ld, const char *filter, li_error *err)
 int li_secprops_set(LDAP *ld, const char *secprops, li_error *err)
 {
 	if (ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, secprops) != LDAP_OPT_SUCCESS)
-		return li_usage_error(err, "-O", "'%s' is not a valid list of SASL security properties", secprops);
+		return li_usage_error(err, "SASL security properties", "'%s' is not a valid list of SASL security properties", secprops);
 	return 0;
 }
 
-int li_encoding_check(const li_config *cfg, li_error *err)
+int li_encoding_check(const li_params *cfg, li_error *err)
 {
 	LDAP *ld = NULL;
 	LDAPControl **ctrls = NULL;

@@ -9,7 +9,7 @@
 
 /* Encodes the controls for the operation into a NULL-terminated array
  * (never NULL; free with ldap_controls_free). */
-int li_ctrls_build(LDAP *ld, const li_config *cfg, LDAPControl ***out, li_error *err);
+int li_ctrls_build(LDAP *ld, const li_params *cfg, LDAPControl ***out, li_error *err);
 
 /* Refuses a search filter libldap cannot encode. */
 int li_filter_check(LDAP *ld, const char *filter, li_error *err);
@@ -20,7 +20,7 @@ int li_secprops_set(LDAP *ld, const char *secprops, li_error *err);
 /* Everything li_ctrls_build and the operation's encoders would refuse,
  * checked on a handle that never connects: a dry run (-n) and a real run
  * refuse the same command lines. */
-int li_encoding_check(const li_config *cfg, li_error *err);
+int li_encoding_check(const li_params *cfg, li_error *err);
 
 /* Leading spaces, then RFC 4648 base64 (libldap's decoder would print
  * its own complaint). */

@@ -11,81 +11,6 @@
 #include "buf.h"
 #include "controls.h"
 
-#define LI_LDIF_MAX (64u << 20)
-
-static const char *const tool_names[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
-
-static int read_bounded(FILE *fp, size_t limit, char **out, size_t *outlen)
-{
-	char *buf = NULL, *p;
-	size_t len = 0, cap = 0, n;
-
-	/* One byte past the limit tells "exactly the limit" from "more". */
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8192;
-			if (cap > limit + 1)
-				cap = limit + 1;
-			p = realloc(buf, cap + 1);
-			if (p == NULL) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-	} while (n > 0 && len <= limit);
-	if (ferror(fp)) {
-		free(buf);
-		return -EIO;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-static unsigned long line_of(const char *text, size_t off)
-{
-	unsigned long line = 1;
-	const char *p = text, *end = text + off;
-
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		line++;
-		p++;
-	}
-	return line;
-}
-
-static int slurp(const char *path, char **out, size_t *outlen, li_error *err)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	const char *nul;
-	int rc;
-
-	if (fp == NULL)
-		return li_usage_error(err, "-f", "cannot open '%s': %s", path, strerror(errno));
-	rc = read_bounded(fp, LI_LDIF_MAX, out, outlen);
-	if (fp != stdin)
-		fclose(fp);
-	if (rc == -ENOMEM)
-		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	if (rc < 0)
-		return li_usage_error(err, "-f", "cannot read '%s'", path);
-	if (*outlen > LI_LDIF_MAX)
-		rc = li_usage_error(err, "-f", "'%s' is larger than 64 MiB", path);
-	/* libldap's reader stops at a NUL: the rest would vanish unseen. */
-	else if ((nul = memchr(*out, '\0', *outlen)) != NULL)
-		rc = li_usage_error(err, "-f", "'%s' line %lu: holds a NUL byte (give binary values as attr:: base64)",
-				    path, line_of(*out, (size_t)(nul - *out)));
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
 /* A logical LDIF line: its physical lines joined (RFC 2849 folding). */
 struct lline {
 	const char *start, *end; /* the physical text, folds included */
@@ -111,216 +36,6 @@ static const char *next_lline(const char *p, struct lline *l, unsigned long *lin
 			return p;
 		}
 	}
-}
-
-/* The unfolded text of l, without its line end. */
-static char *unfold(const struct lline *l)
-{
-	char *out = malloc((size_t)(l->end - l->start) + 1), *o = out;
-	const char *p;
-
-	if (out == NULL)
-		return NULL;
-	for (p = l->start; p < l->end; p++) {
-		if (*p == '\n' && p + 1 < l->end && p[1] == ' ') {
-			p++;
-			if (o > out && o[-1] == '\r')
-				o--;
-			continue;
-		}
-		*o++ = *p;
-	}
-	while (o > out && (o[-1] == '\n' || o[-1] == '\r'))
-		o--;
-	*o = '\0';
-	return out;
-}
-
-static void add_base64(li_buf *b, const unsigned char *p, size_t n)
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char q[4];
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		q[0] = a[p[i] >> 2];
-		q[1] = a[(p[i] & 3) << 4 | p[i + 1] >> 4];
-		q[2] = a[(p[i + 1] & 15) << 2 | p[i + 2] >> 6];
-		q[3] = a[p[i + 2] & 63];
-		li_buf_add(b, q, 4);
-	}
-	if (i < n) {
-		q[0] = a[p[i] >> 2];
-		q[1] = a[(p[i] & 3) << 4 | (i + 1 < n ? p[i + 1] >> 4 : 0)];
-		q[2] = i + 1 < n ? a[(p[i + 1] & 15) << 2] : '=';
-		q[3] = '=';
-		li_buf_add(b, q, 4);
-	}
-}
-
-struct expand {
-	const char *path;
-	li_buf *out;
-	size_t total; /* bytes of the file plus bytes read from URLs */
-	li_error *err;
-};
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* "file:///p%20q" -> "/p q", as libldap's ldif_fetch_url reads it. */
-static char *url_path(const char *url)
-{
-	char *path, *o;
-
-	if (strncasecmp(url, "file://", 7) != 0)
-		return NULL;
-	path = o = strdup(url + 7);
-	if (path == NULL)
-		return NULL;
-	for (url += 7; *url; url++) {
-		if (*url == '%' && hexval(url[1]) >= 0 && hexval(url[2]) >= 0) {
-			*o++ = (char)(hexval(url[1]) * 16 + hexval(url[2]));
-			url += 2;
-		} else {
-			*o++ = *url;
-		}
-	}
-	*o = '\0';
-	return path;
-}
-
-/* "attr:< URL" becomes "attr:: base64", read here within what is left of
- * the limit: libldap would read the URL whole, however large (or endless,
- * as /dev/zero) it is. The folds stay as empty continuation lines, so
- * line numbers keep meaning the file's lines. */
-static int expand_url(struct expand *x, const struct lline *l, const char *text, const char *lt)
-{
-	const char *url = lt + 2;
-	char *path, *data = NULL;
-	size_t len = 0, left = LI_LDIF_MAX - x->total, folds = 0;
-	const char *p;
-	FILE *fp;
-	int rc;
-
-	while (*url == ' ')
-		url++;
-	path = url_path(url);
-	if (path == NULL)
-		return li_usage_error(x->err, "-f", "'%s' line %lu: '%s' is not a file:// URL", x->path, l->lineno,
-				      url);
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		rc = li_usage_error(x->err, "-f", "'%s' line %lu: cannot open '%s': %s", x->path, l->lineno, url,
-				    strerror(errno));
-		free(path);
-		return rc;
-	}
-	free(path);
-	rc = read_bounded(fp, left, &data, &len);
-	fclose(fp);
-	if (rc == -ENOMEM)
-		return li_ldap_error(x->err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	if (rc < 0)
-		return li_usage_error(x->err, "-f", "'%s' line %lu: cannot read '%s'", x->path, l->lineno, url);
-	if (len > left) {
-		free(data);
-		return li_usage_error(x->err, "-f", "'%s' line %lu: the value of '%s' takes the record past 64 MiB",
-				      x->path, l->lineno, url);
-	}
-	x->total += len;
-	li_buf_add(x->out, text, (size_t)(lt - text));
-	li_buf_adds(x->out, ":: ");
-	add_base64(x->out, (const unsigned char *)data, len);
-	free(data);
-	for (p = l->start; p < l->end; p++)
-		folds += *p == '\n' && p + 1 < l->end;
-	while (folds-- > 0)
-		li_buf_adds(x->out, "\n ");
-	li_buf_addc(x->out, '\n');
-	return 0;
-}
-static int check_line(struct expand *x, const struct lline *l, int *record_start)
-{
-	char *t = unfold(l), *colon;
-	struct berval type, val;
-	int freeval = 0, rc = 0;
-
-	if (t == NULL)
-		return li_ldap_error(x->err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	if (t[0] == '\0' || t[0] == '#' || strcmp(t, "-") == 0) {
-		*record_start |= t[0] == '\0';
-		li_buf_add(x->out, l->start, (size_t)(l->end - l->start));
-		goto out;
-	}
-	/* libldap would open these itself, unbounded. */
-	if (*record_start && strncasecmp(t, "include:", 8) == 0) {
-		rc = li_usage_error(x->err, "-f", "'%s' line %lu: include: is not supported; put the record in "
-				    "the file", x->path, l->lineno);
-		goto out;
-	}
-	*record_start = 0;
-	if (strncasecmp(t, "control:", 8) == 0) {
-		rc = li_usage_error(x->err, "-f", "'%s' line %lu: control: lines are not supported; give controls "
-				    "with -e", x->path, l->lineno);
-		goto out;
-	}
-	colon = strchr(t, ':');
-	if (colon != NULL && colon[1] == '<') {
-		rc = expand_url(x, l, t, colon);
-		goto out;
-	}
-	/* libldap names a bad line by its place among the record's unfolded,
-	 * uncommented lines; the file's own line number is what helps. */
-	if ((colon != NULL && colon[1] == ':' && !li_is_base64(colon + 2)) ||
-	    ldif_parse_line2(t, &type, &val, &freeval) < 0) {
-		rc = li_usage_error(x->err, "-f", "'%s' line %lu: not an LDIF line (attr: value, attr:: base64 "
-				    "or attr:< URL)", x->path, l->lineno);
-		goto out;
-	}
-	if (freeval)
-		ber_memfree(val.bv_val);
-	li_buf_add(x->out, l->start, (size_t)(l->end - l->start));
-out:
-	free(t);
-	return rc;
-}
-
-/* Checks every line against the file's own line numbers and reads the
- * :< values into the text, all within the 64 MiB limit. */
-static int expand(const char *path, char **text, size_t len, li_error *err)
-{
-	struct expand x = { .path = path, .total = len, .err = err };
-	struct lline l;
-	const char *p = *text;
-	unsigned long lineno = 1;
-	int record_start = 1, rc = 0;
-
-	x.out = li_buf_new();
-	if (x.out == NULL)
-		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	while (rc == 0 && *p) {
-		p = next_lline(p, &l, &lineno);
-		rc = check_line(&x, &l, &record_start);
-	}
-	if (rc == 0 && x.out->failed)
-		rc = li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
-	if (rc == 0) {
-		li_buf_addc(x.out, '\0');
-		free(*text);
-		*text = x.out->data;
-		x.out->data = NULL;
-	}
-	li_buf_free(x.out);
-	return rc;
 }
 
 static int blank(const char *line)
@@ -361,7 +76,7 @@ static int find_record(const char *text, const char **start, const char **end, u
 	return n;
 }
 
-int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *err)
+int li_ldif_parse(const li_params *cfg, LDIFRecord *lr, char **buf, li_error *err)
 {
 	const char *start = NULL, *end = NULL;
 	unsigned long first = 1;
@@ -373,13 +88,13 @@ int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *er
 	*buf = NULL;
 	n = find_record(cfg->ldif_text, &start, &end, &first);
 	if (n == 2)
-		return li_usage_error(err, "-f", "'%s' holds more than one LDIF record; give exactly one",
+		return li_usage_error(err, "LDIF", "'%s' holds more than one LDIF record; give exactly one",
 				      cfg->ldif_file);
 	if (n == 0)
-		return li_usage_error(err, "-f", "'%s' holds no LDIF record", cfg->ldif_file);
+		return li_usage_error(err, "LDIF", "'%s' holds no LDIF record", cfg->ldif_file);
 	rec = ber_memalloc((size_t)(end - start) + 1);
 	if (rec == NULL)
-		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
+		return li_ldap_error(err, "LDIF", LDAP_NO_MEMORY, NULL, NULL);
 	memcpy(rec, start, (size_t)(end - start));
 	rec[end - start] = '\0';
 	bv.bv_val = rec;
@@ -387,10 +102,10 @@ int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *er
 	memset(lr, 0, sizeof(*lr));
 	/* libldap's parser writes its own complaint to stderr, prefixed with
 	 * this: let it be the one line the user sees. */
-	snprintf(prefix, sizeof(prefix), "%s: -f %s", tool_names[cfg->tool], cfg->ldif_file);
+	snprintf(prefix, sizeof(prefix), "%s: -f %s", cfg->name ? cfg->name : "ldapinterrupt", cfg->ldif_file);
 	if (ldap_parse_ldif_record(&bv, first, lr, prefix, LDIF_DEFAULT_ADD) != LDAP_SUCCESS) {
 		ber_memfree(rec);
-		li_usage_error(err, "-f", "'%s' is not a valid LDIF record", cfg->ldif_file);
+		li_usage_error(err, "LDIF", "'%s' is not a valid LDIF record", cfg->ldif_file);
 		err->reported = 1;
 		return -1;
 	}
@@ -401,31 +116,12 @@ int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *er
 		ldap_ldif_record_done(lr);
 		ber_memfree(rec);
 		if (ctrls)
-			return li_usage_error(err, "-f", "'%s': control: lines are not supported; give controls "
+			return li_usage_error(err, "LDIF", "'%s': control: lines are not supported; give controls "
 					      "with -e", cfg->ldif_file);
-		return li_usage_error(err, "-f", "'%s' is not a%s record (--op %s needs changetype: %s)",
+		return li_usage_error(err, "LDIF", "'%s' is not a%s record (--op %s needs changetype: %s)",
 				      cfg->ldif_file, cfg->op == LI_OP_ADD ? "n add" : " modify",
 				      cfg->op == LI_OP_ADD ? "add" : "modify", cfg->op == LI_OP_ADD ? "add" : "modify");
 	}
 	*buf = rec;
-	return 0;
-}
-
-int li_ldif_load(li_config *cfg, li_error *err)
-{
-	LDIFRecord lr;
-	char *buf;
-	size_t len;
-
-	if (cfg->ldif_file == NULL)
-		return li_usage_error(err, "-f", "--op %s needs an LDIF record: -f file (- for standard input)",
-				      cfg->op == LI_OP_ADD ? "add" : "modify");
-	if (slurp(cfg->ldif_file, &cfg->ldif_text, &len, err) < 0 ||
-	    expand(cfg->ldif_file, &cfg->ldif_text, len, err) < 0)
-		return -1;
-	if (li_ldif_parse(cfg, &lr, &buf, err) < 0)
-		return -1;
-	ldap_ldif_record_done(&lr);
-	ber_memfree(buf);
 	return 0;
 }

@@ -6,12 +6,8 @@
 
 #include "config.h"
 
-/* Reads cfg->ldif_file ("-" is standard input) into cfg->ldif_text and
- * checks that it holds exactly one record of the operation's kind. */
-int li_ldif_load(li_config *cfg, li_error *err);
-
 /* Parses cfg->ldif_text into lr (release with ldap_ldif_record_done).
  * lr points into buf, which the caller frees after lr. */
-int li_ldif_parse(const li_config *cfg, LDIFRecord *lr, char **buf, li_error *err);
+int li_ldif_parse(const li_params *cfg, LDIFRecord *lr, char **buf, li_error *err);
 
 #endif

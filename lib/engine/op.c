@@ -16,7 +16,7 @@ static const char *const type_names[] = {
 	[LI_OP_EXOP] = "exop",     [LI_OP_NONE] = "none",
 };
 
-const char *li_op_type(const li_config *cfg)
+const char *li_op_type(const li_params *cfg)
 {
 	return type_names[cfg->op];
 }
@@ -30,7 +30,7 @@ int li_op_prepare(li_run *run, li_error *err)
 
 static int search(li_run *run, int *msgid)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	struct timeval tv = { cfg->timelimit, 0 };
 
 	return ldap_search_ext(run->ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, run->ctrls,
@@ -63,7 +63,7 @@ static const char *const call_names[] = {
 
 int li_op_send(li_run *run, int *msgid, li_error *err)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int rc;
 
 	switch (cfg->op) {
@@ -112,7 +112,7 @@ static const char *scope_name(int scope)
 	return n ? n : "sub";
 }
 
-void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)
+void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 {
 	int i;
 
@@ -149,7 +149,7 @@ void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out)
 	}
 }
 
-int li_config_describe(const li_config *cfg, li_buf *out)
+int li_params_describe(const li_params *cfg, li_buf *out)
 {
 	static const char *const intr[] = { "nothing", "abandon", "cancel" };
 
@@ -158,9 +158,11 @@ int li_config_describe(const li_config *cfg, li_buf *out)
 		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
 	if (cfg->auth_simple)
 		li_buf_addf(out, "simple bind as \"%s\"%s\n", cfg->binddn ? cfg->binddn : "",
-			    cfg->passwd || cfg->prompt_passwd ? " with a password" : " (anonymous)");
-	else
+			    cfg->passwd ? " with a password" : " (anonymous)");
+	else if (cfg->auth_sasl)
 		li_buf_addf(out, "SASL bind%s%s\n", cfg->sasl_mech ? " with " : "", cfg->sasl_mech ? cfg->sasl_mech : "");
+	else
+		li_buf_adds(out, "no bind (anonymous)\n");
 	li_op_describe(cfg, NULL, out);
 	li_buf_addc(out, '\n');
 	if (cfg->interrupt == LI_INTERRUPT_NONE)

@@ -4,35 +4,6 @@
 
 #include <ldap.h>
 
-int li_outcome_exit_status(li_outcome o)
-{
-	switch (o) {
-	case LI_OUTCOME_CANCELED:
-	case LI_OUTCOME_ABANDONED:
-		return LI_EXIT_OK;
-	case LI_OUTCOME_TOO_LATE:
-		return LDAP_TOO_LATE;
-	case LI_OUTCOME_NO_SUCH_OPERATION:
-		return LDAP_NO_SUCH_OPERATION;
-	case LI_OUTCOME_CANNOT_CANCEL:
-		return LDAP_CANNOT_CANCEL;
-	case LI_OUTCOME_UNSUPPORTED:
-		return LI_EXIT_UNSUPPORTED;
-	case LI_OUTCOME_NO_RESPONSE:
-		return LI_EXIT_NO_RESPONSE;
-	case LI_OUTCOME_CONNECTION_LOST:
-		return LI_EXIT_CONNECTION_LOST;
-	case LI_OUTCOME_STOPPED:
-		return LI_EXIT_SIGINT;
-	case LI_OUTCOME_SELF_TARGET:
-		return LI_EXIT_SELF_TARGET;
-	case LI_OUTCOME_COMPLETED: /* the run decides: the operation's code */
-	case LI_OUTCOME_UNDECIDED:
-	default:
-		return LI_EXIT_OK;
-	}
-}
-
 int li_cancel_unsupported(int code)
 {
 	/* What servers without Cancel answer an unknown extended operation. */

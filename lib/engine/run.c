@@ -221,7 +221,7 @@ static void on_event(void *arg, const li_event *ev)
 		run->observer(run->observer_arg, ev);
 }
 
-li_run *li_run_new(li_config *cfg)
+li_run *li_run_new(li_params *cfg)
 {
 	li_run *run = calloc(1, sizeof(*run));
 
@@ -324,9 +324,9 @@ li_outcome li_run_outcome(const li_run *run)
 	return run->outcome;
 }
 
-int li_run_exit_status(const li_run *run)
+int li_run_result_code(const li_run *run)
 {
-	return run->exit_status;
+	return run->op_res.code;
 }
 
 int li_run_connect(li_run *run, li_error *err)
@@ -494,9 +494,6 @@ static int decide(li_run *run)
 	if (o == LI_OUTCOME_UNDECIDED)
 		return 0;
 	run->outcome = o;
-	run->exit_status = li_outcome_exit_status(o);
-	if (o == LI_OUTCOME_COMPLETED)
-		run->exit_status = run->op_res.code & 0xff;
 	notes(run);
 	return 1;
 }
@@ -512,7 +509,7 @@ static int64_t trigger_deadline(const li_run *run)
 
 static li_trigger trigger_due(li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int64_t deadline;
 
 	if (run->sigint != run->sigint_seen)
@@ -550,7 +547,7 @@ static void warm_encoder(li_run *run)
 
 static void warm_if_near(li_run *run)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 	int64_t deadline = trigger_deadline(run);
 
 	if (run->warmed || cfg->interrupt == LI_INTERRUPT_NONE)
@@ -575,7 +572,7 @@ static int64_t trigger_moment(const li_run *run, li_trigger why)
 static int terminated(li_error *err)
 {
 	li_usage_error(err, "stopped", "terminated by SIGTERM before the outcome was decided");
-	err->exit_status = LI_EXIT_SIGTERM;
+	err->signo = SIGTERM;
 	return -1;
 }
 
@@ -583,7 +580,7 @@ static int terminated(li_error *err)
 static int output_closed(li_error *err)
 {
 	li_usage_error(err, "stopped", "standard output was closed");
-	err->exit_status = LI_EXIT_SIGPIPE;
+	err->signo = SIGPIPE;
 	return -1;
 }
 
@@ -696,7 +693,6 @@ static int listen_for_outcome(li_run *run, li_error *err)
 		if (run->window_over) {
 			/* Nothing more can change the verdict. */
 			run->outcome = LI_OUTCOME_NO_RESPONSE;
-			run->exit_status = LI_EXIT_NO_RESPONSE;
 			notes(run);
 			return 0;
 		}
@@ -752,7 +748,6 @@ static int self_target(li_run *run)
 	if (run->cfg->op != LI_OP_NONE || !run->intr_sent || run->intr_msgid != run->cfg->target_msgid)
 		return 0;
 	run->outcome = LI_OUTCOME_SELF_TARGET;
-	run->exit_status = li_outcome_exit_status(run->outcome);
 	notes(run);
 	return 1;
 }
@@ -797,9 +792,10 @@ static const char *uri_of(const li_run *run)
 
 static void result_asked(li_run *run, li_result *r)
 {
-	const li_config *cfg = run->cfg;
+	const li_params *cfg = run->cfg;
 
-	r->tool = cfg->tool;
+	r->name = cfg->name;
+	r->traced = run->observer != NULL;
 	r->interrupt = cfg->interrupt;
 	r->uri = uri_of(run);
 	r->has_op = cfg->op != LI_OP_NONE;
@@ -854,7 +850,6 @@ const li_result *li_run_result(li_run *run)
 	r->malformed = run->malformed;
 	r->strays = run->strays;
 	r->outcome = run->outcome;
-	r->exit_status = run->exit_status;
 	r->nnotes = run->nnotes;
 	memcpy(r->notes, run->notes, sizeof(r->notes));
 	return r;

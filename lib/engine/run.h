@@ -22,7 +22,7 @@ typedef enum li_expect { LI_EXPECT_NONE, LI_EXPECT_OP, LI_EXPECT_INTERRUPT } li_
 #define LI_MAX_NOTES LI_RESULT_MAX_NOTES
 
 struct li_run {
-	li_config *cfg;
+	li_params *cfg;
 	LDAP *ld;
 	li_wire *wire;       /* events in the order the bytes crossed */
 	li_tap *tap;         /* feeds the wire from libldap's Sockbuf */
@@ -81,7 +81,6 @@ struct li_run {
 
 	/* the verdict */
 	li_outcome outcome;
-	int exit_status;
 	li_note_fact notes[LI_MAX_NOTES];
 	int nnotes;
 	li_result result;    /* li_run_result's copy */
@@ -102,7 +101,7 @@ void li_conn_close(li_run *run);
 /* op.c */
 int li_op_prepare(li_run *run, li_error *err);
 int li_op_send(li_run *run, int *msgid, li_error *err);
-void li_op_describe(const li_config *cfg, const char *defbase, li_buf *out);
-const char *li_op_type(const li_config *cfg);
+void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out);
+const char *li_op_type(const li_params *cfg);
 
 #endif

@@ -340,11 +340,11 @@ json_object *li_trace_summary_object(const li_result *res)
 	return o;
 }
 
-json_object *li_report_object(const li_result *res)
+json_object *li_report_object(const li_result *res, int exit_status)
 {
 	json_object *o = json_object_new_object(), *op;
 
-	json_object_object_add(o, "tool", json_object_new_string(li_tool_word(res->tool)));
+	json_object_object_add(o, "tool", li_json_str(res->name ? res->name : ""));
 	json_object_object_add(o, "uri", li_json_str(res->uri ? res->uri : ""));
 	op = json_object_new_object();
 	json_object_object_add(op, "type", json_object_new_string(res->op_type ? res->op_type : ""));
@@ -364,16 +364,16 @@ json_object *li_report_object(const li_result *res)
 		json_object_object_add(o, "cancel_result", json_response(res, &res->intr));
 	json_object_object_add(o, "connection", json_connection(res));
 	json_object_object_add(o, "notes", json_notes(res));
-	if (res->tool == LI_TOOL_TRACE)
+	if (res->traced)
 		json_object_object_add(o, "summary", li_trace_summary_object(res));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(res->outcome)));
-	json_object_object_add(o, "exit", json_object_new_int(res->exit_status));
+	json_object_object_add(o, "exit", json_object_new_int(exit_status));
 	return o;
 }
 
-int li_report_json(const li_result *res, li_buf *out)
+int li_report_json(const li_result *res, int exit_status, li_buf *out)
 {
-	return li_json_append(out, li_report_object(res));
+	return li_json_append(out, li_report_object(res, exit_status));
 }
 
 /* ---- ldaptrace's closing summary ---- */

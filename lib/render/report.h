@@ -7,7 +7,7 @@
 #include "ldapinterrupt.h"
 
 /* The outcome object (man/output-json.man documents every key). */
-json_object *li_report_object(const li_result *res);
+json_object *li_report_object(const li_result *res, int exit_status);
 /* ldaptrace's counts: messages and bytes each way, entries, timings. */
 json_object *li_trace_summary_object(const li_result *res);
 

@@ -61,13 +61,6 @@ const char *li_interrupt_word(li_interrupt i)
 	return (unsigned)i < sizeof(words) / sizeof(words[0]) ? words[i] : "operation";
 }
 
-const char *li_tool_word(li_tool t)
-{
-	static const char *const words[] = { "ldapabandon", "ldapcancel", "ldaptrace" };
-
-	return (unsigned)t < sizeof(words) / sizeof(words[0]) ? words[t] : "ldapinterrupt";
-}
-
 static void put(char *s, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void put(char *s, size_t size, const char *fmt, ...)

@@ -19,7 +19,6 @@ int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
 
 	memset(err, 0, sizeof(*err));
 	err->code = 0;
-	err->exit_status = LI_EXIT_USAGE;
 	copy(err->what, sizeof(err->what), what);
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
@@ -31,10 +30,6 @@ int li_ldap_error(li_error *err, const char *what, int code, const char *info, c
 {
 	memset(err, 0, sizeof(*err));
 	err->code = code;
-	/* As OpenLDAP's tools: exit(rc), so -1 becomes 255. */
-	err->exit_status = code & 0xff;
-	if (err->exit_status == 0)
-		err->exit_status = LI_EXIT_USAGE;
 	copy(err->what, sizeof(err->what), what);
 	copy(err->text, sizeof(err->text), ldap_err2string(code));
 	copy(err->info, sizeof(err->info), info);

@@ -311,14 +311,14 @@ def val_codes():
 
 
 def check_every_code_applied():
-    applied = set(re.findall(r"\bcase ('.'|LI_OPT_\w+):", read_text(os.path.join(SRCDIR, "lib", "engine", "options.c"))))
+    applied = set(re.findall(r"\bcase ('.'|LI_OPT_\w+):", read_text(os.path.join(SRCDIR, "cmd", "common", "apply.c"))))
     # -V prints the version: the tool's business, not the configuration's.
     applied.update(re.findall(r"\bc == ('.')", read_text(os.path.join(SRCDIR, "cmd", "common", "tool.c"))))
     codes = val_codes()
-    eq(sorted(set(codes) - applied), [], "val codes of cmd/common/options.txt with no case in li_config_apply")
-    declared = set(re.findall(r"^\t(LI_OPT_\w+)\b", read_text(os.path.join(SRCDIR, "lib", "ldapinterrupt.h")),
+    eq(sorted(set(codes) - applied), [], "val codes of cmd/common/options.txt with no case in cmdline_apply (cmd/common/apply.c)")
+    declared = set(re.findall(r"^\t(LI_OPT_\w+)\b", read_text(os.path.join(SRCDIR, "cmd", "common", "apply.h")),
                               re.M))
-    eq(sorted(declared - set(codes)), [], "LI_OPT_ codes of ldapinterrupt.h that no option has")
+    eq(sorted(declared - set(codes)), [], "LI_OPT_ codes of cmd/common/apply.h that no option has")
 
 
 GOOD_DESC = """tools: one two
@@ -527,7 +527,7 @@ def check_lexgrog(tool):
 
 test(name="the generated popt tables and options.man are current with cmd/common/options.txt")(
     check_generated_current)
-test(name="every option's val code has its case in li_config_apply")(check_every_code_applied)
+test(name="every option's val code has its case in cmdline_apply")(check_every_code_applied)
 test(name="optgen.py refuses a broken description, naming the line")(check_generator_rejects_broken)
 
 

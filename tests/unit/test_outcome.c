@@ -141,14 +141,6 @@ int main(void)
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .lost = 1 }), LI_OUTCOME_CONNECTION_LOST, "trace: lost");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE }), LI_OUTCOME_UNDECIDED, "trace: running");
 
-	is_int(li_outcome_exit_status(LI_OUTCOME_CANCELED), 0, "exit canceled");
-	is_int(li_outcome_exit_status(LI_OUTCOME_ABANDONED), 0, "exit abandoned");
-	is_int(li_outcome_exit_status(LI_OUTCOME_TOO_LATE), 120, "exit too-late");
-	is_int(li_outcome_exit_status(LI_OUTCOME_NO_SUCH_OPERATION), 119, "exit no-such-operation");
-	is_int(li_outcome_exit_status(LI_OUTCOME_CANNOT_CANCEL), 121, "exit cannot-cancel");
-	is_int(li_outcome_exit_status(LI_OUTCOME_UNSUPPORTED), 2, "exit unsupported");
-	is_int(li_outcome_exit_status(LI_OUTCOME_NO_RESPONSE), 85, "exit no-response");
-	is_int(li_outcome_exit_status(LI_OUTCOME_CONNECTION_LOST), 81, "exit connection-lost");
 	is_str(li_outcome_name(LI_OUTCOME_NO_SUCH_OPERATION), "no-such-operation", "name");
 	is_str(li_outcome_name((li_outcome)99), "undecided", "name out of range");
 	test_notes();

@@ -1,5 +1,5 @@
 /* Every number from the user goes through lib/util/parse.c: durations, counts, IDs. */
-#include "parse.h"
+#include "numbers.h"
 #include "tapcheck.h"
 
 static void duration(const char *s, int never, int64_t want)

@@ -1,4 +1,4 @@
-#include "parse.h"
+#include "numbers.h"
 
 #include <string.h>
 

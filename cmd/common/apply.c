@@ -1,0 +1,688 @@
+/* The one switch that takes each option's value (cmdline_apply checks
+ * every value in one place, curl's way, and never leaks a repeated option),
+ * and cmdline_finish: the operands, the checks across options, the files
+ * (-y, -f), then the library's typed setters.
+ *
+ * The options themselves (names, arguments, --help lines, man text) are
+ * described once, in cmd/common/options.txt; cmd/common/optgen.py makes
+ * the popt tables and the man pages' OPTIONS section from it.  Adding an
+ * option: its record in cmd/common/options.txt, for a long-only option its
+ * LI_OPT_ code in cmd/common/apply.h, and its case here (in apply_string
+ * when it takes an argument). */
+#include "apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ldap.h>
+#include <ldif.h>
+
+#include "exit.h"
+#include "ldiffile.h"
+#include "numbers.h"
+#include "secret.h"
+
+int cmd_usage(li_error *err, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(err, 0, sizeof(*err));
+	snprintf(err->what, sizeof(err->what), "%s", what);
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cmd_nomem(li_error *err, const char *what)
+{
+	memset(err, 0, sizeof(*err));
+	err->code = LDAP_NO_MEMORY;
+	snprintf(err->what, sizeof(err->what), "%s", what);
+	snprintf(err->text, sizeof(err->text), "%s", ldap_err2string(LDAP_NO_MEMORY));
+	return -1;
+}
+
+/* A setter's complaint names the value ("URI"); the user gave an option. */
+static int as_opt(li_error *err, const char *from, const char *opt)
+{
+	if (from == NULL || strcmp(err->what, from) == 0)
+		snprintf(err->what, sizeof(err->what), "%s", opt);
+	return -1;
+}
+
+static void secret_free(char *s, size_t len)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, len);
+	free(s);
+}
+
+cmdline *cmdline_new(const char *prog, li_interrupt interrupt)
+{
+	cmdline *cl = calloc(1, sizeof(*cl));
+
+	if (cl == NULL)
+		return NULL;
+	cl->params = li_params_new();
+	if (cl->params == NULL) {
+		free(cl);
+		return NULL;
+	}
+	cl->prog = prog;
+	cl->interrupt = interrupt;
+	cl->scope = LDAP_SCOPE_SUBTREE;
+	cl->deref = LDAP_DEREF_NEVER;
+	cl->after_entries = -1;
+	cl->wait_us = -1;
+	return cl;
+}
+
+void cmdline_free(cmdline *cl)
+{
+	if (cl == NULL)
+		return;
+	li_params_free(cl->params);
+	secret_free(cl->passwd, cl->passwd_len);
+	free(cl->uri);
+	free(cl->binddn);
+	free(cl->passwd_file);
+	free(cl->sasl_mech);
+	free(cl->sasl_authcid);
+	free(cl->sasl_authzid);
+	free(cl->sasl_realm);
+	free(cl->sasl_secprops);
+	free(cl->op_name);
+	free(cl->base);
+	free(cl->ldif_file);
+	free(cl);
+}
+
+static void set_str(char **field, char **arg)
+{
+	free(*field);
+	*field = *arg;
+	*arg = NULL;
+}
+
+static int bad(li_error *err, const char *opt, const char *value, const char *why)
+{
+	return cmd_usage(err, opt, "'%s' %s", value ? value : "", why);
+}
+
+static int parse_limit(const char *opt, const char *s, int *out, li_error *err)
+{
+	long long v;
+	const char *why;
+
+	if (strcasecmp(s, "none") == 0 || strcasecmp(s, "unlimited") == 0 || strcasecmp(s, "max") == 0) {
+		*out = 0; /* 0 asks the server for no limit */
+		return 0;
+	}
+	if (li_parse_int(s, 0, 2147483647, &v, &why) < 0)
+		return bad(err, opt, s, why);
+	*out = (int)v;
+	return 0;
+}
+
+enum { OP_SEARCH, OP_COMPARE, OP_DELETE, OP_MODRDN, OP_ADD, OP_MODIFY, OP_EXOP, OP_NONE = -1 };
+static const char *const ops[] = { "search", "compare", "delete", "modrdn", "add", "modify", "exop", NULL };
+
+static int lookup(const char *const *names, const char *s)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (strcasecmp(names[i], s) == 0)
+			return i;
+	if (names == ops && strcasecmp(s, "moddn") == 0)
+		return 3;
+	return -1;
+}
+
+static int apply_o(cmdline *cl, const char *arg, li_error *err)
+{
+	const char *v;
+	long long secs;
+	const char *why;
+
+	if (strncasecmp(arg, "nettimeout=", 11) != 0)
+		return cmd_usage(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
+	v = arg + 11;
+	if (strcasecmp(v, "none") == 0) {
+		secs = -1;
+	} else if (strcasecmp(v, "max") == 0) {
+		secs = 2147483647;
+	} else if (li_parse_int(v, 1, 2147483647, &secs, &why) < 0) {
+		return cmd_usage(err, "-o", "nettimeout '%s' %s (seconds, none or max)", v, why);
+	}
+	cl->nettimeout_set = 1;
+	cl->nettimeout = secs;
+	return 0;
+}
+
+static int want_sasl(cmdline *cl, const char *opt, li_error *err)
+{
+	if (cl->auth_simple)
+		return cmd_usage(err, opt, "incompatible with -x (simple authentication)");
+	cl->auth_sasl = 1;
+	return 0;
+}
+
+static int apply_control(cmdline *cl, const char *spec, int search_ext, li_error *err)
+{
+	if (li_params_add_control_text(cl->params, spec, search_ext, err) < 0)
+		return -1;
+	cl->search_ext |= search_ext;
+	return 0;
+}
+
+static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
+{
+	const char *why;
+	long long v;
+	int i;
+
+	switch (val) {
+	case 'H': set_str(&cl->uri, arg); return 0;
+	case 'D': set_str(&cl->binddn, arg); return 0;
+	case 'y': set_str(&cl->passwd_file, arg); return 0;
+	case 'b': set_str(&cl->base, arg); return 0;
+	case 'f': set_str(&cl->ldif_file, arg); return 0;
+	case 'Y': set_str(&cl->sasl_mech, arg); return want_sasl(cl, "-Y", err);
+	case 'U': set_str(&cl->sasl_authcid, arg); return want_sasl(cl, "-U", err);
+	case 'X': set_str(&cl->sasl_authzid, arg); return want_sasl(cl, "-X", err);
+	case 'R': set_str(&cl->sasl_realm, arg); return want_sasl(cl, "-R", err);
+	case 'O': set_str(&cl->sasl_secprops, arg); return want_sasl(cl, "-O", err);
+	case 'e': return apply_control(cl, *arg, 0, err);
+	case 'E': return apply_control(cl, *arg, 1, err);
+	case 'o': return apply_o(cl, *arg, err);
+	case 'z': return parse_limit("-z", *arg, &cl->sizelimit, err);
+	case 'l': return parse_limit("-l", *arg, &cl->timelimit, err);
+	case 'd':
+		if (li_parse_int(*arg, -1, 2147483647, &v, &why) < 0)
+			return bad(err, "-d", *arg, why);
+		cl->debug = (int)v;
+		return 0;
+	case 's':
+		if ((i = li_scope_code(*arg)) < 0)
+			return bad(err, "-s", *arg, "is not a scope (base, one, sub or children)");
+		cl->scope = i;
+		cl->scope_given = i != LDAP_SCOPE_SUBTREE;
+		return 0;
+	case 'a':
+		if ((i = li_deref_code(*arg)) < 0)
+			return bad(err, "-a", *arg, "is not a deref value (never, always, search or find)");
+		cl->deref = i;
+		cl->deref_given = i != LDAP_DEREF_NEVER;
+		return 0;
+	case LI_OPT_OP:
+		if ((i = lookup(ops, *arg)) < 0)
+			return bad(err, "--op", *arg,
+				   "is not an operation (search, compare, delete, modrdn, add, modify or exop)");
+		cl->op = i;
+		set_str(&cl->op_name, arg);
+		return 0;
+	case LI_OPT_MSGID:
+		if (li_parse_int(*arg, 0, LI_MSGID_MAX, &cl->target_msgid, &why) < 0)
+			return bad(err, "--msgid", *arg, strcmp(why, "out of range") == 0
+				   ? "is out of range (message IDs are 0 to 2147483647)" : why);
+		cl->msgid_given = 1;
+		return 0;
+	case LI_OPT_AFTER:
+		if (li_parse_duration(*arg, 1, &cl->after_us, &why) < 0)
+			return bad(err, "--after", *arg, why);
+		cl->after_given = 1;
+		return 0;
+	case LI_OPT_AFTER_ENTRIES:
+		if (li_parse_int(*arg, 0, 2147483647, &cl->after_entries, &why) < 0)
+			return bad(err, "--after-entries", *arg, why);
+		return 0;
+	case LI_OPT_WAIT:
+		if (li_parse_duration(*arg, 0, &cl->wait_us, &why) < 0)
+			return bad(err, "--wait", *arg, why);
+		return 0;
+	}
+	return cmd_usage(err, "option", "internal: unhandled option code %d", val);
+}
+
+int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
+{
+	int rc = 0;
+
+	switch (val) {
+	case 'x':
+		if (cl->auth_sasl)
+			rc = cmd_usage(err, "-x", "incompatible with the SASL options -Y -U -X -R -O -I -Q");
+		cl->auth_simple = 1;
+		break;
+	case 'w':
+		secret_free(cl->passwd, cl->passwd_len);
+		cl->passwd = arg;
+		cl->passwd_len = arg ? strlen(arg) : 0;
+		cl->passwd_from_w = 1;
+		cl->passwd_opt = "-w";
+		return 0;
+	case 'W': cl->prompt_passwd = 1; break;
+	case 'I': cl->sasl_flags = 'I'; rc = want_sasl(cl, "-I", err); break;
+	case 'Q': cl->sasl_flags = 'Q'; rc = want_sasl(cl, "-Q", err); break;
+	case 'N': cl->sasl_nocanon = 1; break;
+	case 'Z': cl->starttls++; break;
+	case 'v': cl->verbose++; break;
+	case 'n': cl->dry_run = 1; break;
+	case 'A': cl->attrsonly = 1; break;
+	case 'q': cl->quiet = 1; break;
+	case LI_OPT_JSON: cl->json = 1; break;
+	case LI_OPT_HEX: cl->hex = 1; break;
+	case LI_OPT_ABANDON:
+	case LI_OPT_CANCEL:
+		if (cl->interrupt_given)
+			rc = cmd_usage(err, val == LI_OPT_ABANDON ? "--abandon" : "--cancel",
+				       "give only one of --abandon and --cancel");
+		cl->interrupt = val == LI_OPT_ABANDON ? LI_INTERRUPT_ABANDON : LI_INTERRUPT_CANCEL;
+		cl->interrupt_given = 1;
+		break;
+	default:
+		if (arg == NULL)
+			return cmd_usage(err, "option", "internal: option code %d needs a value", val);
+		rc = apply_string(cl, val, &arg, err);
+		break;
+	}
+	free(arg);
+	return rc;
+}
+
+/* ---- after every option ---- */
+
+static int check_password(const char *opt, size_t len, li_error *err)
+{
+	if (len == 0)
+		return cmd_usage(err, opt, "the password is empty (with a bind DN, an unauthenticated bind, "
+				 "which a server may take as anonymous; for an anonymous bind give no password)");
+	if (len > LI_SECRET_MAX)
+		return cmd_usage(err, opt, "the password is longer than %d bytes", LI_SECRET_MAX);
+	return 0;
+}
+
+/* -y: the first line of the file, without its line ending. */
+static int read_password_file(cmdline *cl, li_error *err)
+{
+	const char *file = cl->passwd_file, *why;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	char *line;
+	size_t len;
+	int rc, e;
+
+	if (fd < 0)
+		return cmd_usage(err, "-y", "cannot read '%s': %s", file, strerror(errno));
+	rc = cmd_secret_read_line(fd, &line, &len, &why);
+	e = errno;
+	close(fd);
+	if (rc > 0)
+		return cmd_usage(err, "-y", "'%s' is empty", file);
+	if (rc < 0 && why)
+		return cmd_usage(err, "-y", "the first line of '%s' %s", file, why);
+	if (rc < 0)
+		return cmd_usage(err, "-y", "cannot read '%s': %s", file, strerror(e));
+	if (len == 0) {
+		free(line);
+		return cmd_usage(err, "-y", "the first line of '%s' is empty (an empty password is an "
+				 "unauthenticated bind, which a server may take as anonymous)", file);
+	}
+	secret_free(cl->passwd, cl->passwd_len);
+	cl->passwd = line;
+	cl->passwd_len = len;
+	cl->passwd_opt = "-y";
+	return 0;
+}
+
+static int count(const char **args)
+{
+	int n = 0;
+
+	while (args && args[n])
+		n++;
+	return n;
+}
+
+static int check_dn(const char *what, const char *dn, li_error *err)
+{
+	LDAPDN parsed = NULL;
+
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return cmd_usage(err, what, "'%s' is not a valid DN", dn);
+	ldap_dnfree(parsed);
+	return 0;
+}
+
+/* RFC 4648 base64: the alphabet in groups of four, '=' padding at the end. */
+int cmd_is_base64(const char *s)
+{
+	size_t n = 0, pad = 0;
+
+	for (; *s == ' '; s++)
+		;
+	for (; *s; s++, n++) {
+		if (*s == '=') {
+			pad++;
+		} else if (pad || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+				    *s == '+' || *s == '/')) {
+			return 0;
+		}
+	}
+	return n % 4 == 0 && pad <= 2;
+}
+
+/* "attr:value" as given (as ldapcompare(1)), or "attr::base64" through
+ * libldap's LDIF line parser once it is known to be base64 (libldap
+ * prints its own complaint otherwise). */
+static int attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err)
+{
+	struct berval type, val;
+	const char *colon = strchr(spec, ':');
+	char *line;
+	int freeval = 0;
+
+	*attr = NULL;
+	memset(value, 0, sizeof(*value));
+	if (colon == NULL || colon == spec)
+		return cmd_usage(err, what, "'%s' is not attr:value or attr::base64", spec);
+	if (colon[1] == ':' && !cmd_is_base64(colon + 2))
+		return cmd_usage(err, what, "'%s': the value after :: is not valid base64", spec);
+	*attr = strndup(spec, (size_t)(colon - spec));
+	if (*attr == NULL)
+		return cmd_nomem(err, what);
+	if (colon[1] != ':') {
+		value->bv_val = strdup(colon + 1);
+		value->bv_len = strlen(colon + 1);
+		if (value->bv_val != NULL)
+			return 0;
+		goto nomem;
+	}
+	line = strdup(spec);
+	if (line == NULL)
+		goto nomem;
+	if (ldif_parse_line2(line, &type, &val, &freeval) < 0 || val.bv_val == NULL) {
+		free(line);
+		free(*attr);
+		*attr = NULL;
+		return cmd_usage(err, what, "'%s': the value after :: is not valid base64", spec);
+	}
+	value->bv_len = val.bv_len;
+	value->bv_val = malloc(val.bv_len + 1);
+	if (value->bv_val != NULL) {
+		memcpy(value->bv_val, val.bv_val, val.bv_len);
+		value->bv_val[val.bv_len] = '\0';
+	}
+	if (freeval)
+		ber_memfree(val.bv_val);
+	free(line);
+	if (value->bv_val != NULL)
+		return 0;
+nomem:
+	free(*attr);
+	*attr = NULL;
+	return cmd_nomem(err, what);
+}
+
+static int valid_oid(const char *s)
+{
+	int digit = 0, dots = 0;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = 1;
+		else if (*s == '.' && digit)
+			digit = 0, dots++;
+		else
+			return 0;
+	}
+	return digit && dots > 0;
+}
+
+static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
+{
+	li_search s = {
+		.base = cl->base, .scope = cl->scope, .deref = cl->deref, .sizelimit = cl->sizelimit,
+		.timelimit = cl->timelimit, .attrsonly = cl->attrsonly, .filter = n > 0 ? args[0] : NULL,
+		.attrs = n > 1 ? args + 1 : NULL,
+	};
+
+	if (li_params_set_search(cl->params, &s, err) < 0)
+		return as_opt(err, "base", "-b");
+	return 0;
+}
+
+static int exop_operand(cmdline *cl, const char *arg, li_error *err)
+{
+	struct berval value = { 0, NULL };
+	char *oid = NULL;
+	int rc;
+
+	if (strcasecmp(arg, "whoami") == 0)
+		return li_params_set_exop(cl->params, LDAP_EXOP_WHO_AM_I, NULL, 0, err);
+	if (strchr(arg, ':') == NULL) {
+		if (!valid_oid(arg))
+			return cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", arg);
+		return li_params_set_exop(cl->params, arg, NULL, 0, err);
+	}
+	if (attr_value("--op exop", arg, &oid, &value, err) < 0)
+		return -1;
+	if (!valid_oid(oid))
+		rc = cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", oid);
+	else
+		rc = li_params_set_exop(cl->params, oid, value.bv_val, value.bv_len, err);
+	free(oid);
+	free(value.bv_val);
+	return rc;
+}
+
+static int compare_operands(cmdline *cl, const char **args, li_error *err)
+{
+	struct berval value = { 0, NULL };
+	char *attr = NULL;
+	int rc;
+
+	if (check_dn("DN", args[0], err) < 0 || attr_value("--op compare", args[1], &attr, &value, err) < 0)
+		return -1;
+	rc = li_params_set_compare(cl->params, args[0], attr, value.bv_val, value.bv_len, err);
+	free(attr);
+	free(value.bv_val);
+	return rc;
+}
+
+static int ldif_operand(cmdline *cl, li_error *err)
+{
+	char *text = NULL;
+	int rc;
+
+	if (cl->ldif_file == NULL)
+		return cmd_usage(err, "-f", "--op %s needs an LDIF record: -f file (- for standard input)",
+				 ops[cl->op]);
+	if (cmd_ldif_read(cl->ldif_file, &text, err) < 0)
+		return -1;
+	if (cl->op == OP_ADD)
+		rc = li_params_set_add(cl->params, text, cl->ldif_file, err);
+	else
+		rc = li_params_set_modify(cl->params, text, cl->ldif_file, err);
+	free(text);
+	return rc < 0 ? as_opt(err, "LDIF", "-f") : 0;
+}
+
+static const struct {
+	int op;
+	int min, max;
+	const char *usage;
+} arity[] = {
+	{ OP_COMPARE, 2, 2, "--op compare DN attr:value (or attr::base64)" },
+	{ OP_DELETE, 1, 1, "--op delete DN" },
+	{ OP_MODRDN, 2, 3, "--op modrdn DN NEWRDN [NEWSUPERIOR]" },
+	{ OP_ADD, 0, 0, "--op add -f entry.ldif" },
+	{ OP_MODIFY, 0, 0, "--op modify -f change.ldif" },
+	{ OP_EXOP, 1, 1, "--op exop OID[:value|::base64] or --op exop whoami" },
+	{ OP_NONE, 0, 0, "--msgid N (no operation, no operands)" },
+};
+
+static int operands(cmdline *cl, const char **args, li_error *err)
+{
+	int n = count(args);
+	size_t i;
+
+	if (cl->op == OP_SEARCH)
+		return search_operands(cl, args, n, err);
+	for (i = 0; i < sizeof(arity) / sizeof(arity[0]); i++) {
+		if (arity[i].op != cl->op)
+			continue;
+		if (n < arity[i].min)
+			return cmd_usage(err, "arguments", "missing operand; usage: %s", arity[i].usage);
+		if (n > arity[i].max)
+			return cmd_usage(err, "arguments", "unexpected operand '%s'; usage: %s", args[arity[i].max],
+					 arity[i].usage);
+	}
+	switch (cl->op) {
+	case OP_COMPARE:
+		return compare_operands(cl, args, err);
+	case OP_DELETE:
+		return li_params_set_delete(cl->params, args[0], err);
+	case OP_MODRDN:
+		return li_params_set_modrdn(cl->params, args[0], args[1], n == 3 ? args[2] : NULL, err);
+	case OP_ADD:
+	case OP_MODIFY:
+		return ldif_operand(cl, err);
+	case OP_EXOP:
+		return exop_operand(cl, args[0], err);
+	default:
+		return li_params_set_no_operation(cl->params, cl->target_msgid, err);
+	}
+}
+
+static int search_only(const cmdline *cl, li_error *err)
+{
+	if (cl->op == OP_SEARCH)
+		return 0;
+	if (cl->base || cl->attrsonly || cl->sizelimit || cl->timelimit || cl->scope_given || cl->deref_given)
+		return cmd_usage(err, "arguments", "-b, -s, -a, -z, -l and -A apply to searches only");
+	if (cl->search_ext)
+		return cmd_usage(err, "-E", "search extensions apply to searches only");
+	if (cl->after_entries >= 0)
+		return cmd_usage(err, "--after-entries", "counts search entries: use it with a search");
+	return 0;
+}
+
+static int trigger_checks(cmdline *cl, li_error *err)
+{
+	li_params *p = cl->params;
+
+	if (cl->interrupt == LI_INTERRUPT_NONE) {
+		if (cl->after_given || cl->after_entries >= 0 || cl->wait_us >= 0)
+			return cmd_usage(err, "arguments", "--after, --after-entries and --wait need --abandon or --cancel");
+		if (cl->msgid_given)
+			return cmd_usage(err, "--msgid", "needs --abandon or --cancel");
+		return 0;
+	}
+	if (cl->msgid_given && (cl->after_given || cl->after_entries >= 0))
+		return cmd_usage(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
+				 "do not apply");
+	if (li_params_set_interrupt(p, cl->interrupt, err) < 0 ||
+	    (cl->after_given && li_params_set_after(p, cl->after_us == LI_DURATION_NEVER ? LI_NEVER : cl->after_us,
+						    err) < 0) ||
+	    (cl->after_entries >= 0 && li_params_set_after_entries(p, cl->after_entries, err) < 0) ||
+	    li_params_set_wait(p, cl->wait_us, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The bind as the options ask; again after the -W prompt. */
+static int bind_params(cmdline *cl, li_error *err)
+{
+	const char *opt = cl->passwd_opt ? cl->passwd_opt : "-W";
+
+	if (cl->auth_simple) {
+		if (li_params_set_bind_simple(cl->params, cl->binddn, cl->passwd, cl->passwd_len, err) < 0)
+			return as_opt(err, "bind DN", "-D"), as_opt(err, "password", opt);
+		return 0;
+	}
+	li_sasl s = {
+		.dn = cl->binddn, .mech = cl->sasl_mech, .authcid = cl->sasl_authcid, .authzid = cl->sasl_authzid,
+		.realm = cl->sasl_realm, .secprops = cl->sasl_secprops, .quiet = cl->sasl_flags == 'Q',
+		.interactive = cl->sasl_flags == 'I', .nocanon = cl->sasl_nocanon, .password = cl->passwd,
+		.password_len = cl->passwd_len,
+	};
+	if (li_params_set_bind_sasl(cl->params, &s, err) < 0)
+		return as_opt(err, "bind DN", "-D"), as_opt(err, "SASL security properties", "-O"),
+		       as_opt(err, "password", opt);
+	return 0;
+}
+
+static int auth_checks(cmdline *cl, li_error *err)
+{
+	if (cl->passwd_file && cl->passwd_from_w)
+		return cmd_usage(err, "-y", "incompatible with -w");
+	if (cl->prompt_passwd && (cl->passwd_from_w || cl->passwd_file))
+		return cmd_usage(err, "-W", "incompatible with %s", cl->passwd_from_w ? "-w" : "-y");
+	if (cl->passwd_from_w && check_password("-w", cl->passwd_len, err) < 0)
+		return -1;
+	if (cl->passwd_file && read_password_file(cl, err) < 0)
+		return -1;
+	if (cl->binddn && check_dn("-D", cl->binddn, err) < 0)
+		return -1;
+	/* As OpenLDAP's tools: SASL unless -x, or unless a bind DN was given. */
+	if (!cl->auth_simple && !cl->auth_sasl && cl->binddn)
+		cl->auth_simple = 1;
+	return bind_params(cl, err);
+}
+
+static int connection(cmdline *cl, li_error *err)
+{
+	li_params *p = cl->params;
+
+	if (li_params_set_name(p, cl->prog, err) < 0 || (cl->uri && li_params_set_uri(p, cl->uri, err) < 0))
+		return as_opt(err, "URI", "-H");
+	if (li_params_set_tls(p, cl->starttls > 1 ? LI_TLS_REQUIRE : cl->starttls ? LI_TLS_TRY : LI_TLS_NONE,
+			      err) < 0 ||
+	    li_params_set_debug(p, cl->debug, err) < 0 ||
+	    (cl->nettimeout_set && li_params_set_network_timeout(p, cl->nettimeout, err) < 0))
+		return -1;
+	return 0;
+}
+
+int cmdline_finish(cmdline *cl, const char **args, li_error *err)
+{
+	if (cl->json && cl->quiet)
+		return cmd_usage(err, "-q", "give only one of --json and -q");
+	if (cl->msgid_given) {
+		if (cl->op_name)
+			return cmd_usage(err, "--msgid", "sends no operation: do not give --op with it");
+		cl->op = OP_NONE;
+	}
+	if (cl->op != OP_ADD && cl->op != OP_MODIFY && cl->ldif_file)
+		return cmd_usage(err, "-f", "reads an LDIF record for --op add or --op modify only");
+	if (connection(cl, err) < 0 || search_only(cl, err) < 0 || trigger_checks(cl, err) < 0 ||
+	    auth_checks(cl, err) < 0 || operands(cl, args, err) < 0)
+		return -1;
+	return li_params_check(cl->params, err);
+}
+
+int cmdline_set_password(cmdline *cl, const char *pw, li_error *err)
+{
+	size_t len = strlen(pw);
+	char *copy;
+
+	if (check_password("-W", len, err) < 0)
+		return -1;
+	copy = strdup(pw);
+	if (copy == NULL)
+		return cmd_nomem(err, "-W");
+	secret_free(cl->passwd, cl->passwd_len);
+	cl->passwd = copy;
+	cl->passwd_len = len;
+	cl->passwd_opt = "-W";
+	return bind_params(cl, err);
+}

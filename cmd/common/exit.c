@@ -1,0 +1,45 @@
+/* Outcomes and errors to exit statuses: the tools' convention, documented
+ * in ldapcancel(1); the library reports outcomes and LDAP codes. */
+#include "exit.h"
+
+#include <ldap.h>
+
+int exit_for_outcome(li_outcome o, int code)
+{
+	switch (o) {
+	case LI_OUTCOME_CANCELED:
+	case LI_OUTCOME_ABANDONED:
+		return EXIT_OK;
+	case LI_OUTCOME_TOO_LATE:
+		return LDAP_TOO_LATE;
+	case LI_OUTCOME_NO_SUCH_OPERATION:
+		return LDAP_NO_SUCH_OPERATION;
+	case LI_OUTCOME_CANNOT_CANCEL:
+		return LDAP_CANNOT_CANCEL;
+	case LI_OUTCOME_UNSUPPORTED:
+		return EXIT_UNSUPPORTED;
+	case LI_OUTCOME_NO_RESPONSE:
+		return EXIT_NO_RESPONSE;
+	case LI_OUTCOME_CONNECTION_LOST:
+		return EXIT_CONNECTION_LOST;
+	case LI_OUTCOME_STOPPED:
+		return EXIT_SIGINT;
+	case LI_OUTCOME_SELF_TARGET:
+		return EXIT_SELF_TARGET;
+	case LI_OUTCOME_COMPLETED:
+		return code & 0xff;
+	case LI_OUTCOME_UNDECIDED:
+	default:
+		return EXIT_OK;
+	}
+}
+
+int exit_for_error(const li_error *err)
+{
+	int status;
+
+	if (err->signo)
+		return 128 + err->signo;
+	status = err->code & 0xff;
+	return status ? status : EXIT_USAGE;
+}

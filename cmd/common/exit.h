@@ -1,0 +1,31 @@
+/* The tools' exit statuses that are not LDAP result codes (see
+ * ldapcancel(1)); an LDAP result code is the status itself, as with
+ * OpenLDAP's tools (exit(rc), so -1 becomes 255). */
+#ifndef CMD_EXIT_H
+#define CMD_EXIT_H
+
+#define EXIT_OK 0
+#define EXIT_USAGE 1
+#define EXIT_UNSUPPORTED 2
+/* The classic C API numbers for "timeout" and "server down" (RFC 1823). */
+#define EXIT_NO_RESPONSE 85
+#define EXIT_CONNECTION_LOST 81
+/* ... and for "bad parameter": --msgid named the interrupt itself. */
+#define EXIT_SELF_TARGET 89
+#define EXIT_SIGINT 130
+#define EXIT_SIGTERM 143
+#define EXIT_SIGPIPE 141
+/* Writing the output failed (a full disk): sysexits' EX_IOERR, which no
+ * LDAP result code or libldap code uses. */
+#define EXIT_WRITE_ERROR 74
+
+#include <ldapinterrupt.h>
+
+/* The status for a decided outcome; code: the operation's result code
+ * (li_run_result_code), the status of a run that completed. */
+int exit_for_outcome(li_outcome o, int code);
+/* The status for an error: a signal's 128 + N, a usage error's 1, else
+ * the LDAP code (as OpenLDAP's tools: exit(rc), so -1 becomes 255). */
+int exit_for_error(const li_error *err);
+
+#endif
