@@ -16,10 +16,10 @@ static void render(void *arg, const li_event *ev)
 {
 	(void)arg;
 	li_buf_reset(out);
-	li_trace_text(NULL, ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
-	li_trace_json(NULL, ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
+	li_trace_text(ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
+	li_trace_json(ev, LI_RENDER_VALUES | LI_RENDER_HEX, out);
 	li_buf_reset(out);
-	li_trace_text(NULL, ev, 0, out);
+	li_trace_text(ev, 0, out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

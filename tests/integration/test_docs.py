@@ -21,6 +21,9 @@ assembled), reading the assembled page in $LI_BUILDDIR/man:
     the OUTPUT section;
   * the page renders without groff warnings, lexgrog reads its NAME, and
     no assembly directive or @VARIABLE@ is left in it.
+
+The library's page, ldapinterrupt.3, names every symbol that
+lib/libldapinterrupt.map exports, and renders as cleanly.
 """
 
 import difflib
@@ -47,8 +50,19 @@ OUTCOMES = {
 }
 
 
+# The library's page, in section 3; every other page is a tool's.
+LIBRARY = "ldapinterrupt"
+TOOL_SECTIONS = ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "OUTCOMES", "EXIT STATUS", "OUTPUT",
+                 "ENVIRONMENT", "FILES", "EXAMPLES", "NOTES", "SEE ALSO")
+LIBRARY_SECTIONS = ("NAME", "SYNOPSIS", "DESCRIPTION", "RETURN VALUE", "EXAMPLES", "SEE ALSO")
+
+
+def page_section(tool):
+    return "3" if tool == LIBRARY else "1"
+
+
 def page_path(tool):
-    return os.path.join(MAN_DIR, tool + ".1")
+    return os.path.join(MAN_DIR, tool + "." + page_section(tool))
 
 
 def have_page(tool):
@@ -195,13 +209,12 @@ def entries(lines):
 def read_page(tool):
     path = page_path(tool)
     if not os.path.exists(path):
-        fail("%s is not in the build directory (%s): is man/%s.1.in assembled by man/meson.build?"
-             % (os.path.basename(path), MAN_DIR, tool))
+        fail("%s is not in the build directory (%s): is man/%s.in assembled by man/meson.build?"
+             % (os.path.basename(path), MAN_DIR, os.path.basename(path)))
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     secs = sections(lines)
-    for required in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "OUTCOMES", "EXIT STATUS", "OUTPUT",
-                     "ENVIRONMENT", "FILES", "EXAMPLES", "NOTES", "SEE ALSO"):
+    for required in LIBRARY_SECTIONS if tool == LIBRARY else TOOL_SECTIONS:
         ok(required in secs, "%s has a %s section (has: %s)" % (path, required, ", ".join(secs)))
     return lines, secs
 
@@ -522,6 +535,25 @@ def check_lexgrog(tool):
     contains(r.out, '"%s - ' % tool, "lexgrog reads the NAME section")
 
 
+def exported_symbols():
+    """The global: names of every version node of lib/libldapinterrupt.map."""
+    with open(os.path.join(SRCDIR, "lib", "libldapinterrupt.map"), encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    names = []
+    for block in re.findall(r"global:(.*?)(?:local:|\})", text, re.S):
+        names += re.findall(r"([A-Za-z_]\w*)\s*;", block)
+    return names
+
+
+def check_every_symbol_documented(tool):
+    lines, _ = read_page(tool)
+    text = "\n".join(lines)
+    names = exported_symbols()
+    ok(len(names) > 50, "lib/libldapinterrupt.map exports the API (read %d names)" % len(names))
+    eq([n for n in names if not re.search(r"(?<!\w)%s(?!\w)" % re.escape(n), text)], [],
+       "symbols of lib/libldapinterrupt.map that %s does not name" % page_path(tool))
+
+
 # --------------------------------------------------------------------------
 # the tests
 
@@ -558,6 +590,10 @@ for _tool in ("ldapcancel", "ldapabandon", "ldaptrace"):
     register(_tool, "every JSON key it prints is documented", check_json_keys)
     register(_tool, "groff renders the page without warnings", check_renders, lambda: have("groff"))
     register(_tool, "lexgrog reads the page's NAME", check_lexgrog, lambda: have("lexgrog"))
+
+register(LIBRARY, "every exported symbol is named in ldapinterrupt.3", check_every_symbol_documented)
+register(LIBRARY, "groff renders the page without warnings", check_renders, lambda: have("groff"))
+register(LIBRARY, "lexgrog reads the page's NAME", check_lexgrog, lambda: have("lexgrog"))
 
 
 if __name__ == "__main__":
