@@ -1,36 +1,62 @@
 /* Connect, StartTLS, bind: what ldapsearch(1) does before its search, with
  * a deadline on every step and the password wiped once it has been sent. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <sasl/sasl.h>
 
+#include "conn.h"
 #include "controls.h"
-#include "run.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
 
-static int set_opt(li_run *run, int opt, const void *value, const char *name, li_error *err)
+struct li_conn {
+	li_params *cfg;
+	LDAP *ld;
+	li_tap *tap;
+	li_conn_hooks hooks;
+	char *uri;
+	char *defbase;
+};
+
+static void conn_log(li_conn *c, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void conn_log(li_conn *c, int warning, const char *fmt, ...)
 {
-	if (ldap_set_option(run->ld, opt, value) == LDAP_OPT_SUCCESS)
+	char line[1024];
+	va_list ap;
+
+	if (c->hooks.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	c->hooks.log(c->hooks.arg, warning, line);
+}
+
+static int set_opt(li_conn *c, int opt, const void *value, const char *name, li_error *err)
+{
+	if (ldap_set_option(c->ld, opt, value) == LDAP_OPT_SUCCESS)
 		return 0;
 	return li_usage_error(err, name, "could not be set");
 }
 
-static int options(li_run *run, li_error *err)
+static int options(li_conn *c, li_error *err)
 {
-	const li_params *cfg = run->cfg;
+	const li_params *cfg = c->cfg;
 	int version = LDAP_VERSION3;
 	struct timeval tv;
 
-	if (set_opt(run, LDAP_OPT_PROTOCOL_VERSION, &version, "LDAP_OPT_PROTOCOL_VERSION", err) < 0 ||
-	    set_opt(run, LDAP_OPT_REFERRALS, LDAP_OPT_OFF, "LDAP_OPT_REFERRALS", err) < 0 ||
-	    set_opt(run, LDAP_OPT_RESTART, LDAP_OPT_ON, "LDAP_OPT_RESTART", err) < 0)
+	if (set_opt(c, LDAP_OPT_PROTOCOL_VERSION, &version, "LDAP_OPT_PROTOCOL_VERSION", err) < 0 ||
+	    set_opt(c, LDAP_OPT_REFERRALS, LDAP_OPT_OFF, "LDAP_OPT_REFERRALS", err) < 0 ||
+	    set_opt(c, LDAP_OPT_RESTART, LDAP_OPT_ON, "LDAP_OPT_RESTART", err) < 0)
 		return -1;
-	if (cfg->sasl_nocanon && set_opt(run, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON, "-N", err) < 0)
+	if (cfg->sasl_nocanon && set_opt(c, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON, "-N", err) < 0)
 		return -1;
-	if (cfg->sasl_secprops && li_secprops_set(run->ld, cfg->sasl_secprops, err) < 0)
+	if (cfg->sasl_secprops && li_secprops_set(c->ld, cfg->sasl_secprops, err) < 0)
 		return -1;
 	/* An unreachable server must fail fast, not hang: a default deadline
 	 * unless -o nettimeout or ldap.conf's NETWORK_TIMEOUT says otherwise. */
@@ -39,51 +65,52 @@ static int options(li_run *run, li_error *err)
 	} else {
 		struct timeval *conf = NULL;
 
-		ldap_get_option(run->ld, LDAP_OPT_NETWORK_TIMEOUT, &conf);
+		ldap_get_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &conf);
 		tv.tv_sec = conf && conf->tv_sec > 0 ? conf->tv_sec : LI_DEFAULT_NETTIMEOUT;
 		tv.tv_usec = 0;
 		ldap_memfree(conf);
 	}
 	if (tv.tv_sec > 0) {
-		if (set_opt(run, LDAP_OPT_NETWORK_TIMEOUT, &tv, "LDAP_OPT_NETWORK_TIMEOUT", err) < 0 ||
-		    set_opt(run, LDAP_OPT_TIMEOUT, &tv, "LDAP_OPT_TIMEOUT", err) < 0)
+		if (set_opt(c, LDAP_OPT_NETWORK_TIMEOUT, &tv, "LDAP_OPT_NETWORK_TIMEOUT", err) < 0 ||
+		    set_opt(c, LDAP_OPT_TIMEOUT, &tv, "LDAP_OPT_TIMEOUT", err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int ldap_failure(li_run *run, const char *what, int rc, li_error *err)
+static int ldap_failure(li_conn *c, const char *what, int rc, li_error *err)
 {
-	char *info = NULL;
-
 	/* The tap kept a malformed message from libldap, which then only saw
 	 * a failed read: say what the server sent instead. */
-	if (run->malformed && rc < 0)
-		return li_ldap_error(err, what, LDAP_DECODING_ERROR, run->lost_why, NULL);
-	ldap_get_option(run->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
+	const char *why = c->hooks.malformed ? c->hooks.malformed(c->hooks.arg) : NULL;
+	char *info = NULL;
+
+	if (why && rc < 0)
+		return li_ldap_error(err, what, LDAP_DECODING_ERROR, why, NULL);
+	ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
 	li_ldap_error(err, what, rc, info, NULL);
 	ldap_memfree(info);
 	return -1;
 }
 
-static int start_tls(li_run *run, li_error *err)
+static int start_tls(li_conn *c, li_error *err)
 {
-	int rc = ldap_start_tls_s(run->ld, NULL, NULL);
+	int rc = ldap_start_tls_s(c->ld, NULL, NULL);
 	li_error warn;
 	char line[1024];
 
 	if (rc == LDAP_SUCCESS) {
-		li_run_log(run, 0, "StartTLS: TLS established");
+		conn_log(c, 0, "StartTLS: TLS established");
 		return 0;
 	}
-	ldap_failure(run, "ldap_start_tls", rc, err);
+	ldap_failure(c, "ldap_start_tls", rc, err);
 	/* -Z goes on without TLS after a refusal, as ldapsearch does; -ZZ and
 	 * client-side failures (connection state unknown) stop. */
-	if (run->cfg->starttls > 1 || rc < 0)
+	if (c->cfg->starttls > 1 || rc < 0)
 		return -1;
 	warn = *err;
 	li_error_format(&warn, "warning", line, sizeof(line));
-	li_run_log(run, 1, "%s", line);
+	conn_log(c, 1, "%s", line);
 	memset(err, 0, sizeof(*err));
 	return 0;
 }
@@ -91,19 +118,19 @@ static int start_tls(li_run *run, li_error *err)
 /* ---- SASL ---- */
 
 typedef struct sasl_defaults {
-	li_run *run;
+	li_conn *c;
 	char *mech, *realm, *authcid, *authzid;
 	char *answers[8];
 	int nanswers;
 } sasl_defaults;
 
-static char *conf_default(li_run *run, int opt, const char *given)
+static char *conf_default(li_conn *c, int opt, const char *given)
 {
 	char *v = NULL;
 
 	if (given)
 		return strdup(given);
-	ldap_get_option(run->ld, opt, &v);
+	ldap_get_option(c->ld, opt, &v);
 	if (v == NULL)
 		return NULL;
 	given = v;
@@ -119,7 +146,7 @@ static const char *interact_default(const sasl_defaults *d, unsigned long id, in
 	case SASL_CB_GETREALM: return d->realm;
 	case SASL_CB_AUTHNAME: return d->authcid;
 	case SASL_CB_USER: return d->authzid;
-	case SASL_CB_PASS: *echo = 0; return d->run->cfg->passwd;
+	case SASL_CB_PASS: *echo = 0; return d->c->cfg->passwd;
 	case SASL_CB_NOECHOPROMPT: *echo = 0; return NULL;
 	default: return NULL;
 	}
@@ -131,7 +158,7 @@ static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 {
 	sasl_defaults *d = defaults;
 	sasl_interact_t *i;
-	const li_params *cfg = d->run->cfg;
+	const li_params *cfg = d->c->cfg;
 
 	(void)ld;
 	for (i = in; i->id != SASL_CB_LIST_END; i++) {
@@ -158,17 +185,17 @@ static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 	return LDAP_SUCCESS;
 }
 
-static int bind_sasl(li_run *run, li_error *err)
+static int bind_sasl(li_conn *c, li_error *err)
 {
-	const li_params *cfg = run->cfg;
-	sasl_defaults d = { .run = run };
+	const li_params *cfg = c->cfg;
+	sasl_defaults d = { .c = c };
 	int rc, i;
 
-	d.mech = conf_default(run, LDAP_OPT_X_SASL_MECH, cfg->sasl_mech);
-	d.realm = conf_default(run, LDAP_OPT_X_SASL_REALM, cfg->sasl_realm);
-	d.authcid = conf_default(run, LDAP_OPT_X_SASL_AUTHCID, cfg->sasl_authcid);
-	d.authzid = conf_default(run, LDAP_OPT_X_SASL_AUTHZID, cfg->sasl_authzid);
-	rc = ldap_sasl_interactive_bind_s(run->ld, cfg->binddn, d.mech, NULL, NULL, cfg->sasl_flags, interact, &d);
+	d.mech = conf_default(c, LDAP_OPT_X_SASL_MECH, cfg->sasl_mech);
+	d.realm = conf_default(c, LDAP_OPT_X_SASL_REALM, cfg->sasl_realm);
+	d.authcid = conf_default(c, LDAP_OPT_X_SASL_AUTHCID, cfg->sasl_authcid);
+	d.authzid = conf_default(c, LDAP_OPT_X_SASL_AUTHZID, cfg->sasl_authzid);
+	rc = ldap_sasl_interactive_bind_s(c->ld, cfg->binddn, d.mech, NULL, NULL, cfg->sasl_flags, interact, &d);
 	for (i = 0; i < d.nanswers; i++) {
 		explicit_bzero(d.answers[i], strlen(d.answers[i]));
 		free(d.answers[i]);
@@ -178,28 +205,28 @@ static int bind_sasl(li_run *run, li_error *err)
 	free(d.authcid);
 	free(d.authzid);
 	if (rc != LDAP_SUCCESS)
-		return ldap_failure(run, "ldap_sasl_interactive_bind", rc, err);
+		return ldap_failure(c, "ldap_sasl_interactive_bind", rc, err);
 	return 0;
 }
 
-static int bind_simple(li_run *run, li_error *err)
+static int bind_simple(li_conn *c, li_error *err)
 {
-	const li_params *cfg = run->cfg;
+	const li_params *cfg = c->cfg;
 	struct berval cred = { cfg->passwd_len, cfg->passwd };
 	LDAPMessage *res = NULL;
 	char *matched = NULL, *info = NULL;
 	int rc, msgid, code;
 
-	rc = ldap_sasl_bind(run->ld, cfg->binddn ? cfg->binddn : "", LDAP_SASL_SIMPLE, &cred, NULL, NULL, &msgid);
+	rc = ldap_sasl_bind(c->ld, cfg->binddn ? cfg->binddn : "", LDAP_SASL_SIMPLE, &cred, NULL, NULL, &msgid);
 	if (rc != LDAP_SUCCESS)
-		return ldap_failure(run, "ldap_sasl_bind(SIMPLE)", rc, err);
+		return ldap_failure(c, "ldap_sasl_bind(SIMPLE)", rc, err);
 	/* LDAP_OPT_TIMEOUT (the network timeout) bounds the wait. */
-	rc = ldap_result(run->ld, msgid, LDAP_MSG_ALL, NULL, &res);
+	rc = ldap_result(c->ld, msgid, LDAP_MSG_ALL, NULL, &res);
 	if (rc == 0)
 		return li_ldap_error(err, "ldap_result", LDAP_TIMEOUT, NULL, NULL);
 	if (rc < 0)
-		return ldap_failure(run, "ldap_result", -1, err);
-	rc = ldap_parse_result(run->ld, res, &code, &matched, &info, NULL, NULL, 1);
+		return ldap_failure(c, "ldap_result", -1, err);
+	rc = ldap_parse_result(c->ld, res, &code, &matched, &info, NULL, NULL, 1);
 	if (rc == LDAP_SUCCESS && code != LDAP_SUCCESS)
 		rc = code;
 	if (rc != LDAP_SUCCESS)
@@ -209,50 +236,70 @@ static int bind_simple(li_run *run, li_error *err)
 	return rc == LDAP_SUCCESS ? 0 : -1;
 }
 
-static void nonblocking(li_run *run)
+static void nonblocking(li_conn *c)
 {
 	Sockbuf *sb = NULL;
 
 	/* From here on libldap never blocks in read(): a server that stops in
 	 * the middle of a message cannot hold the run past its deadline. */
-	if (ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb)
+	if (ldap_get_option(c->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb)
 		ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_NONBLOCK, (void *)1);
 }
 
-int li_conn_open(li_run *run, li_error *err)
+li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li_error *err)
 {
-	li_params *cfg = run->cfg;
-	struct timeval forever = { -1, 0 };
+	li_conn *c;
 	int rc;
 
 	if (li_params_check(cfg, err) < 0)
-		return -1;
+		return NULL;
 	if (cfg->debug) {
 		ber_set_option(NULL, LBER_OPT_DEBUG_LEVEL, &cfg->debug);
 		ldap_set_option(NULL, LDAP_OPT_DEBUG_LEVEL, &cfg->debug);
 	}
-	rc = ldap_initialize(&run->ld, cfg->uri);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		li_ldap_error(err, "ldap_initialize", LDAP_NO_MEMORY, NULL, NULL);
+		return NULL;
+	}
+	c->cfg = cfg;
+	c->tap = tap;
+	if (hooks)
+		c->hooks = *hooks;
+	rc = ldap_initialize(&c->ld, cfg->uri);
+	if (rc != LDAP_SUCCESS) {
+		li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+		goto fail;
+	}
+	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
+	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
+	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
+	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS)
+		goto fail;
+	return c;
+fail:
+	li_conn_free(c);
+	return NULL;
+}
+
+int li_conn_connect(li_conn *c, li_error *err)
+{
+	li_params *cfg = c->cfg;
+	struct timeval forever = { -1, 0 };
+	int rc;
+
+	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
-		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
-	li_run_log(run, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
-	ldap_get_option(run->ld, LDAP_OPT_URI, &run->uri);
-	ldap_get_option(run->ld, LDAP_OPT_DEFBASE, &run->defbase);
-	if (options(run, err) < 0 || li_tap_attach(run->tap, run->ld) != LDAP_OPT_SUCCESS)
+		return ldap_failure(c, "ldap_connect", rc, err);
+	if (li_tap_url(c->tap))
+		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
+	if (cfg->starttls && start_tls(c, err) < 0)
 		return -1;
-	if (li_ctrls_build(run->ld, cfg, &run->ctrls, err) < 0 || li_op_prepare(run, err) < 0)
-		return -1;
-	rc = ldap_connect(run->ld);
-	if (rc != LDAP_SUCCESS)
-		return ldap_failure(run, "ldap_connect", rc, err);
-	if (li_tap_url(run->tap))
-		li_run_log(run, 0, "connected to %s", li_tap_url(run->tap));
-	if (cfg->starttls && start_tls(run, err) < 0)
-		return -1;
-	nonblocking(run);
+	nonblocking(c);
 	if (cfg->auth_simple)
-		rc = bind_simple(run, err);
+		rc = bind_simple(c, err);
 	else if (cfg->auth_sasl)
-		rc = bind_sasl(run, err);
+		rc = bind_sasl(c, err);
 	else
 		rc = 0; /* no bind: anonymous, as RFC 4511 4.2 allows */
 	/* The password has been sent: it is not needed again. */
@@ -261,18 +308,43 @@ int li_conn_open(li_run *run, li_error *err)
 	if (rc < 0)
 		return -1;
 	if (cfg->auth_simple || cfg->auth_sasl)
-		li_run_log(run, 0, "bound");
-	ldap_set_option(run->ld, LDAP_OPT_TIMEOUT, &forever);
+		conn_log(c, 0, "bound");
+	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);
 	return 0;
 }
 
-void li_conn_close(li_run *run)
+LDAP *li_conn_ld(const li_conn *c)
+{
+	return c ? c->ld : NULL;
+}
+
+const char *li_conn_uri(const li_conn *c)
+{
+	return c ? c->uri : NULL;
+}
+
+const char *li_conn_defbase(const li_conn *c)
+{
+	return c ? c->defbase : NULL;
+}
+
+int li_conn_close(li_conn *c)
 {
 	static LDAPControl *none[] = { NULL };
 
-	if (run->ld == NULL)
+	if (c == NULL || c->ld == NULL)
+		return 0;
+	ldap_unbind_ext(c->ld, none, none);
+	c->ld = NULL;
+	return 1;
+}
+
+void li_conn_free(li_conn *c)
+{
+	if (c == NULL)
 		return;
-	run->unbound = 1;
-	ldap_unbind_ext(run->ld, none, none);
-	run->ld = NULL;
+	li_conn_close(c);
+	ldap_memfree(c->uri);
+	ldap_memfree(c->defbase);
+	free(c);
 }

@@ -5,7 +5,12 @@
 
 #include <ldap.h>
 
-#include "config.h"
+#include "error.h"
+#include "params.h"
+
+/* Parses one -e or -E spec into cfg->ctrls. */
+int li_ctrl_parse(li_params *cfg, const char *spec, int search_ext, li_error *err);
+void li_ctrl_free(li_ctrlspec *c);
 
 /* Encodes the controls for the operation into a NULL-terminated array
  * (never NULL; free with ldap_controls_free). */

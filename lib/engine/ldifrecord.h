@@ -4,7 +4,8 @@
 
 #include <ldap.h>
 
-#include "config.h"
+#include "error.h"
+#include "params.h"
 
 /* Parses cfg->ldif_text into lr (release with ldap_ldif_record_done).
  * lr points into buf, which the caller frees after lr. */

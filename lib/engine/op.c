@@ -7,8 +7,8 @@
 #include "decode.h"
 #include "ldifrecord.h"
 #include "names.h"
+#include "op.h"
 #include "redact.h"
-#include "run.h"
 
 static const char *const type_names[] = {
 	[LI_OP_SEARCH] = "search", [LI_OP_COMPARE] = "compare", [LI_OP_DELETE] = "delete",
@@ -21,34 +21,33 @@ const char *li_op_type(const li_params *cfg)
 	return type_names[cfg->op];
 }
 
-int li_op_prepare(li_run *run, li_error *err)
+int li_op_prepare(LDAP *ld, const li_params *cfg, li_error *err)
 {
-	if (run->cfg->op != LI_OP_SEARCH)
+	if (cfg->op != LI_OP_SEARCH)
 		return 0;
-	return li_filter_check(run->ld, run->cfg->filter, err);
+	return li_filter_check(ld, cfg->filter, err);
 }
 
-static int search(li_run *run, int *msgid)
+static int search(LDAP *ld, const li_params *cfg, LDAPControl **ctrls, int *msgid)
 {
-	const li_params *cfg = run->cfg;
 	struct timeval tv = { cfg->timelimit, 0 };
 
-	return ldap_search_ext(run->ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, run->ctrls,
+	return ldap_search_ext(ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, ctrls,
 			       NULL, cfg->timelimit ? &tv : NULL, cfg->sizelimit, msgid);
 }
 
 /* -1 when the LDIF cannot be used; else 0 with libldap's code in *rc. */
-static int from_ldif(li_run *run, int *msgid, int *rc, li_error *err)
+static int from_ldif(LDAP *ld, const li_params *cfg, LDAPControl **ctrls, int *msgid, int *rc, li_error *err)
 {
 	LDIFRecord lr;
 	char *buf = NULL;
 
-	if (li_ldif_parse(run->cfg, &lr, &buf, err) < 0)
+	if (li_ldif_parse(cfg, &lr, &buf, err) < 0)
 		return -1;
-	if (run->cfg->op == LI_OP_ADD)
-		*rc = ldap_add_ext(run->ld, lr.lr_dn.bv_val, lr.lrop_mods, run->ctrls, NULL, msgid);
+	if (cfg->op == LI_OP_ADD)
+		*rc = ldap_add_ext(ld, lr.lr_dn.bv_val, lr.lrop_mods, ctrls, NULL, msgid);
 	else
-		*rc = ldap_modify_ext(run->ld, lr.lr_dn.bv_val, lr.lrop_mods, run->ctrls, NULL, msgid);
+		*rc = ldap_modify_ext(ld, lr.lr_dn.bv_val, lr.lrop_mods, ctrls, NULL, msgid);
 	ldap_ldif_record_done(&lr);
 	ber_memfree(buf);
 	return 0;
@@ -61,35 +60,34 @@ static const char *const call_names[] = {
 	[LI_OP_EXOP] = "ldap_extended_operation", [LI_OP_NONE] = "none",
 };
 
-int li_op_send(li_run *run, int *msgid, li_error *err)
+int li_op_send(LDAP *ld, const li_params *cfg, LDAPControl **ctrls, int *msgid, li_error *err)
 {
-	const li_params *cfg = run->cfg;
 	int rc;
 
 	switch (cfg->op) {
 	case LI_OP_SEARCH:
-		rc = search(run, msgid);
+		rc = search(ld, cfg, ctrls, msgid);
 		break;
 	case LI_OP_COMPARE:
-		rc = ldap_compare_ext(run->ld, cfg->dn, cfg->cmp_attr, (struct berval *)&cfg->cmp_value, run->ctrls,
+		rc = ldap_compare_ext(ld, cfg->dn, cfg->cmp_attr, (struct berval *)&cfg->cmp_value, ctrls,
 				      NULL, msgid);
 		break;
 	case LI_OP_DELETE:
-		rc = ldap_delete_ext(run->ld, cfg->dn, run->ctrls, NULL, msgid);
+		rc = ldap_delete_ext(ld, cfg->dn, ctrls, NULL, msgid);
 		break;
 	case LI_OP_MODRDN:
 		/* As ldapmodrdn(1) without -r: the old RDN value stays. */
-		rc = ldap_rename(run->ld, cfg->dn, cfg->newrdn, cfg->newsup, 0, run->ctrls, NULL, msgid);
+		rc = ldap_rename(ld, cfg->dn, cfg->newrdn, cfg->newsup, 0, ctrls, NULL, msgid);
 		break;
 	case LI_OP_ADD:
 	case LI_OP_MODIFY:
-		if (from_ldif(run, msgid, &rc, err) < 0)
+		if (from_ldif(ld, cfg, ctrls, msgid, &rc, err) < 0)
 			return -1;
 		break;
 	case LI_OP_EXOP:
-		rc = ldap_extended_operation(run->ld, cfg->exop_oid,
+		rc = ldap_extended_operation(ld, cfg->exop_oid,
 					     cfg->exop_has_value ? (struct berval *)&cfg->exop_value : NULL,
-					     run->ctrls, NULL, msgid);
+					     ctrls, NULL, msgid);
 		break;
 	default:
 		return li_usage_error(err, "operation", "internal: nothing to send");
@@ -97,7 +95,7 @@ int li_op_send(li_run *run, int *msgid, li_error *err)
 	if (rc != LDAP_SUCCESS) {
 		char *info = NULL;
 
-		ldap_get_option(run->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
+		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &info);
 		li_ldap_error(err, call_names[cfg->op], rc, info, NULL);
 		ldap_memfree(info);
 		return -1;

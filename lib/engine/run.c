@@ -13,6 +13,7 @@
 
 #include "controls.h"
 #include "names.h"
+#include "op.h"
 #include "parse.h"
 #include "run.h"
 
@@ -221,6 +222,17 @@ static void on_event(void *arg, const li_event *ev)
 		run->observer(run->observer_arg, ev);
 }
 
+/* The unbind may make libldap report the connection closed: that is no
+ * loss, so the run knows first. */
+static void close_conn(li_run *run)
+{
+	if (li_conn_ld(run->conn) == NULL)
+		return;
+	run->unbound = 1;
+	li_conn_close(run->conn);
+	run->ld = NULL;
+}
+
 li_run *li_run_new(li_params *cfg)
 {
 	li_run *run = calloc(1, sizeof(*run));
@@ -245,9 +257,8 @@ void li_run_free(li_run *run)
 {
 	if (run == NULL)
 		return;
-	li_conn_close(run);
-	ldap_memfree(run->uri);
-	ldap_memfree(run->defbase);
+	close_conn(run);
+	li_conn_free(run->conn);
 	ldap_controls_free(run->ctrls);
 	ber_free(run->scratch, 0);
 	ber_bvfree(run->cancel_value);
@@ -316,7 +327,7 @@ int li_run_output_stopped(const li_run *run)
 
 void li_run_close(li_run *run)
 {
-	li_conn_close(run);
+	close_conn(run);
 }
 
 li_outcome li_run_outcome(const li_run *run)
@@ -329,9 +340,36 @@ int li_run_result_code(const li_run *run)
 	return run->op_res.code;
 }
 
+static void conn_log(void *arg, int warning, const char *line)
+{
+	li_run *run = arg;
+
+	if (run->log)
+		run->log(run->log_arg, warning, line);
+}
+
+static const char *conn_malformed(void *arg)
+{
+	const li_run *run = arg;
+
+	return run->malformed ? run->lost_why : NULL;
+}
+
 int li_run_connect(li_run *run, li_error *err)
 {
-	if (li_conn_open(run, err) < 0)
+	li_conn_hooks hooks = { conn_log, conn_malformed, run };
+
+	if (run->conn)
+		return li_usage_error(err, "run", "internal: li_run_connect called twice");
+	run->conn = li_conn_new(run->cfg, run->tap, &hooks, err);
+	if (run->conn == NULL)
+		return -1;
+	run->ld = li_conn_ld(run->conn);
+	/* Before connecting: what is wrong with the request is found without
+	 * a server. */
+	if (li_ctrls_build(run->ld, run->cfg, &run->ctrls, err) < 0 || li_op_prepare(run->ld, run->cfg, err) < 0)
+		return -1;
+	if (li_conn_connect(run->conn, err) < 0)
 		return -1;
 	run->connected = 1;
 	return 0;
@@ -706,7 +744,7 @@ static int send_operation(li_run *run, li_error *err)
 	int msgid = -1;
 
 	run->expect = LI_EXPECT_OP;
-	if (li_op_send(run, &msgid, err) < 0)
+	if (li_op_send(run->ld, run->cfg, run->ctrls, &msgid, err) < 0)
 		return -1;
 	run->expect = LI_EXPECT_NONE;
 	if (run->op_msgid != msgid) {
@@ -783,11 +821,11 @@ int li_run_execute(li_run *run, li_error *err)
  * first that accepts. */
 static const char *uri_of(const li_run *run)
 {
-	const char *url = li_tap_url(run->tap);
+	const char *url = li_tap_url(run->tap), *uri = li_conn_uri(run->conn);
 
 	if (url)
 		return url;
-	return run->cfg->uri ? run->cfg->uri : run->uri ? run->uri : "";
+	return run->cfg->uri ? run->cfg->uri : uri ? uri : "";
 }
 
 static void result_asked(li_run *run, li_result *r)
@@ -804,7 +842,7 @@ static void result_asked(li_run *run, li_result *r)
 	r->op_text = NULL;
 	if (r->has_op) {
 		li_buf_reset(&run->op_text);
-		li_op_describe(cfg, run->defbase, &run->op_text);
+		li_op_describe(cfg, li_conn_defbase(run->conn), &run->op_text);
 		r->op_text = li_buf_data(&run->op_text);
 	}
 	r->target = cfg->op == LI_OP_NONE ? cfg->target_msgid : run->op_msgid;

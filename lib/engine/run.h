@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "conn.h"
 #include "outcome.h"
 #include "sockbuf.h"
 #include "wire.h"
@@ -23,7 +24,8 @@ typedef enum li_expect { LI_EXPECT_NONE, LI_EXPECT_OP, LI_EXPECT_INTERRUPT } li_
 
 struct li_run {
 	li_params *cfg;
-	LDAP *ld;
+	li_conn *conn;
+	LDAP *ld;            /* the connection's, NULL once closed */
 	li_wire *wire;       /* events in the order the bytes crossed */
 	li_tap *tap;         /* feeds the wire from libldap's Sockbuf */
 	BerElement *scratch;
@@ -38,8 +40,6 @@ struct li_run {
 	int output_blocked;  /* the observer's output is backed up: stop reading */
 	int output_fd;       /* -1, or the output to watch for a closed reader */
 	int connected, unbound;
-	char *uri;           /* as libldap resolved it (from -H or ldap.conf) */
-	char *defbase;       /* ldap.conf's BASE, for a search without -b */
 
 	/* requests we wrote, to tell strays from answers */
 	int64_t sent[LI_MAX_SENT];
@@ -94,14 +94,5 @@ struct li_run {
 
 void li_run_log(li_run *run, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 double li_run_ms(const li_run *run, int64_t t_ns); /* since the operation was written */
-
-/* conn.c */
-int li_conn_open(li_run *run, li_error *err);
-void li_conn_close(li_run *run);
-/* op.c */
-int li_op_prepare(li_run *run, li_error *err);
-int li_op_send(li_run *run, int *msgid, li_error *err);
-void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out);
-const char *li_op_type(const li_params *cfg);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "json.h"
 #include "redact.h"
-#include "run.h"
+#include "wire.h"
 #include "trace.h"
 
 #define MALFORMED_HEX_MAX 64

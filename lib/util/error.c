@@ -6,7 +6,7 @@
 #include <ldap.h>
 
 #include "buf.h"
-#include "config.h"
+#include "error.h"
 
 static void copy(char *dst, size_t size, const char *src)
 {

@@ -179,12 +179,6 @@ int li_tap_attach(li_tap *tap, LDAP *ld)
 	return ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
 }
 
-void li_tap_detach(li_tap *tap, LDAP *ld)
-{
-	/* Getting the option removes that callback (libldap's options.c). */
-	ldap_get_option(ld, LDAP_OPT_CONNECT_CB, &tap->cb);
-}
-
 void li_tap_poison(li_tap *tap)
 {
 	tap->poisoned = 1;
@@ -195,17 +189,7 @@ const char *li_tap_url(const li_tap *tap)
 	return tap->url;
 }
 
-int64_t li_tap_opened_ns(const li_tap *tap)
-{
-	return tap->opened_ns;
-}
-
 int li_tap_write_pending(const li_tap *tap)
 {
 	return li_wire_partial(tap->wire, LI_DIR_SEND);
-}
-
-uint64_t li_tap_bytes(const li_tap *tap, li_dir dir)
-{
-	return li_wire_bytes(tap->wire, dir);
 }

@@ -21,17 +21,14 @@ li_tap *li_tap_new(li_wire *wire);
 void li_tap_free(li_tap *tap);
 /* Registers the connect callback; the tap must outlive ld. */
 int li_tap_attach(li_tap *tap, LDAP *ld);
-void li_tap_detach(li_tap *tap, LDAP *ld);
 /* From an event callback: the message just framed must not reach libldap.
  * This read, and every later one, fails (EPROTO), so libldap gives up on
  * the connection without parsing it. */
 void li_tap_poison(li_tap *tap);
-int64_t li_tap_opened_ns(const li_tap *tap); /* 0 until connected */
 /* The URL libldap connected to (one of a list), as libldap formats it;
  * NULL until connected. */
 const char *li_tap_url(const li_tap *tap);
 int li_tap_write_pending(const li_tap *tap);
-uint64_t li_tap_bytes(const li_tap *tap, li_dir dir);
 
 int64_t li_now_ns(void);
 
