@@ -346,6 +346,20 @@ int li_deref_code(const char *name);
 const char *li_scope_name(int scope);
 const char *li_deref_name(int deref);
 
+/* ---- the texts the parameters take, for a command line that checks them
+ * first (the setters check them again) ---- */
+/* Leading spaces, then RFC 4648 base64: groups of four, '=' padding. */
+int li_is_base64(const char *s);
+/* "attr:value" (the value as given, as ldapcompare(1) takes it) or
+ * "attr::base64" (decoded); what names the text in errors. On success
+ * *attr and *value (NUL-terminated, *len bytes) are the caller's to free. */
+int li_parse_attr_value(const char *what, const char *spec, char **attr, char **value, size_t *len,
+			li_error *err);
+/* Where the logical LDIF line (RFC 2849 folding) starting at p ends, its
+ * line end included: the start of the next one. Adds the physical lines
+ * it passes to *lineno. */
+const char *li_ldif_line_end(const char *p, unsigned long *lineno);
+
 /* ---- the result of a run, as a value ---- */
 
 /* What fired the interrupt. */

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include <ldap.h>
-#include <ldif.h>
 
 #include "exit.h"
 #include "ldiffile.h"
@@ -362,91 +361,6 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 	return 0;
 }
 
-/* RFC 4648 base64: the alphabet in groups of four, '=' padding at the end. */
-int cmd_is_base64(const char *s)
-{
-	size_t n = 0, pad = 0;
-
-	for (; *s == ' '; s++)
-		;
-	for (; *s; s++, n++) {
-		if (*s == '=') {
-			pad++;
-		} else if (pad || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-				    *s == '+' || *s == '/')) {
-			return 0;
-		}
-	}
-	return n % 4 == 0 && pad <= 2;
-}
-
-/* "attr:value" as given (as ldapcompare(1)), or "attr::base64" through
- * libldap's LDIF line parser once it is known to be base64 (libldap
- * prints its own complaint otherwise). */
-static int attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err)
-{
-	struct berval type, val;
-	const char *colon = strchr(spec, ':');
-	char *line;
-	int freeval = 0;
-
-	*attr = NULL;
-	memset(value, 0, sizeof(*value));
-	if (colon == NULL || colon == spec)
-		return cmd_usage(err, what, "'%s' is not attr:value or attr::base64", spec);
-	if (colon[1] == ':' && !cmd_is_base64(colon + 2))
-		return cmd_usage(err, what, "'%s': the value after :: is not valid base64", spec);
-	*attr = strndup(spec, (size_t)(colon - spec));
-	if (*attr == NULL)
-		return cmd_nomem(err, what);
-	if (colon[1] != ':') {
-		value->bv_val = strdup(colon + 1);
-		value->bv_len = strlen(colon + 1);
-		if (value->bv_val != NULL)
-			return 0;
-		goto nomem;
-	}
-	line = strdup(spec);
-	if (line == NULL)
-		goto nomem;
-	if (ldif_parse_line2(line, &type, &val, &freeval) < 0 || val.bv_val == NULL) {
-		free(line);
-		free(*attr);
-		*attr = NULL;
-		return cmd_usage(err, what, "'%s': the value after :: is not valid base64", spec);
-	}
-	value->bv_len = val.bv_len;
-	value->bv_val = malloc(val.bv_len + 1);
-	if (value->bv_val != NULL) {
-		memcpy(value->bv_val, val.bv_val, val.bv_len);
-		value->bv_val[val.bv_len] = '\0';
-	}
-	if (freeval)
-		ber_memfree(val.bv_val);
-	free(line);
-	if (value->bv_val != NULL)
-		return 0;
-nomem:
-	free(*attr);
-	*attr = NULL;
-	return cmd_nomem(err, what);
-}
-
-static int valid_oid(const char *s)
-{
-	int digit = 0, dots = 0;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = 1;
-		else if (*s == '.' && digit)
-			digit = 0, dots++;
-		else
-			return 0;
-	}
-	return digit && dots > 0;
-}
-
 static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 {
 	li_search s = {
@@ -460,41 +374,46 @@ static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 	return 0;
 }
 
+/* The setter refuses a bad OID; the operand also takes whoami. */
+static int set_exop(cmdline *cl, const char *oid, const char *value, size_t len, li_error *err)
+{
+	if (li_params_set_exop(cl->params, oid, value, len, err) == 0)
+		return 0;
+	if (err->code == 0 && strcmp(err->what, "OID") == 0)
+		return cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", oid);
+	return -1;
+}
+
 static int exop_operand(cmdline *cl, const char *arg, li_error *err)
 {
-	struct berval value = { 0, NULL };
-	char *oid = NULL;
+	char *oid, *value;
+	size_t len;
 	int rc;
 
 	if (strcasecmp(arg, "whoami") == 0)
 		return li_params_set_exop(cl->params, LDAP_EXOP_WHO_AM_I, NULL, 0, err);
-	if (strchr(arg, ':') == NULL) {
-		if (!valid_oid(arg))
-			return cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", arg);
-		return li_params_set_exop(cl->params, arg, NULL, 0, err);
-	}
-	if (attr_value("--op exop", arg, &oid, &value, err) < 0)
+	if (strchr(arg, ':') == NULL)
+		return set_exop(cl, arg, NULL, 0, err);
+	if (li_parse_attr_value("--op exop", arg, &oid, &value, &len, err) < 0)
 		return -1;
-	if (!valid_oid(oid))
-		rc = cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", oid);
-	else
-		rc = li_params_set_exop(cl->params, oid, value.bv_val, value.bv_len, err);
+	rc = set_exop(cl, oid, value, len, err);
 	free(oid);
-	free(value.bv_val);
+	free(value);
 	return rc;
 }
 
 static int compare_operands(cmdline *cl, const char **args, li_error *err)
 {
-	struct berval value = { 0, NULL };
-	char *attr = NULL;
+	char *attr, *value;
+	size_t len;
 	int rc;
 
-	if (check_dn("DN", args[0], err) < 0 || attr_value("--op compare", args[1], &attr, &value, err) < 0)
+	if (check_dn("DN", args[0], err) < 0 ||
+	    li_parse_attr_value("--op compare", args[1], &attr, &value, &len, err) < 0)
 		return -1;
-	rc = li_params_set_compare(cl->params, args[0], attr, value.bv_val, value.bv_len, err);
+	rc = li_params_set_compare(cl->params, args[0], attr, value, len, err);
 	free(attr);
-	free(value.bv_val);
+	free(value);
 	return rc;
 }
 

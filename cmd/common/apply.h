@@ -82,7 +82,5 @@ int cmdline_set_password(cmdline *cl, const char *pw, li_error *err);
 /* Errors of the command line: usage (exit 1), out of memory. */
 int cmd_usage(li_error *err, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int cmd_nomem(li_error *err, const char *what);
-/* Leading spaces, then RFC 4648 base64. */
-int cmd_is_base64(const char *s);
 
 #endif

@@ -134,27 +134,6 @@ struct lline {
 	unsigned long lineno;    /* of its first physical line */
 };
 
-static const char *next_lline(const char *p, struct lline *l, unsigned long *lineno)
-{
-	const char *nl;
-
-	l->start = p;
-	l->lineno = *lineno;
-	for (;;) {
-		nl = strchr(p, '\n');
-		if (nl == NULL) {
-			l->end = p + strlen(p);
-			return l->end;
-		}
-		++*lineno;
-		p = nl + 1;
-		if (*p != ' ') {
-			l->end = p;
-			return p;
-		}
-	}
-}
-
 /* The unfolded text of l, without its line end. */
 static char *unfold(const struct lline *l)
 {
@@ -322,7 +301,7 @@ static int check_line(struct expand *x, const struct lline *l, int *record_start
 	}
 	/* libldap names a bad line by its place among the record's unfolded,
 	 * uncommented lines; the file's own line number is what helps. */
-	if ((colon != NULL && colon[1] == ':' && !cmd_is_base64(colon + 2)) ||
+	if ((colon != NULL && colon[1] == ':' && !li_is_base64(colon + 2)) ||
 	    ldif_parse_line2(t, &type, &val, &freeval) < 0) {
 		rc = cmd_usage(x->err, "-f", "'%s' line %lu: not an LDIF line (attr: value, attr:: base64 "
 				    "or attr:< URL)", x->path, l->lineno);
@@ -350,7 +329,9 @@ static int expand(const char *path, char **text, size_t len, li_error *err)
 	if (x.out == NULL)
 		return cmd_nomem(err, "-f");
 	while (rc == 0 && *p) {
-		p = next_lline(p, &l, &lineno);
+		l.start = p;
+		l.lineno = lineno;
+		p = l.end = li_ldif_line_end(p, &lineno);
 		rc = check_line(&x, &l, &record_start);
 	}
 	if (rc == 0 && x.out->failed)

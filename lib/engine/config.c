@@ -424,24 +424,9 @@ int li_params_set_modify(li_params *cfg, const char *ldif, const char *name, li_
 	return set_ldif(cfg, LI_OP_MODIFY, ldif, name, err);
 }
 
-static int valid_oid(const char *s)
-{
-	int digit = 0, dots = 0;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = 1;
-		else if (*s == '.' && digit)
-			digit = 0, dots++;
-		else
-			return 0;
-	}
-	return digit && dots > 0;
-}
-
 int li_params_set_exop(li_params *cfg, const char *oid, const void *value, size_t len, li_error *err)
 {
-	if (oid == NULL || !valid_oid(oid))
+	if (oid == NULL || !li_is_oid(oid))
 		return li_usage_error(err, "OID", "'%s' is not an OID", oid ? oid : "");
 	clear_op(cfg);
 	cfg->op = LI_OP_EXOP;

@@ -30,7 +30,7 @@ static const struct {
 	{ "dirSync", "is not supported by these tools" },
 };
 
-static int is_oid(const char *s)
+int li_is_oid(const char *s)
 {
 	int dots = 0, digit = 0;
 
@@ -65,9 +65,17 @@ int li_is_base64(const char *s)
 	return n % 4 == 0 && pad <= 2;
 }
 
-int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err)
+int li_parse_attr_value(const char *what, const char *spec, char **attr, char **value, size_t *len, li_error *err)
 {
-	return li_parse_attr_value_shown(what, spec, spec, attr, value, err);
+	struct berval bv = { 0, NULL };
+
+	*attr = *value = NULL;
+	*len = 0;
+	if (li_parse_attr_value_shown(what, spec, spec, attr, &bv, err) < 0)
+		return -1;
+	*value = bv.bv_val;
+	*len = bv.bv_len;
+	return 0;
 }
 
 /* shown: the text to quote in errors, when spec was rewritten. */
@@ -271,7 +279,7 @@ int li_ctrl_parse(li_params *cfg, const char *spec, int search_ext, li_error *er
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		if (strcasecmp(name, refused[i].name) == 0)
 			rc = li_usage_error(err, opt, "'%s' %s", name, refused[i].why);
-	if (rc == 0 && is_oid(name)) {
+	if (rc == 0 && li_is_oid(name)) {
 		c->oid = NULL;
 		c->text = name; /* generic: the OID text is owned here */
 		name = NULL;
@@ -309,7 +317,7 @@ int li_params_add_control(li_params *cfg, const char *oid, int critical, const v
 	li_ctrlspec *c;
 	int i;
 
-	if (oid == NULL || !is_oid(oid))
+	if (oid == NULL || !li_is_oid(oid))
 		return li_usage_error(err, "controls", "'%s' is not an OID", oid ? oid : "");
 	if (cfg->nctrls == LI_MAX_CTRLS)
 		return li_usage_error(err, "controls", "too many controls (at most %d)", LI_MAX_CTRLS);

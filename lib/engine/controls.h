@@ -27,12 +27,10 @@ int li_secprops_set(LDAP *ld, const char *secprops, li_error *err);
  * refuse the same command lines. */
 int li_encoding_check(const li_params *cfg, li_error *err);
 
-/* Leading spaces, then RFC 4648 base64 (libldap's decoder would print
- * its own complaint). */
-int li_is_base64(const char *s);
+/* A numeric OID: digits, dot, digits (at least two arcs). */
+int li_is_oid(const char *s);
 
-/* "attr: value" / "attr:: base64" through libldap's LDIF line parser. */
-int li_parse_attr_value(const char *what, const char *spec, char **attr, struct berval *value, li_error *err);
+/* li_parse_attr_value, quoting shown in errors (spec may be rewritten). */
 int li_parse_attr_value_shown(const char *what, const char *spec, const char *shown, char **attr,
 			      struct berval *value, li_error *err);
 

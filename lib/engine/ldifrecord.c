@@ -11,30 +11,18 @@
 #include "buf.h"
 #include "controls.h"
 
-/* A logical LDIF line: its physical lines joined (RFC 2849 folding). */
-struct lline {
-	const char *start, *end; /* the physical text, folds included */
-	unsigned long lineno;    /* of its first physical line */
-};
-
-static const char *next_lline(const char *p, struct lline *l, unsigned long *lineno)
+const char *li_ldif_line_end(const char *p, unsigned long *lineno)
 {
 	const char *nl;
 
-	l->start = p;
-	l->lineno = *lineno;
 	for (;;) {
 		nl = strchr(p, '\n');
-		if (nl == NULL) {
-			l->end = p + strlen(p);
-			return l->end;
-		}
+		if (nl == NULL)
+			return p + strlen(p);
 		++*lineno;
 		p = nl + 1;
-		if (*p != ' ') {
-			l->end = p;
+		if (*p != ' ')
 			return p;
-		}
 	}
 }
 
@@ -50,24 +38,25 @@ static int blank(const char *line)
  * line number of the record's first line, where libldap counts from. */
 static int find_record(const char *text, const char **start, const char **end, unsigned long *first)
 {
-	struct lline l;
-	unsigned long lineno = 1;
-	const char *p = text;
+	unsigned long lineno = 1, at;
+	const char *p = text, *line;
 	int n = 0;
 
 	*end = NULL;
 	while (*p) {
-		p = next_lline(p, &l, &lineno);
-		if (blank(l.start)) {
+		line = p;
+		at = lineno;
+		p = li_ldif_line_end(p, &lineno);
+		if (blank(line)) {
 			if (n == 1 && *end == NULL)
-				*end = l.start;
-		} else if (l.start[0] != '#') {
+				*end = line;
+		} else if (line[0] != '#') {
 			if (n == 1 && *end != NULL)
 				return 2;
 			if (n == 0) {
 				n = 1;
-				*start = l.start;
-				*first = l.lineno;
+				*start = line;
+				*first = at;
 			}
 		}
 	}

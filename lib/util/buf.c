@@ -212,30 +212,6 @@ void li_buf_add_utf8(li_buf *b, const void *p, size_t n)
 	li_buf_add(b, s + run, n - run);
 }
 
-void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char cell[3];
-
-		if (i % 16 == 0) {
-			if (i)
-				li_buf_addc(b, '\n');
-			li_buf_adds(b, indent);
-		} else {
-			li_buf_addc(b, ' ');
-		}
-		cell[0] = digits[p[i] >> 4];
-		cell[1] = digits[p[i] & 0xf];
-		cell[2] = '\0';
-		li_buf_add(b, cell, 2);
-	}
-	if (n)
-		li_buf_addc(b, '\n');
-}
-
 void li_buf_add_duration(li_buf *b, int64_t us)
 {
 	if (us == 0)

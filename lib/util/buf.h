@@ -33,8 +33,6 @@ void li_buf_add_safe(li_buf *b, const char *s);
 /* Valid UTF-8 for JSON: each byte that does not begin a well-formed
  * sequence (RFC 3629) becomes U+FFFD; the rest is copied. */
 void li_buf_add_utf8(li_buf *b, const void *p, size_t n);
-/* Bytes as "30 06 02 01 ..." lines of 16, each line prefixed by indent. */
-void li_buf_add_hex(li_buf *b, const unsigned char *p, size_t n, const char *indent);
 /* A duration as the user would write it: "250 ms", "2 s", "1 min". */
 void li_buf_add_duration(li_buf *b, int64_t us);
 /* Milliseconds with three decimals, as the reports print them. */
