@@ -67,9 +67,13 @@ def trace_every_renderer():
 @test(skip_unless=PLAIN, reason=WHY)
 def tls_and_sasl():
     s = slapd()
-    memcheck("ldapcancel", ["-x", "-H", s.ldaps_uri, "-b", s.people_base, "--after-entries", "5", "-q"], 0)
-    memcheck("ldapabandon", ["-x", "-ZZ", "-H", s.uri, "-b", s.people_base, "--after-entries", "5", "-q",
-                             "--wait", "0"], 0)
+    # over TLS, interrupted where slapd is idle (see persistent_search)
+    r, _ = persistent_search(s, tool_path("ldapcancel"), ["--after-entries", "2", "-q"], adds=1,
+                             prefix=memcheck_argv(), connect=["-x", "-H", s.ldaps_uri])
+    check_memcheck(r, "ldapcancel", 0)
+    r, _ = persistent_search(s, tool_path("ldapabandon"), ["--after-entries", "2", "-q", "--wait", "0"], adds=1,
+                             prefix=memcheck_argv(), connect=["-x", "-ZZ", "-H", s.uri])
+    check_memcheck(r, "ldapabandon", 0)
     memcheck("ldaptrace", ["-Y", "EXTERNAL", "-Q", "-H", s.ldapi_uri, "-b", s.base, "-s", "base"], 0)
 
 

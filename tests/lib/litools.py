@@ -49,7 +49,7 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
-def persistent_search(s, tool, args, adds, prefix=()):
+def persistent_search(s, tool, args, adds, prefix=(), connect=None):
     """Runs `tool args -b NEW -E sync=rp` on a fresh, empty container under
     ou=scratch and, once the refresh is over (the tool logs the SyncInfo
     under -v), adds `adds` entries to it, so that whatever the trigger counts
@@ -57,7 +57,10 @@ def persistent_search(s, tool, args, adds, prefix=()):
     races syncprov (it crashed slapd, or went unanswered): a test that needs
     a deterministic outcome interrupts only after the refresh, as this does.
     `prefix` runs the tool under another program (valgrind); then `tool` is
-    a path. Returns (Result, container DN)."""
+    a path. `connect` replaces the tool's ["-x", "-H", s.uri] (ldaps, -ZZ):
+    slapd 2.5.13 over TLS now and then drops the connection ("ber write
+    failed") when a request arrives while it streams entries, so TLS tests
+    interrupt it here, where it is idle. Returns (Result, container DN)."""
     import uuid
     from ldaptest import spawn, run
     ou = "sync-" + uuid.uuid4().hex[:8]
@@ -66,7 +69,8 @@ def persistent_search(s, tool, args, adds, prefix=()):
     r = run("ldapadd", bind, stdin="dn: %s\nobjectClass: organizationalUnit\nou: %s\n" % (container, ou))
     eq(r.rc, 0, "ldapadd %s" % container)
     argv = list(prefix) + [tool] if prefix else [tool]
-    with spawn(argv[0], argv[1:] + bind + ["-v", "-b", container, "-E", "sync=rp"] + list(args)) as p:
+    tool_bind = (list(connect) if connect else bind[:3]) + bind[3:]
+    with spawn(argv[0], argv[1:] + tool_bind + ["-v", "-b", container, "-E", "sync=rp"] + list(args)) as p:
         p.wait_for("err", r"IntermediateResponse \(SyncInfo\)", timeout=60)
         ldif = "".join("dn: cn=p%d,%s\nobjectClass: person\ncn: p%d\nsn: persist\n\n" % (i, container, i)
                        for i in range(adds))
