@@ -13,7 +13,6 @@
 #ifndef LDAPINTERRUPT_H
 #define LDAPINTERRUPT_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -295,7 +294,7 @@ void li_run_set_observer(li_run *run, li_event_fn fn, void *arg);
  * SA_RESTART: the run looks at what li_run_signal recorded on every pass of
  * its loops, and blocks them only between that look and its ppoll, which
  * lets them in again, so that none can arrive unnoticed just before a sleep. */
-void li_run_set_signals(li_run *run, const sigset_t *set);
+void li_run_set_signals(li_run *run, const int *signos, size_t n);
 /* Async-signal-safe: tell the run that SIGINT or SIGTERM arrived (and when). */
 void li_run_signal(li_run *run, int signo);
 /* The observer failed to write (a closed pipe): end the run quietly. */

@@ -296,8 +296,8 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 
 static void catch_signals(li_run *run)
 {
+	static const int sigs[] = { SIGINT, SIGTERM };
 	struct sigaction sa;
-	sigset_t sigs;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -307,10 +307,7 @@ static void catch_signals(li_run *run)
 	 * which an interrupted poll would be a lost connection. */
 	sa.sa_flags = SA_RESTART;
 	signal_run = run;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	li_run_set_signals(run, &sigs);
+	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }

@@ -280,10 +280,16 @@ void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
 	run->log_arg = arg;
 }
 
-void li_run_set_signals(li_run *run, const sigset_t *set)
+void li_run_set_signals(li_run *run, const int *signos, size_t n)
 {
-	run->sigs = *set;
-	run->have_sigs = 1;
+	size_t i;
+
+	/* Signal numbers rather than a sigset_t, so that the public header
+	 * compiles without POSIX feature macros (strict C11). */
+	sigemptyset(&run->sigs);
+	for (i = 0; i < n; i++)
+		sigaddset(&run->sigs, signos[i]);
+	run->have_sigs = n > 0;
 }
 
 void li_run_signal(li_run *run, int signo)
