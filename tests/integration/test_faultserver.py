@@ -853,6 +853,32 @@ def t_ldapsearch_nocancel():
                % (rc, dt, out.count("\ndn: "), err.strip(), ops))
 
 
+@test("SIGTERM delivered to a connection thread still stops the server at once")
+def t_sigterm_to_a_thread():
+    import ctypes
+    with FaultServer("silent") as srv:
+        c = Client(srv.port)
+        c.bind()
+        pid = srv.proc.pid
+        deadline = time.monotonic() + 10
+        while True:
+            tids = [int(t) for t in os.listdir("/proc/%d/task" % pid) if int(t) != pid]
+            if tids or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        check(tids, "the server has a connection thread")
+        # tgkill: the signal goes to that thread, not to the main one, as
+        # the kernel may choose for a process-directed SIGTERM
+        SYS_tgkill = 234
+        rc = ctypes.CDLL(None, use_errno=True).syscall(SYS_tgkill, pid, tids[0], signal.SIGTERM)
+        check(rc == 0, "tgkill")
+        try:
+            srv.proc.wait(3)
+        except subprocess.TimeoutExpired:
+            check(False, "still running 3 s after SIGTERM reached a connection thread")
+        check(srv.proc.returncode == 0, "exit status %r" % srv.proc.returncode)
+
+
 @test("every server exited 0 on SIGTERM")
 def t_exit_codes():
     bad = [(sc, rc) for sc, rc in EXIT_CODES if rc != 0]
