@@ -4,8 +4,6 @@ ldapi, simple binds with -w/-y/-W, the configured URI, and every way that
 fails before the interrupt, with OpenLDAP's messages and exit statuses."""
 
 import os
-import pty
-import select
 import signal
 import sys
 import tempfile
@@ -14,7 +12,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
 from ldaptest import tool_path  # noqa: E402
-from litools import anon, check_report, persistent_search  # noqa: E402
+from litools import anon, check_report, persistent_search, run_with_tty  # noqa: E402
 
 
 def people(s):
@@ -139,32 +137,6 @@ def dash_w_is_hidden_from_ps():
         r = p.wait(timeout=10)
     eq(r.rc, 0, "Ctrl-C cancelled")
     not_contains(r.out + r.err, s.admin_pw, "the password is never printed")
-
-
-def run_with_tty(argv, answer, timeout=20):
-    """Runs argv with a controlling terminal; answers the first prompt."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(argv[0], argv)
-    out, sent, deadline = b"", False, time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        if not sent and b"Enter LDAP Password:" in out:
-            os.write(fd, answer)
-            sent = True
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
 
 
 @test

@@ -6,9 +6,7 @@ before it reads its first secret. (Refused passwords, one row each, are in
 test_badinput.py; redaction in the trace is in test_trace.py.)"""
 
 import os
-import pty
 import re
-import select
 import signal
 import sys
 import tempfile
@@ -17,6 +15,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
 from ldaptest import tool_path  # noqa: E402
+from litools import run_with_tty  # noqa: E402
 
 NOBODY = 65534
 UNWRAPPED = lambda: not os.environ.get("LI_WRAPPER", "").strip()  # noqa: E731
@@ -90,33 +89,6 @@ def password_file_without_end_is_refused_promptly():
 
 # --------------------------------------------------------------------------
 # -W: the same rules at the terminal
-
-def run_with_tty(argv, answer, timeout=10):
-    """Runs argv with a controlling terminal; answers the prompt."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(argv[0], argv)
-    out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not sent and b"Enter LDAP Password:" in out:
-            os.write(fd, answer)
-            sent = True
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
-
 
 @test(skip_unless=UNWRAPPED, reason="the terminal test runs the tool directly")
 def prompt_refuses_what_cannot_be_sent():

@@ -77,3 +77,37 @@ def persistent_search(s, tool, args, adds, prefix=(), connect=None):
         r = run("ldapadd", bind, stdin=ldif)
         eq(r.rc, 0, "ldapadd %d entries in the persist phase" % adds)
         return p.wait(timeout=120), container
+
+
+def run_with_tty(argv, answer, timeout=20):
+    """Runs argv (a built tool's path first) with a controlling terminal and
+    answers the first "Enter LDAP Password:" prompt with `answer` (bytes).
+    Returns (exit status, what the terminal showed)."""
+    import os
+    import pty
+    import select
+    import signal
+    import time
+    from ldaptest import scaled
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(argv[0], argv)
+    out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        if not sent and b"Enter LDAP Password:" in out:
+            os.write(fd, answer)
+            sent = True
+    else:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
