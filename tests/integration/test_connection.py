@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403

@@ -7,10 +7,8 @@ test_badinput.py; redaction in the trace is in test_trace.py.)"""
 
 import os
 import re
-import signal
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
