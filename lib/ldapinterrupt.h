@@ -35,6 +35,7 @@ typedef enum li_outcome {
 	LI_OUTCOME_COMPLETED, /* no interrupt: the operation ran to its end */
 	LI_OUTCOME_STOPPED,   /* no interrupt: stopped by SIGINT (li_run_signal) */
 	LI_OUTCOME_SELF_TARGET, /* no operation, and the interrupt went out as the message it names */
+	LI_OUTCOME_FAILED,      /* the operation ended on its own with an error (li_op_failed) */
 } li_outcome;
 
 /* A failure before the outcome could be decided, ready for one stderr line

@@ -27,6 +27,7 @@ int exit_for_outcome(li_outcome o, int code)
 	case LI_OUTCOME_SELF_TARGET:
 		return EXIT_SELF_TARGET;
 	case LI_OUTCOME_COMPLETED:
+	case LI_OUTCOME_FAILED:
 		return code & 0xff;
 	case LI_OUTCOME_UNDECIDED:
 	default:

@@ -331,6 +331,24 @@ static int exit_for_run(const li_run *run)
 	return exit_for_outcome(li_run_outcome(run), li_run_result_code(run));
 }
 
+/* The operation's error, as OpenLDAP's tools print one, whatever -q or
+ * --json say: stdout has the report, stderr why the exit status is not 0. */
+static void print_failure(const tool_ctx *ctx)
+{
+	const li_result *res = li_run_result(ctx->run);
+	li_error err;
+
+	if (res->outcome != LI_OUTCOME_FAILED)
+		return;
+	memset(&err, 0, sizeof(err));
+	err.code = res->op.code;
+	snprintf(err.what, sizeof(err.what), "%s", res->op_type ? res->op_type : "operation");
+	snprintf(err.text, sizeof(err.text), "%s", ldap_err2string(res->op.code));
+	snprintf(err.matched, sizeof(err.matched), "%s", res->op.matched);
+	snprintf(err.info, sizeof(err.info), "%s", res->op.diag);
+	print_error(ctx->spec->name, &err);
+}
+
 static int report(tool_ctx *ctx)
 {
 	const li_result *res;
@@ -371,6 +389,7 @@ static int run_tool(tool_ctx *ctx)
 		return exit_for_error(&err);
 	}
 	li_run_close(ctx->run);
+	print_failure(ctx);
 	report(ctx);
 	signo = write_all(ctx);
 	if (ctx->write_errno)

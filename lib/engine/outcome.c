@@ -17,10 +17,33 @@ int li_cancel_expected(int code)
 	       code == LDAP_TOO_LATE || code == LDAP_CANNOT_CANCEL || li_cancel_unsupported(code);
 }
 
+int li_op_failed(int code)
+{
+	switch (code) {
+	case LDAP_SUCCESS:
+	case LDAP_COMPARE_FALSE:
+	case LDAP_COMPARE_TRUE:
+	case LDAP_CANCELLED:
+	case LDAP_SIZELIMIT_EXCEEDED:
+	case LDAP_TIMELIMIT_EXCEEDED:
+	case LDAP_REFERRAL:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The operation's own result decided the run: an error is the outcome,
+ * whatever the interrupt did or did not do. */
+static li_outcome ended(const li_facts *f, li_outcome normal)
+{
+	return li_op_failed(f->op_code) ? LI_OUTCOME_FAILED : normal;
+}
+
 static li_outcome no_interrupt(const li_facts *f)
 {
 	if (f->op_done)
-		return LI_OUTCOME_COMPLETED;
+		return ended(f, LI_OUTCOME_COMPLETED);
 	if (f->lost)
 		return LI_OUTCOME_CONNECTION_LOST;
 	if (f->stopped)
@@ -31,7 +54,7 @@ static li_outcome no_interrupt(const li_facts *f)
 static li_outcome abandon(const li_facts *f)
 {
 	if (f->op_done)
-		return LI_OUTCOME_TOO_LATE;
+		return ended(f, LI_OUTCOME_TOO_LATE);
 	if (f->lost)
 		return LI_OUTCOME_CONNECTION_LOST;
 	if (!f->intr_sent)
@@ -45,7 +68,7 @@ static li_outcome abandon(const li_facts *f)
 static li_outcome cancel(const li_facts *f)
 {
 	if (f->op_done_before_interrupt)
-		return LI_OUTCOME_TOO_LATE;
+		return ended(f, LI_OUTCOME_TOO_LATE);
 	if (!f->intr_sent)
 		return f->lost ? LI_OUTCOME_CONNECTION_LOST : LI_OUTCOME_UNDECIDED;
 	if (f->intr_done && li_cancel_unsupported(f->intr_code))
@@ -57,7 +80,7 @@ static li_outcome cancel(const li_facts *f)
 		 * response only to report it. */
 		if (!f->intr_done && !f->window_over && !f->lost)
 			return LI_OUTCOME_UNDECIDED;
-		return f->op_code == LDAP_CANCELLED ? LI_OUTCOME_CANCELED : LI_OUTCOME_TOO_LATE;
+		return ended(f, f->op_code == LDAP_CANCELLED ? LI_OUTCOME_CANCELED : LI_OUTCOME_TOO_LATE);
 	}
 	if (f->intr_done && f->intr_code == LDAP_NO_SUCH_OPERATION)
 		return LI_OUTCOME_NO_SUCH_OPERATION;
@@ -128,7 +151,8 @@ static void cancel_notes(const li_facts *f, li_outcome o, notes_out *out)
 		note_code(out, LI_NOTE_CANCEL_CONTRADICTED, f->intr_code);
 	if (o == LI_OUTCOME_CANCELED && !f->intr_done && f->op_done && (n = note(out, LI_NOTE_NO_CANCEL_RESPONSE)))
 		n->flag = f->lost;
-	if (o == LI_OUTCOME_TOO_LATE && f->intr_done && f->intr_code == LDAP_SUCCESS && f->op_done &&
+	if ((o == LI_OUTCOME_TOO_LATE || o == LI_OUTCOME_FAILED) && f->intr_done && f->intr_code == LDAP_SUCCESS &&
+	    f->op_done &&
 	    !f->op_done_before_interrupt)
 		note_code(out, LI_NOTE_CANCEL_SUCCESS_YET_DONE, f->op_code);
 	if (o == LI_OUTCOME_TOO_LATE && f->intr_done && f->intr_code == LDAP_TOO_LATE && !f->op_done)
@@ -139,7 +163,7 @@ static void cancel_notes(const li_facts *f, li_outcome o, notes_out *out)
 
 static void abandon_notes(const li_facts *f, li_outcome o, notes_out *out)
 {
-	if (o == LI_OUTCOME_TOO_LATE && f->op_done && !f->op_done_before_interrupt)
+	if ((o == LI_OUTCOME_TOO_LATE || o == LI_OUTCOME_FAILED) && f->op_done && !f->op_done_before_interrupt)
 		note_ns(out, LI_NOTE_ABANDON_NOT_HONOURED, f->op_after_intr_ns);
 	if (f->still_sending)
 		note_ns(out, LI_NOTE_STILL_SENDING, f->late_after_intr_ns);
@@ -150,7 +174,8 @@ void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int 
 	notes_out out = { notes, n, max };
 	li_note_fact *m;
 
-	if (o == LI_OUTCOME_TOO_LATE && f->op_done_before_interrupt)
+	if ((o == LI_OUTCOME_TOO_LATE || o == LI_OUTCOME_FAILED) && f->op_done_before_interrupt &&
+	    f->type != LI_INTERRUPT_NONE)
 		note(&out, LI_NOTE_DONE_BEFORE_DUE);
 	if (f->type == LI_INTERRUPT_CANCEL)
 		cancel_notes(f, o, &out);

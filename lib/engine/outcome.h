@@ -35,6 +35,9 @@ li_outcome li_classify(const li_facts *f);
  * o, as codes: render/words.c has the words. */
 void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int max);
 
+/* An error result: the operation failed, not merely ended. */
+int li_op_failed(int code);
+
 /* A Cancel answer that means "I do not implement Cancel". */
 int li_cancel_unsupported(int code);
 /* A code RFC 3909 (or a server without Cancel) answers with. Anything else

@@ -184,6 +184,12 @@ static void verdict(const li_result *res, li_buf *b)
 		li_buf_add_safe(b, res->lost_why);
 		li_buf_addf(b, " at %.3f ms, before the outcome was decided", ms_of(res, res->t_lost_ns));
 		break;
+	case LI_OUTCOME_FAILED:
+		if (res->interrupt != LI_INTERRUPT_NONE) {
+			verdict_too_late(res, b, op, w);
+			break;
+		}
+		/* fall through */
 	case LI_OUTCOME_COMPLETED:
 		li_buf_addf(b, "the %s ended with %s (%d) at %.3f ms", op, li_result_word(res->op.code), res->op.code,
 			    ms_of(res, res->op.t_ns));

@@ -23,6 +23,7 @@ static const char *const outcome_names[] = {
 	[LI_OUTCOME_COMPLETED] = "completed",
 	[LI_OUTCOME_STOPPED] = "stopped",
 	[LI_OUTCOME_SELF_TARGET] = "self-target",
+	[LI_OUTCOME_FAILED] = "failed",
 };
 
 const char *li_outcome_name(li_outcome o)

@@ -101,5 +101,30 @@ def disconnecting_operation_is_connection_lost():
             r"^connection-lost: closed by the server at [0-9.]+ ms, before the outcome was decided$", "verdict")
 
 
+
+@test
+def search_of_a_missing_base_failed_not_too_late():
+    s = slapd()
+    r = run("ldapabandon", anon(s) + ["-b", "ou=nonexistent," + s.base, "--after", "5s"])
+    eq(r.rc, 32, "exit status: noSuchObject")
+    eq(r.err, "ldapabandon: search: No such object (32)\n\tmatched DN: dc=example,dc=com\n", "stderr")
+    matches(last_line(r.out), r"^failed: the search completed with noSuchObject \(32\) before the abandon was sent$",
+            "verdict")
+    r = run("ldapabandon", anon(s) + ["-b", "ou=nonexistent," + s.base, "--after", "5s", "--json"])
+    j = check_report(r, "ldapabandon", "failed", "abandon")
+    eq((r.rc, j["exit"], j["op_result"]["code"], j["op_result"]["name"]), (32, 32, 32, "noSuchObject"),
+       "JSON: exit and op_result")
+
+
+@test
+def unknown_critical_control_failed():
+    s = slapd()
+    r = run("ldapabandon", anon(s) + ["-b", s.base, "-s", "base", "-e", "!1.2.3.4.5", "--after", "5s", "--json"])
+    j = check_report(r, "ldapabandon", "failed", "abandon")
+    eq((r.rc, j["op_result"]["code"]), (12, 12), "exit status and op_result: unavailableCriticalExtension")
+    eq(r.err, "ldapabandon: search: Critical extension is unavailable (12)\n"
+              "\tadditional info: critical extension is not recognized\n", "stderr")
+
+
 if __name__ == "__main__":
     tap_main()

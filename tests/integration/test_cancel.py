@@ -146,5 +146,44 @@ def quiet_prints_nothing():
     eq(r.err, "", "stderr")
 
 
+
+NOSUCH_STDERR = "ldapcancel: search: No such object (32)\n\tmatched DN: dc=example,dc=com\n"
+
+
+@test
+def search_of_a_missing_base_failed_not_too_late():
+    s = slapd()
+    r = run("ldapcancel", anon(s) + ["-b", "ou=nonexistent," + s.base, "--after", "5s"])
+    eq(r.rc, 32, "exit status: noSuchObject, as ldapsearch's")
+    eq(r.err, NOSUCH_STDERR, "stderr: the error as OpenLDAP's tools print it")
+    matches(last_line(r.out), r"^failed: the search completed with noSuchObject \(32\) before the cancel was sent$",
+            "verdict")
+
+
+@test
+def search_of_a_missing_base_failed_in_json_and_quiet():
+    s = slapd()
+    r = run("ldapcancel", anon(s) + ["-b", "ou=nonexistent," + s.base, "--after", "5s", "--json"])
+    j = check_report(r, "ldapcancel", "failed", "cancel")
+    eq(r.rc, 32, "exit status")
+    eq(j["exit"], 32, "JSON exit")
+    eq((j["op_result"]["code"], j["op_result"]["name"], j["op_result"]["matched"]),
+       (32, "noSuchObject", s.base), "op_result")
+    eq(r.err, NOSUCH_STDERR, "stderr under --json")
+    r = run("ldapcancel", anon(s) + ["-b", "ou=nonexistent," + s.base, "--after", "5s", "-q"])
+    eq((r.rc, r.out, r.err), (32, "", NOSUCH_STDERR), "-q: no report, the error still on stderr")
+
+
+@test
+def unknown_critical_control_failed():
+    s = slapd()
+    r = run("ldapcancel", anon(s) + ["-b", s.base, "-s", "base", "-e", "!1.2.3.4.5", "--after", "5s", "--json"])
+    j = check_report(r, "ldapcancel", "failed", "cancel")
+    eq(r.rc, 12, "exit status: unavailableCriticalExtension")
+    eq((j["op_result"]["code"], j["op_result"]["name"]), (12, "unavailableCriticalExtension"), "op_result")
+    eq(r.err, "ldapcancel: search: Critical extension is unavailable (12)\n"
+              "\tadditional info: critical extension is not recognized\n", "stderr")
+
+
 if __name__ == "__main__":
     tap_main()

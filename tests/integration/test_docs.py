@@ -43,10 +43,10 @@ CANCEL_OUTCOMES = ("canceled", "too-late", "no-such-operation", "cannot-cancel",
                    "no-response", "connection-lost", "self-target")
 ABANDON_OUTCOMES = ("abandoned", "too-late", "no-response", "connection-lost", "self-target")
 OUTCOMES = {
-    "ldapcancel": {o: OUTCOME_EXIT[o] for o in CANCEL_OUTCOMES},
-    "ldapabandon": {o: OUTCOME_EXIT[o] for o in ABANDON_OUTCOMES},
+    "ldapcancel": dict({o: OUTCOME_EXIT[o] for o in CANCEL_OUTCOMES}, failed=None),
+    "ldapabandon": dict({o: OUTCOME_EXIT[o] for o in ABANDON_OUTCOMES}, failed=None),
     "ldaptrace": dict({o: OUTCOME_EXIT[o] for o in CANCEL_OUTCOMES + ABANDON_OUTCOMES},
-                      completed=None, stopped=130),
+                      completed=None, failed=None, stopped=130),
 }
 
 

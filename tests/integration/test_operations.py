@@ -11,7 +11,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import admin, anon, check_report  # noqa: E402
+from litools import admin, anon, check_report, last_line  # noqa: E402
 
 
 def scratch_entry(s, prefix):
@@ -108,8 +108,10 @@ def add_of_an_existing_entry_reports_its_result():
     cn, dn = scratch_entry(s, "dup")
     ldif = "dn: %s\nobjectClass: person\ncn: %s\nsn: again\n" % (dn, cn)
     r = run("ldapcancel", admin(s) + ["--op", "add", "-f", "-"], stdin=ldif)
-    eq(r.rc, 120, "too-late")
+    eq(r.rc, 68, "failed: the add's own code")
     contains(r.out, "result: entryAlreadyExists (68)", "the add's own result")
+    matches(last_line(r.out), r"^failed: the add completed with entryAlreadyExists \(68\) ", "verdict")
+    eq(r.err, "ldapcancel: add: Already exists (68)\n", "stderr")
 
 
 @test
@@ -149,7 +151,8 @@ def whoami_extended_operation():
 def unknown_extended_operation_completes_with_protocol_error():
     s = slapd()
     r = run("ldapcancel", anon(s) + ["--op", "exop", "1.2.3.4:hello", "--json"])
-    j = check_report(r, "ldapcancel", "too-late", "cancel")
+    j = check_report(r, "ldapcancel", "failed", "cancel")
+    eq(r.rc, 2, "exit status: protocolError")
     eq(j["op_result"]["code"], 2, "protocolError for an unknown exop")
 
 
@@ -160,11 +163,13 @@ def controls_from_dash_e():
     check_report(r, "ldapcancel", "canceled", "cancel")
     # an unknown critical control: slapd refuses the search itself
     r = run("ldapcancel", anon(s) + ["-e", "!1.2.3.4.5", "-b", s.people_base, "--json"])
-    j = check_report(r, "ldapcancel", "too-late", "cancel")
+    j = check_report(r, "ldapcancel", "failed", "cancel")
+    eq(r.rc, 12, "exit status: unavailableCriticalExtension")
     eq(j["op_result"]["code"], 12, "unavailableCriticalExtension")
     # an assertion that fails: the search completes with assertionFailed
     r = run("ldapcancel", anon(s) + ["-e", "!assert=(cn=nobody)", "-b", s.base, "-s", "base", "--json"])
-    j = check_report(r, "ldapcancel", "too-late", "cancel")
+    j = check_report(r, "ldapcancel", "failed", "cancel")
+    eq(r.rc, 122, "exit status: assertionFailed")
     eq(j["op_result"]["code"], 122, "assertionFailed")
 
 

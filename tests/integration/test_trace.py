@@ -265,5 +265,30 @@ def notice_of_disconnection_decoded():
     matches(r.out, r"-> #4 UnbindRequest\n +[0-9.]+ -> connection closed by the client", "then the close")
 
 
+
+@test
+def operation_error_without_interrupt_failed():
+    s = slapd()
+    r = run("ldaptrace", anon(s) + ["-b", "ou=nonexistent," + s.base])
+    eq(r.rc, 32, "exit status: noSuchObject")
+    eq(r.err, "ldaptrace: search: No such object (32)\n\tmatched DN: dc=example,dc=com\n", "stderr")
+    matches(last_line(r.out), r"^failed: the search ended with noSuchObject \(32\) at [0-9.]+ ms$", "verdict")
+    r = run("ldaptrace", anon(s) + ["-b", "ou=nonexistent," + s.base, "--json"])
+    out = r.jsonl[-1]
+    eq((r.rc, out["outcome"], out["exit"], out["op_result"]["code"]), (32, "failed", 32, 32), "JSON outcome")
+    r = run("ldaptrace", anon(s) + ["-b", s.base, "-s", "base", "-e", "!1.2.3.4.5"])
+    eq(r.rc, 12, "exit status: unavailableCriticalExtension")
+    matches(last_line(r.out), r"^failed: the search ended with unavailableCriticalExtension \(12\) ", "verdict")
+
+
+@test
+def compare_false_still_completed():
+    s = slapd()
+    r = run("ldaptrace", anon(s) + ["--op", "compare", s.base, "dc:nope"])
+    eq(r.rc, 5, "exit status: compareFalse")
+    eq(r.err, "", "no error on stderr")
+    matches(last_line(r.out), r"^completed: the compare ended with compareFalse \(5\) ", "verdict")
+
+
 if __name__ == "__main__":
     tap_main()

@@ -23,6 +23,9 @@ int main(void)
 	is_int(exit_for_outcome(LI_OUTCOME_SELF_TARGET, 0), 89, "exit self-target");
 	is_int(exit_for_outcome(LI_OUTCOME_COMPLETED, LDAP_NO_SUCH_OBJECT), 32, "exit completed: the result code");
 	is_int(exit_for_outcome(LI_OUTCOME_COMPLETED, -1), 255, "exit completed: -1 becomes 255");
+	is_int(exit_for_outcome(LI_OUTCOME_FAILED, LDAP_NO_SUCH_OBJECT), 32, "exit failed: the result code");
+	is_int(exit_for_outcome(LI_OUTCOME_FAILED, LDAP_UNAVAILABLE_CRITICAL_EXTENSION), 12, "exit failed: 12");
+	is_int(exit_for_outcome(LI_OUTCOME_FAILED, 4096 + 68), 68, "exit failed: modulo 256");
 
 	memset(&err, 0, sizeof(err));
 	is_int(exit_for_error(&err), 1, "a usage error exits 1");

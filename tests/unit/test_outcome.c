@@ -56,7 +56,7 @@ static void test_notes(void)
 	expect_notes(CANCEL(.intr_done = 1, .intr_code = 68, .window_over = 1), LI_OUTCOME_NO_RESPONSE, want,
 		     "an answer RFC 3909 does not allow, and no end");
 	snprintf(want, sizeof(want), "%d:32:0:0:0:0", N(CANCEL_SUCCESS_YET_DONE));
-	expect_notes(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 0), LI_OUTCOME_TOO_LATE, want,
+	expect_notes(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 0), LI_OUTCOME_FAILED, want,
 		     "Cancel success, yet the operation ended with its own code");
 	snprintf(want, sizeof(want), "%d:0:0:0:0:0", N(TOO_LATE_BEFORE_RESULT));
 	expect_notes(CANCEL(.intr_done = 1, .intr_code = 120), LI_OUTCOME_TOO_LATE, want, "tooLate before the result");
@@ -90,6 +90,56 @@ static void test_notes(void)
 		is_int(n, 3, "notes stop at max, after those already there");
 		is_int(notes[1].note, N(CANCEL_CODE_NOT_ALLOWED), "the first new note goes after them");
 	}
+}
+
+/* An operation that ends on its own with an error failed, whichever tool
+ * ran it; only the codes of an operation that did its job stay too-late
+ * (or completed). */
+static void test_failed(void)
+{
+	static const int exempt[] = { LDAP_SUCCESS, LDAP_COMPARE_FALSE, LDAP_COMPARE_TRUE, LDAP_CANCELLED,
+				      LDAP_SIZELIMIT_EXCEEDED, LDAP_TIMELIMIT_EXCEEDED, LDAP_REFERRAL };
+	static const int errors[] = { LDAP_OPERATIONS_ERROR, LDAP_UNAVAILABLE_CRITICAL_EXTENSION, LDAP_NO_SUCH_OBJECT,
+				      LDAP_INSUFFICIENT_ACCESS, LDAP_ALREADY_EXISTS, LDAP_TOO_LATE, LDAP_OTHER };
+	char what[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(exempt) / sizeof(exempt[0]); i++) {
+		ok(!li_op_failed(exempt[i]), "code %d is not a failure", exempt[i]);
+		snprintf(what, sizeof(what), "cancel: op %d before the cancel", exempt[i]);
+		expect(((li_facts){ .type = LI_INTERRUPT_CANCEL, .op_done = 1, .op_code = exempt[i],
+				    .op_done_before_interrupt = 1 }), LI_OUTCOME_TOO_LATE, what);
+		snprintf(what, sizeof(what), "abandon: op %d after the abandon", exempt[i]);
+		expect(ABANDON(.op_done = 1, .op_code = exempt[i]), LI_OUTCOME_TOO_LATE, what);
+		snprintf(what, sizeof(what), "trace: op %d", exempt[i]);
+		expect(((li_facts){ .type = LI_INTERRUPT_NONE, .op_done = 1, .op_code = exempt[i] }),
+		       LI_OUTCOME_COMPLETED, what);
+	}
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		ok(li_op_failed(errors[i]), "code %d is a failure", errors[i]);
+		snprintf(what, sizeof(what), "cancel: op %d before the cancel", errors[i]);
+		expect(((li_facts){ .type = LI_INTERRUPT_CANCEL, .op_done = 1, .op_code = errors[i],
+				    .op_done_before_interrupt = 1 }), LI_OUTCOME_FAILED, what);
+		snprintf(what, sizeof(what), "cancel: op %d, then tooLate", errors[i]);
+		expect(CANCEL(.op_done = 1, .op_code = errors[i], .intr_done = 1, .intr_code = 120),
+		       LI_OUTCOME_FAILED, what);
+		snprintf(what, sizeof(what), "abandon: op %d after the abandon", errors[i]);
+		expect(ABANDON(.op_done = 1, .op_code = errors[i]), LI_OUTCOME_FAILED, what);
+		snprintf(what, sizeof(what), "trace: op %d", errors[i]);
+		expect(((li_facts){ .type = LI_INTERRUPT_NONE, .op_done = 1, .op_code = errors[i] }),
+		       LI_OUTCOME_FAILED, what);
+	}
+	expect(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 0), LI_OUTCOME_FAILED,
+	       "cancel success, yet the op ended with an error");
+	expect(CANCEL(.op_done = 1, .op_code = 32), LI_OUTCOME_UNDECIDED, "op 32, cancel response not yet");
+	expect(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 2), LI_OUTCOME_UNSUPPORTED,
+	       "unsupported still takes precedence over a failed op");
+	expect(CANCEL(.op_done = 1, .op_code = 32, .intr_done = 1, .intr_code = 121), LI_OUTCOME_CANNOT_CANCEL,
+	       "cannotCancel still takes precedence over a failed op");
+	expect(CANCEL(.intr_done = 1, .intr_code = 120), LI_OUTCOME_TOO_LATE, "tooLate alone is no failure");
+	is_str(li_outcome_name(LI_OUTCOME_FAILED), "failed", "name of failed");
+	expect_notes(((li_facts){ .type = LI_INTERRUPT_NONE, .op_done = 1, .op_code = 32 }), LI_OUTCOME_FAILED, "",
+		     "trace: a failure has no notes");
 }
 
 int main(void)
@@ -144,5 +194,6 @@ int main(void)
 	is_str(li_outcome_name(LI_OUTCOME_NO_SUCH_OPERATION), "no-such-operation", "name");
 	is_str(li_outcome_name((li_outcome)99), "undecided", "name out of range");
 	test_notes();
+	test_failed();
 	return done_testing();
 }

@@ -135,6 +135,16 @@ static void test_trace(void)
 		  "\"received_messages\":3,\"received_bytes\":250,\"entries\":2,\"first_response_ms\":1.000,"
 		  "\"last_response_ms\":3.250},\"outcome\":\"completed\",\"exit\":0}\n",
 		  "ldaptrace: JSON");
+	r.op = (li_reply){ .seen = 1, .code = 32, .t_ns = T0 + MS(3.25), .matched = "dc=example,dc=com" };
+	r.outcome = LI_OUTCOME_FAILED;
+	is_render(li_report_text, &r,
+		  "ldapi://%2Ftmp%2Fs\n"
+		  "  search base \"\" scope base filter \"(objectClass=*)\"\n"
+		  "    sent as message 2\n"
+		  "  during the operation: 2 entries\n"
+		  "  result: noSuchObject (32) at 3.250 ms\n"
+		  "failed: the search ended with noSuchObject (32) at 3.250 ms\n",
+		  "ldaptrace: a failed search");
 }
 
 /* A server's words are shown safely: control bytes escaped in text,
