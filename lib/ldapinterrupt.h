@@ -54,6 +54,16 @@ typedef struct li_error {
 /* Formats err as the lines a tool prints: "prog: what: text (code)", then
  * "\tadditional info: ..." lines. Nothing when err->reported. */
 size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t size);
+/* Fill err as the library does, for a caller that checks its own input:
+ * a usage error (code 0, text from fmt), or an LDAP result code with
+ * libldap's text and the server's info and matched DN (either may be
+ * NULL). Both return -1. */
+int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+int li_ldap_error(li_error *err, const char *what, int code, const char *info, const char *matched);
 
 /* ---- a growable text buffer for renderers ---- */
 typedef struct li_buf li_buf;

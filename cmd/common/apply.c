@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,27 +25,6 @@
 #include "ldiffile.h"
 #include "numbers.h"
 #include "secret.h"
-
-int cmd_usage(li_error *err, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(err, 0, sizeof(*err));
-	snprintf(err->what, sizeof(err->what), "%s", what);
-	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int cmd_nomem(li_error *err, const char *what)
-{
-	memset(err, 0, sizeof(*err));
-	err->code = LDAP_NO_MEMORY;
-	snprintf(err->what, sizeof(err->what), "%s", what);
-	snprintf(err->text, sizeof(err->text), "%s", ldap_err2string(LDAP_NO_MEMORY));
-	return -1;
-}
 
 /* A setter's complaint names the value ("URI"); the user gave an option. */
 static int as_opt(li_error *err, const char *from, const char *opt)
@@ -113,7 +91,7 @@ static void set_str(char **field, char **arg)
 
 static int bad(li_error *err, const char *opt, const char *value, const char *why)
 {
-	return cmd_usage(err, opt, "'%s' %s", value ? value : "", why);
+	return li_usage_error(err, opt, "'%s' %s", value ? value : "", why);
 }
 
 static int parse_limit(const char *opt, const char *s, int *out, li_error *err)
@@ -153,14 +131,14 @@ static int apply_o(cmdline *cl, const char *arg, li_error *err)
 	const char *why;
 
 	if (strncasecmp(arg, "nettimeout=", 11) != 0)
-		return cmd_usage(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
+		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
 	v = arg + 11;
 	if (strcasecmp(v, "none") == 0) {
 		secs = -1;
 	} else if (strcasecmp(v, "max") == 0) {
 		secs = 2147483647;
 	} else if (li_parse_int(v, 1, 2147483647, &secs, &why) < 0) {
-		return cmd_usage(err, "-o", "nettimeout '%s' %s (seconds, none or max)", v, why);
+		return li_usage_error(err, "-o", "nettimeout '%s' %s (seconds, none or max)", v, why);
 	}
 	cl->nettimeout_set = 1;
 	cl->nettimeout = secs;
@@ -170,7 +148,7 @@ static int apply_o(cmdline *cl, const char *arg, li_error *err)
 static int want_sasl(cmdline *cl, const char *opt, li_error *err)
 {
 	if (cl->auth_simple)
-		return cmd_usage(err, opt, "incompatible with -x (simple authentication)");
+		return li_usage_error(err, opt, "incompatible with -x (simple authentication)");
 	cl->auth_sasl = 1;
 	return 0;
 }
@@ -249,7 +227,7 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 			return bad(err, "--wait", *arg, why);
 		return 0;
 	}
-	return cmd_usage(err, "option", "internal: unhandled option code %d", val);
+	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
 }
 
 int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
@@ -259,7 +237,7 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	switch (val) {
 	case 'x':
 		if (cl->auth_sasl)
-			rc = cmd_usage(err, "-x", "incompatible with the SASL options -Y -U -X -R -O -I -Q");
+			rc = li_usage_error(err, "-x", "incompatible with the SASL options -Y -U -X -R -O -I -Q");
 		cl->auth_simple = 1;
 		break;
 	case 'w':
@@ -283,14 +261,14 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	case LI_OPT_ABANDON:
 	case LI_OPT_CANCEL:
 		if (cl->interrupt_given)
-			rc = cmd_usage(err, val == LI_OPT_ABANDON ? "--abandon" : "--cancel",
+			rc = li_usage_error(err, val == LI_OPT_ABANDON ? "--abandon" : "--cancel",
 				       "give only one of --abandon and --cancel");
 		cl->interrupt = val == LI_OPT_ABANDON ? LI_INTERRUPT_ABANDON : LI_INTERRUPT_CANCEL;
 		cl->interrupt_given = 1;
 		break;
 	default:
 		if (arg == NULL)
-			return cmd_usage(err, "option", "internal: option code %d needs a value", val);
+			return li_usage_error(err, "option", "internal: option code %d needs a value", val);
 		rc = apply_string(cl, val, &arg, err);
 		break;
 	}
@@ -303,10 +281,10 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 static int check_password(const char *opt, size_t len, li_error *err)
 {
 	if (len == 0)
-		return cmd_usage(err, opt, "the password is empty (with a bind DN, an unauthenticated bind, "
+		return li_usage_error(err, opt, "the password is empty (with a bind DN, an unauthenticated bind, "
 				 "which a server may take as anonymous; for an anonymous bind give no password)");
 	if (len > LI_SECRET_MAX)
-		return cmd_usage(err, opt, "the password is longer than %d bytes", LI_SECRET_MAX);
+		return li_usage_error(err, opt, "the password is longer than %d bytes", LI_SECRET_MAX);
 	return 0;
 }
 
@@ -320,19 +298,19 @@ static int read_password_file(cmdline *cl, li_error *err)
 	int rc, e;
 
 	if (fd < 0)
-		return cmd_usage(err, "-y", "cannot read '%s': %s", file, strerror(errno));
+		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(errno));
 	rc = cmd_secret_read_line(fd, &line, &len, &why);
 	e = errno;
 	close(fd);
 	if (rc > 0)
-		return cmd_usage(err, "-y", "'%s' is empty", file);
+		return li_usage_error(err, "-y", "'%s' is empty", file);
 	if (rc < 0 && why)
-		return cmd_usage(err, "-y", "the first line of '%s' %s", file, why);
+		return li_usage_error(err, "-y", "the first line of '%s' %s", file, why);
 	if (rc < 0)
-		return cmd_usage(err, "-y", "cannot read '%s': %s", file, strerror(e));
+		return li_usage_error(err, "-y", "cannot read '%s': %s", file, strerror(e));
 	if (len == 0) {
 		free(line);
-		return cmd_usage(err, "-y", "the first line of '%s' is empty (an empty password is an "
+		return li_usage_error(err, "-y", "the first line of '%s' is empty (an empty password is an "
 				 "unauthenticated bind, which a server may take as anonymous)", file);
 	}
 	secret_free(cl->passwd, cl->passwd_len);
@@ -356,7 +334,7 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 	LDAPDN parsed = NULL;
 
 	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
-		return cmd_usage(err, what, "'%s' is not a valid DN", dn);
+		return li_usage_error(err, what, "'%s' is not a valid DN", dn);
 	ldap_dnfree(parsed);
 	return 0;
 }
@@ -380,7 +358,7 @@ static int set_exop(cmdline *cl, const char *oid, const char *value, size_t len,
 	if (li_params_set_exop(cl->params, oid, value, len, err) == 0)
 		return 0;
 	if (err->code == 0 && strcmp(err->what, "OID") == 0)
-		return cmd_usage(err, "--op exop", "'%s' is not an OID (or whoami)", oid);
+		return li_usage_error(err, "--op exop", "'%s' is not an OID (or whoami)", oid);
 	return -1;
 }
 
@@ -423,7 +401,7 @@ static int ldif_operand(cmdline *cl, li_error *err)
 	int rc;
 
 	if (cl->ldif_file == NULL)
-		return cmd_usage(err, "-f", "--op %s needs an LDIF record: -f file (- for standard input)",
+		return li_usage_error(err, "-f", "--op %s needs an LDIF record: -f file (- for standard input)",
 				 ops[cl->op]);
 	if (cmd_ldif_read(cl->ldif_file, &text, err) < 0)
 		return -1;
@@ -460,9 +438,9 @@ static int operands(cmdline *cl, const char **args, li_error *err)
 		if (arity[i].op != cl->op)
 			continue;
 		if (n < arity[i].min)
-			return cmd_usage(err, "arguments", "missing operand; usage: %s", arity[i].usage);
+			return li_usage_error(err, "arguments", "missing operand; usage: %s", arity[i].usage);
 		if (n > arity[i].max)
-			return cmd_usage(err, "arguments", "unexpected operand '%s'; usage: %s", args[arity[i].max],
+			return li_usage_error(err, "arguments", "unexpected operand '%s'; usage: %s", args[arity[i].max],
 					 arity[i].usage);
 	}
 	switch (cl->op) {
@@ -487,11 +465,11 @@ static int search_only(const cmdline *cl, li_error *err)
 	if (cl->op == OP_SEARCH)
 		return 0;
 	if (cl->base || cl->attrsonly || cl->sizelimit || cl->timelimit || cl->scope_given || cl->deref_given)
-		return cmd_usage(err, "arguments", "-b, -s, -a, -z, -l and -A apply to searches only");
+		return li_usage_error(err, "arguments", "-b, -s, -a, -z, -l and -A apply to searches only");
 	if (cl->search_ext)
-		return cmd_usage(err, "-E", "search extensions apply to searches only");
+		return li_usage_error(err, "-E", "search extensions apply to searches only");
 	if (cl->after_entries >= 0)
-		return cmd_usage(err, "--after-entries", "counts search entries: use it with a search");
+		return li_usage_error(err, "--after-entries", "counts search entries: use it with a search");
 	return 0;
 }
 
@@ -501,13 +479,13 @@ static int trigger_checks(cmdline *cl, li_error *err)
 
 	if (cl->interrupt == LI_INTERRUPT_NONE) {
 		if (cl->after_given || cl->after_entries >= 0 || cl->wait_us >= 0)
-			return cmd_usage(err, "arguments", "--after, --after-entries and --wait need --abandon or --cancel");
+			return li_usage_error(err, "arguments", "--after, --after-entries and --wait need --abandon or --cancel");
 		if (cl->msgid_given)
-			return cmd_usage(err, "--msgid", "needs --abandon or --cancel");
+			return li_usage_error(err, "--msgid", "needs --abandon or --cancel");
 		return 0;
 	}
 	if (cl->msgid_given && (cl->after_given || cl->after_entries >= 0))
-		return cmd_usage(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
+		return li_usage_error(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
 				 "do not apply");
 	if (li_params_set_interrupt(p, cl->interrupt, err) < 0 ||
 	    (cl->after_given && li_params_set_after(p, cl->after_us == LI_DURATION_NEVER ? LI_NEVER : cl->after_us,
@@ -543,9 +521,9 @@ static int bind_params(cmdline *cl, li_error *err)
 static int auth_checks(cmdline *cl, li_error *err)
 {
 	if (cl->passwd_file && cl->passwd_from_w)
-		return cmd_usage(err, "-y", "incompatible with -w");
+		return li_usage_error(err, "-y", "incompatible with -w");
 	if (cl->prompt_passwd && (cl->passwd_from_w || cl->passwd_file))
-		return cmd_usage(err, "-W", "incompatible with %s", cl->passwd_from_w ? "-w" : "-y");
+		return li_usage_error(err, "-W", "incompatible with %s", cl->passwd_from_w ? "-w" : "-y");
 	if (cl->passwd_from_w && check_password("-w", cl->passwd_len, err) < 0)
 		return -1;
 	if (cl->passwd_file && read_password_file(cl, err) < 0)
@@ -575,14 +553,14 @@ static int connection(cmdline *cl, li_error *err)
 int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 {
 	if (cl->json && cl->quiet)
-		return cmd_usage(err, "-q", "give only one of --json and -q");
+		return li_usage_error(err, "-q", "give only one of --json and -q");
 	if (cl->msgid_given) {
 		if (cl->op_name)
-			return cmd_usage(err, "--msgid", "sends no operation: do not give --op with it");
+			return li_usage_error(err, "--msgid", "sends no operation: do not give --op with it");
 		cl->op = OP_NONE;
 	}
 	if (cl->op != OP_ADD && cl->op != OP_MODIFY && cl->ldif_file)
-		return cmd_usage(err, "-f", "reads an LDIF record for --op add or --op modify only");
+		return li_usage_error(err, "-f", "reads an LDIF record for --op add or --op modify only");
 	if (connection(cl, err) < 0 || search_only(cl, err) < 0 || trigger_checks(cl, err) < 0 ||
 	    auth_checks(cl, err) < 0 || operands(cl, args, err) < 0)
 		return -1;
@@ -598,7 +576,7 @@ int cmdline_set_password(cmdline *cl, const char *pw, li_error *err)
 		return -1;
 	copy = strdup(pw);
 	if (copy == NULL)
-		return cmd_nomem(err, "-W");
+		return li_ldap_error(err, "-W", LDAP_NO_MEMORY, NULL, NULL);
 	secret_free(cl->passwd, cl->passwd_len);
 	cl->passwd = copy;
 	cl->passwd_len = len;

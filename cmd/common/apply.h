@@ -79,8 +79,4 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err);
 /* The -W prompt's answer, held to the rules of -w and -y. */
 int cmdline_set_password(cmdline *cl, const char *pw, li_error *err);
 
-/* Errors of the command line: usage (exit 1), out of memory. */
-int cmd_usage(li_error *err, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int cmd_nomem(li_error *err, const char *what);
-
 #endif

@@ -107,19 +107,19 @@ static int slurp(const char *path, char **out, size_t *outlen, li_error *err)
 	int rc;
 
 	if (fp == NULL)
-		return cmd_usage(err, "-f", "cannot open '%s': %s", path, strerror(errno));
+		return li_usage_error(err, "-f", "cannot open '%s': %s", path, strerror(errno));
 	rc = read_bounded(fp, LI_LDIF_MAX, out, outlen);
 	if (fp != stdin)
 		fclose(fp);
 	if (rc == -ENOMEM)
-		return cmd_nomem(err, "-f");
+		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
 	if (rc < 0)
-		return cmd_usage(err, "-f", "cannot read '%s'", path);
+		return li_usage_error(err, "-f", "cannot read '%s'", path);
 	if (*outlen > LI_LDIF_MAX)
-		rc = cmd_usage(err, "-f", "'%s' is larger than 64 MiB", path);
+		rc = li_usage_error(err, "-f", "'%s' is larger than 64 MiB", path);
 	/* libldap's reader stops at a NUL: the rest would vanish unseen. */
 	else if ((nul = memchr(*out, '\0', *outlen)) != NULL)
-		rc = cmd_usage(err, "-f", "'%s' line %lu: holds a NUL byte (give binary values as attr:: base64)",
+		rc = li_usage_error(err, "-f", "'%s' line %lu: holds a NUL byte (give binary values as attr:: base64)",
 				    path, line_of(*out, (size_t)(nul - *out)));
 	if (rc < 0) {
 		free(*out);
@@ -236,11 +236,11 @@ static int expand_url(struct expand *x, const struct lline *l, const char *text,
 		url++;
 	path = url_path(url);
 	if (path == NULL)
-		return cmd_usage(x->err, "-f", "'%s' line %lu: '%s' is not a file:// URL", x->path, l->lineno,
+		return li_usage_error(x->err, "-f", "'%s' line %lu: '%s' is not a file:// URL", x->path, l->lineno,
 				      url);
 	fp = fopen(path, "r");
 	if (fp == NULL) {
-		rc = cmd_usage(x->err, "-f", "'%s' line %lu: cannot open '%s': %s", x->path, l->lineno, url,
+		rc = li_usage_error(x->err, "-f", "'%s' line %lu: cannot open '%s': %s", x->path, l->lineno, url,
 				    strerror(errno));
 		free(path);
 		return rc;
@@ -249,12 +249,12 @@ static int expand_url(struct expand *x, const struct lline *l, const char *text,
 	rc = read_bounded(fp, left, &data, &len);
 	fclose(fp);
 	if (rc == -ENOMEM)
-		return cmd_nomem(x->err, "-f");
+		return li_ldap_error(x->err, "-f", LDAP_NO_MEMORY, NULL, NULL);
 	if (rc < 0)
-		return cmd_usage(x->err, "-f", "'%s' line %lu: cannot read '%s'", x->path, l->lineno, url);
+		return li_usage_error(x->err, "-f", "'%s' line %lu: cannot read '%s'", x->path, l->lineno, url);
 	if (len > left) {
 		free(data);
-		return cmd_usage(x->err, "-f", "'%s' line %lu: the value of '%s' takes the record past 64 MiB",
+		return li_usage_error(x->err, "-f", "'%s' line %lu: the value of '%s' takes the record past 64 MiB",
 				      x->path, l->lineno, url);
 	}
 	x->total += len;
@@ -276,7 +276,7 @@ static int check_line(struct expand *x, const struct lline *l, int *record_start
 	int freeval = 0, rc = 0;
 
 	if (t == NULL)
-		return cmd_nomem(x->err, "-f");
+		return li_ldap_error(x->err, "-f", LDAP_NO_MEMORY, NULL, NULL);
 	if (t[0] == '\0' || t[0] == '#' || strcmp(t, "-") == 0) {
 		*record_start |= t[0] == '\0';
 		tbuf_add(x->out, l->start, (size_t)(l->end - l->start));
@@ -284,13 +284,13 @@ static int check_line(struct expand *x, const struct lline *l, int *record_start
 	}
 	/* libldap would open these itself, unbounded. */
 	if (*record_start && strncasecmp(t, "include:", 8) == 0) {
-		rc = cmd_usage(x->err, "-f", "'%s' line %lu: include: is not supported; put the record in "
+		rc = li_usage_error(x->err, "-f", "'%s' line %lu: include: is not supported; put the record in "
 				    "the file", x->path, l->lineno);
 		goto out;
 	}
 	*record_start = 0;
 	if (strncasecmp(t, "control:", 8) == 0) {
-		rc = cmd_usage(x->err, "-f", "'%s' line %lu: control: lines are not supported; give controls "
+		rc = li_usage_error(x->err, "-f", "'%s' line %lu: control: lines are not supported; give controls "
 				    "with -e", x->path, l->lineno);
 		goto out;
 	}
@@ -303,7 +303,7 @@ static int check_line(struct expand *x, const struct lline *l, int *record_start
 	 * uncommented lines; the file's own line number is what helps. */
 	if ((colon != NULL && colon[1] == ':' && !li_is_base64(colon + 2)) ||
 	    ldif_parse_line2(t, &type, &val, &freeval) < 0) {
-		rc = cmd_usage(x->err, "-f", "'%s' line %lu: not an LDIF line (attr: value, attr:: base64 "
+		rc = li_usage_error(x->err, "-f", "'%s' line %lu: not an LDIF line (attr: value, attr:: base64 "
 				    "or attr:< URL)", x->path, l->lineno);
 		goto out;
 	}
@@ -327,7 +327,7 @@ static int expand(const char *path, char **text, size_t len, li_error *err)
 
 	x.out = calloc(1, sizeof(*x.out));
 	if (x.out == NULL)
-		return cmd_nomem(err, "-f");
+		return li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
 	while (rc == 0 && *p) {
 		l.start = p;
 		l.lineno = lineno;
@@ -335,7 +335,7 @@ static int expand(const char *path, char **text, size_t len, li_error *err)
 		rc = check_line(&x, &l, &record_start);
 	}
 	if (rc == 0 && x.out->failed)
-		rc = cmd_nomem(err, "-f");
+		rc = li_ldap_error(err, "-f", LDAP_NO_MEMORY, NULL, NULL);
 	if (rc == 0) {
 		tbuf_addc(x.out, '\0');
 		free(*text);
