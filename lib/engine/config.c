@@ -199,8 +199,8 @@ static int set_password(li_params *cfg, const char *pw, size_t len, li_error *er
 
 int li_params_set_bind_simple(li_params *cfg, const char *dn, const char *pw, size_t len, li_error *err)
 {
-	if (check_dn("bind DN", dn, err) < 0)
-		return -1;
+	/* Any string, as ldapsearch -D: "svc@corp.example.com" and
+	 * "CORP\svc" are bind names Active Directory takes; the server judges. */
 	clear_bind(cfg);
 	cfg->auth_simple = 1;
 	if (li_params_str(&cfg->binddn, dn, "bind DN", err) < 0 || set_password(cfg, pw, len, err) < 0) {
@@ -227,7 +227,7 @@ static int secprops_check(const char *secprops, li_error *err)
 
 int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
 {
-	if (check_dn("bind DN", s->dn, err) < 0 || secprops_check(s->secprops, err) < 0)
+	if (secprops_check(s->secprops, err) < 0)
 		return -1;
 	if (s->quiet && s->interactive)
 		return li_usage_error(err, "SASL", "quiet and interactive exclude each other");

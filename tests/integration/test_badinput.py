@@ -93,7 +93,6 @@ la(C + ["--wait", "-1s"], 1, r"--wait: '-1s' .*negative")
 # ---- filter, DNs, URIs, scope, deref, operation ---------------------------
 lc(C + ["(cn="], 1, r"filter: '\(cn=' is not a valid search filter")
 lc(C + ["-b", "not a dn"], 1, r"-b: 'not a dn' is not a valid DN")
-lc(C + ["-D", "not a dn", "-w", "x"], 1, r"-D: 'not a dn' is not a valid DN")
 lc(C + ["--op", "delete", "bad dn"], 1, r"DN: 'bad dn' is not a valid DN")
 lc(C + ["--op", "modrdn", DN, "nordn"], 1, r"NEWRDN: 'nordn' is not a valid")
 la(C + ["--op", "modrdn", DN, "=bad"], 1, r"NEWRDN: '=bad' is not a valid")
@@ -207,6 +206,21 @@ lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
 lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: 'ldif_wrap=no' is not a known option")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
+
+# ---- ldapsearch's options that cannot apply to one interrupted operation -----
+lc(C + ["-S", "cn"], 1, r"-S: ldapsearch sorts the entries once the search has ended, and an interrupted search "
+   r"does not end with its entries \(server-side sorting: -E sss=attr\)$")
+la(C + ["-t"], 1, r"-t: ldapsearch writes values to temporary files; these tools do not keep the entries' "
+   r"values, they count the entries$")
+lt_(C + ["-tt"], 1, r"-t: ldapsearch writes values to temporary files")
+lc(C + ["-T", "/tmp"], 1, r"-T: names the directory of -t's files, and these tools write no values to files$")
+la(C + ["-F", "file://x/"], 1, r"-F: is the URL prefix of -t's files, and these tools write no values to files$")
+lc(C + ["-c"], 1, r"-c: ldapsearch continues with the next search of its -f file after an error; these tools "
+   r"issue exactly one operation$")
+lc(C + ["-f", "{dir}/text.txt"], 1, r"-f: reads one LDIF record for --op add or --op modify only \(not "
+   r"ldapsearch's file of filters: these tools issue exactly one operation\)$")
+la(C + ["-f", "{dir}/text.txt", "--op", "delete", DN], 1, r"-f: reads one LDIF record for --op add or --op modify only")
+lc(C + ["-M", "-e", "manageDSAit"], 1, r"-M: the ManageDsaIT control was given with -e too$")
 
 # ---- unknown options (popt) and combinations --------------------------------
 lc(C + ["--frob"], 1, r"--frob: unknown option", try_help=True)
