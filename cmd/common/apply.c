@@ -124,14 +124,28 @@ static int lookup(const char *const *names, const char *s)
 	return -1;
 }
 
+/* -o: the tools' own nettimeout (and ldif_wrap), else an ldap.conf option
+ * the library checks and sets on the connection, as ldapsearch -o. */
 static int apply_o(cmdline *cl, const char *arg, li_error *err)
 {
-	const char *v;
+	const char *v, *eq = strchr(arg, '=');
 	long long secs;
 	const char *why;
+	char *name;
+	int rc;
 
-	if (strncasecmp(arg, "nettimeout=", 11) != 0)
-		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
+	/* ldif_wrap is the tool's own, for the LDIF it writes: this is its
+	 * place; until the tools write LDIF it is refused. */
+	if (strncasecmp(arg, "ldif_wrap", 9) == 0 && (arg[9] == '\0' || arg[9] == '='))
+		return li_usage_error(err, "-o", "ldif_wrap: these tools write no LDIF");
+	if (strncasecmp(arg, "nettimeout=", 11) != 0) {
+		name = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(arg);
+		if (name == NULL)
+			return li_ldap_error(err, "-o", LDAP_NO_MEMORY, NULL, NULL);
+		rc = li_params_set_ldap_option(cl->params, name, eq ? eq + 1 : NULL, err);
+		free(name);
+		return rc;
+	}
 	v = arg + 11;
 	if (strcasecmp(v, "none") == 0) {
 		secs = -1;

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "config.h"
 #include "controls.h"
+#include "ldapconf.h"
 #include "ldifrecord.h"
 #include "parse.h"
 
@@ -107,6 +108,8 @@ void li_params_free(li_params *cfg)
 	clear_op(cfg);
 	free(cfg->uri);
 	free(cfg->name);
+	for (i = 0; i < cfg->nldapopts; i++)
+		free(cfg->ldapopts[i].value);
 	for (i = 0; i < cfg->nctrls; i++)
 		li_ctrl_free(&cfg->ctrls[i]);
 	free(cfg);
@@ -262,6 +265,33 @@ int li_params_set_network_timeout(li_params *cfg, long long secs, li_error *err)
 	cfg->nettimeout_set = 1;
 	cfg->nettimeout.tv_sec = (time_t)secs;
 	cfg->nettimeout.tv_usec = 0;
+	return 0;
+}
+
+int li_params_set_ldap_option(li_params *cfg, const char *name, const char *value, li_error *err)
+{
+	const char *canon;
+	char *copy;
+	int i;
+
+	if (name == NULL || li_ldapconf_check(name, value, err) < 0)
+		return name ? -1 : li_usage_error(err, "-o", "no option name");
+	canon = li_ldapconf_name(name);
+	copy = strdup(value);
+	if (copy == NULL)
+		return li_ldap_error(err, "-o", LDAP_NO_MEMORY, NULL, NULL);
+	/* Given again, the last value counts, as in ldap.conf. */
+	for (i = 0; i < cfg->nldapopts && cfg->ldapopts[i].name != canon; i++)
+		;
+	if (i == LI_MAX_LDAPOPTS) {
+		free(copy);
+		return li_usage_error(err, "-o", "too many options");
+	}
+	if (i == cfg->nldapopts)
+		cfg->nldapopts++;
+	free(cfg->ldapopts[i].value);
+	cfg->ldapopts[i].name = canon;
+	cfg->ldapopts[i].value = copy;
 	return 0;
 }
 

@@ -44,6 +44,14 @@ typedef struct li_ctrlspec {
 
 #define LI_MAX_CTRLS 16
 
+/* One -o option of ldap.conf(5), checked (lib/engine/ldapconf.c). */
+typedef struct li_ldapopt {
+	const char *name; /* ldapconf.c's own spelling */
+	char *value;
+} li_ldapopt;
+
+#define LI_MAX_LDAPOPTS 48
+
 struct li_params {
 	li_interrupt interrupt;
 	char *name;          /* the caller's name: JSON "tool", libldap's complaints */
@@ -62,6 +70,8 @@ struct li_params {
 	int debug;
 	int nettimeout_set;
 	struct timeval nettimeout;
+	li_ldapopt ldapopts[LI_MAX_LDAPOPTS];
+	int nldapopts;
 
 	/* the operation */
 	li_optype op;

@@ -203,7 +203,20 @@ for _n in ([], ["-n"]):
     lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
        r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
-lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: 'ldif_wrap=no' is not a known option")
+lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: ldif_wrap: these tools write no LDIF$")
+lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option \(ldap.conf's options, as ldapsearch -o takes them, "
+   r"and nettimeout\)$")
+la(C + ["-o", "tls_reqcert=sometimes"], 1, r"-o: tls_reqcert 'sometimes' is not one of: never, allow, try, demand, "
+   r"hard, on, yes, true$")
+lt_(C + ["-o", "tls-protocol-min=TLS1.2"], 1, r"-o: tls_protocol_min 'TLS1.2' is not a TLS protocol version")
+lc(C + ["-o", "network_timeout=0"], 1, r"-o: network_timeout '0' is not a number of seconds \(1 to 2147483647\)$")
+la(C + ["-o", "keepalive_idle=x"], 1, r"-o: keepalive_idle 'x' is not a number")
+lc(C + ["-o", "tls_cacert="], 1, r"-o: tls_cacert: the value is empty \(a file expected\)$")
+lc(C + ["-o", "tls_reqcert"], 1, r"-o: tls_reqcert needs a value: -o tls_reqcert=<value>$")
+lc(C + ["-o", "referrals=on"], 1, r"-o: referrals 'on': only off: these tools never chase referrals")
+lc(C + ["-o", "version=2"], 1, r"-o: version '2': only 3: these tools speak LDAPv3 only$")
+la(C + ["-o", "uri=ldap://x"], 1, r"-o: uri: give the URI with -H$")
+lc(C + ["-o", "sasl_secprops=bogus", "-n"], 1, r"-o: sasl_secprops 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
 

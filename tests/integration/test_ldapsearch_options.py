@@ -122,5 +122,75 @@ def manage_dsa_it_returns_the_referral_object_as_an_entry():
         eq(trace_lines(r, "SearchResultReference"), [], "no reference")
 
 
+# ---- -o: ldap.conf's options, on this run's connection -------------------
+
+NO_CA = {"LDAPTLS_CACERT": None}     # the test CA is not trusted from the environment
+
+
+def base_search(s, uri, extra, env=NO_CA, starttls=False):
+    return run("ldapcancel", ["-x", "-H", uri] + (["-ZZ"] if starttls else []) +
+               ["-b", s.base, "-s", "base", "--json"] + list(extra), env=env)
+
+
+@test
+def untrusted_certificate_fails_without_o():
+    s = slapd()
+    r = base_search(s, s.ldaps_uri, [])
+    eq(r.rc, 255, "ldaps: exit status")
+    matches(r.err, r"^ldapcancel: ldap_connect: Can't contact LDAP server \(-1\)$", "ldaps: stderr")
+    r = base_search(s, s.uri, [], starttls=True)
+    eq(r.rc, 245, "StartTLS: exit status (connect error, -11)")
+    matches(r.err, r"^ldapcancel: ldap_start_tls: Connect error \(-11\)$", "StartTLS: stderr")
+
+
+@test
+def tls_reqcert_never_accepts_the_self_signed_server():
+    s = slapd()
+    for uri, starttls in ((s.ldaps_uri, False), (s.uri, True)):
+        for opt in ("tls_reqcert=never", "TLS-REQCERT=never"):
+            r = base_search(s, uri, ["-o", opt], starttls=starttls)
+            eq(r.rc, 120, "%s %s: the base search completed (too-late)" % (uri, opt))
+            eq(r.json["op_result"]["code"], 0, "search result success")
+            eq(r.json["entries_before"] + r.json["entries_after"], 1, "the base entry")
+            eq(r.err, "", "nothing on stderr")
+
+
+@test
+def tls_cacert_names_the_ca_to_trust():
+    s = slapd()
+    for uri, starttls in ((s.ldaps_uri, False), (s.uri, True)):
+        r = base_search(s, uri, ["-o", "tls_cacert=" + s.cacert], starttls=starttls)
+        eq(r.rc, 120, "%s: the base search completed" % uri)
+        eq(r.json["op_result"]["code"], 0, "search result success")
+    # demand, given explicitly, still needs the CA
+    r = base_search(s, s.ldaps_uri, ["-o", "tls_reqcert=demand", "-o", "tls_cacert=" + s.cacert])
+    eq(r.rc, 120, "demand with the CA")
+    r = base_search(s, s.ldaps_uri, ["-o", "tls_reqcert=demand"])
+    eq(r.rc, 255, "demand without the CA")
+
+
+@test
+def tls_cacert_that_cannot_be_read_is_refused():
+    s = slapd()
+    r = base_search(s, s.ldaps_uri, ["-o", "tls_cacert=/nonexistent/ca.pem"])
+    eq(r.rc, 1, "exit status")
+    eq(r.err, "ldapcancel: -o: libldap could not make a TLS context of the tls_* options (is a certificate, "
+       "key or CA file missing or unreadable?)\n", "stderr")
+
+
+@test
+def network_timeout_bounds_the_connection():
+    with faultserver("slow-accept") as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", s_base(), "-o", "network_timeout=1"], timeout=15)
+        ge(r.elapsed, 0.9, "waited the second")
+        le(r.elapsed, scaled(2.0), "gave up at the network timeout, not the default 30 s")
+        eq(r.rc, 251, "exit status (Timed out, -5)")
+        eq(r.err, "ldapcancel: ldap_result: Timed out (-5)\n", "stderr")
+
+
+def s_base():
+    return "dc=example,dc=com"
+
+
 if __name__ == "__main__":
     tap_main()

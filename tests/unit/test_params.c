@@ -48,6 +48,13 @@ int main(void)
 	is_int(li_params_set_bind_simple(p, "svc@corp.example.com", "pw", 2, &err), 0,
 	       "a bind name that is not a DN: the server judges it, as with ldapsearch -D");
 	refused(li_params_set_bind_simple(p, "cn=a", "", 0, &err), "password", "empty", "an empty password");
+	is_int(li_params_set_ldap_option(p, "TLS-REQCERT", "never", &err), 0, "-o tls_reqcert, ldapsearch's spelling");
+	is_int(li_params_set_ldap_option(p, "tls_reqcert", "demand", &err), 0, "-o tls_reqcert again: the last counts");
+	refused(li_params_set_ldap_option(p, "tls_reqcert", "maybe", &err), "-o", "is not one of", "a bad tls_reqcert");
+	refused(li_params_set_ldap_option(p, "tls_protocol_min", "3.x", &err), "-o", "not a TLS protocol version",
+		"a bad TLS version");
+	refused(li_params_set_ldap_option(p, "timeout", "0", &err), "-o", "not a number of seconds", "timeout 0");
+	refused(li_params_set_ldap_option(p, "frob", "1", &err), "-o", "not a known option", "an unknown option");
 	refused(li_params_set_bind_simple(p, "cn=a", "a\0b", 3, &err), "password", "NUL", "a password with a NUL");
 	refused(li_params_set_bind_sasl(p, &sasl, &err), "SASL security properties", "not a valid list",
 		"bad secprops");
