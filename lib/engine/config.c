@@ -524,8 +524,8 @@ int li_params_check(li_params *cfg, li_error *err)
 		int i;
 
 		for (i = 0; i < cfg->nctrls; i++)
-			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
-				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+			if (cfg->ctrls[i].kind >= LI_CTRL_SYNC)
+				return li_usage_error(err, "controls", "search controls (-E) apply to searches only");
 		if (cfg->after_entries >= 0)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}

@@ -5,13 +5,13 @@
  * so a bad value is refused before anything is sent. */
 #include "ldapconf.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "controls.h"
+#include "parse.h"
 
 typedef enum kind {
 	K_STRING,   /* a string option (a file name, a list) */
@@ -134,29 +134,13 @@ static void word_list(const struct word *w, char *buf, size_t size)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", w->word);
 }
 
-/* Decimal digits only, at least min, at most max; *end (if not NULL) may
- * stop at a '.' (a TLS version). */
-static int number(const char *s, long min, long max, long *out, const char **end)
-{
-	char *e;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtol(s, &e, 10);
-	if (errno || *out < min || *out > max || (*e != '\0' && !(end && *e == '.')))
-		return -1;
-	if (end)
-		*end = e;
-	return 0;
-}
-
 static int protocol_value(const char *s, int *out)
 {
 	long maj, min = 0;
 	const char *end;
 
-	if (number(s, 0, 255, &maj, &end) < 0 || (*end == '.' && number(end + 1, 0, 255, &min, NULL) < 0))
+	if (li_number(s, 0, 255, &maj, &end, ".") < 0 ||
+	    (*end == '.' && li_number(end + 1, 0, 255, &min, NULL, NULL) < 0))
 		return -1;
 	*out = (int)((maj << 8) + min);
 	return 0;
@@ -186,13 +170,13 @@ static int convert(const struct entry *e, const char *v, int *i, struct timeval 
 			return li_usage_error(err, "-o", "%s: the value is empty (%s expected)", e->name, e->why);
 		return 0;
 	case K_SECONDS:
-		if (number(v, 1, 2147483647, &n, NULL) < 0)
+		if (li_number(v, 1, 2147483647, &n, NULL, NULL) < 0)
 			return li_usage_error(err, "-o", "%s '%s' is not a number of seconds (1 to 2147483647)", e->name, v);
 		tv->tv_sec = (time_t)n;
 		tv->tv_usec = 0;
 		return 0;
 	case K_INT:
-		if (number(v, 0, 2147483647, &n, NULL) < 0)
+		if (li_number(v, 0, 2147483647, &n, NULL, NULL) < 0)
 			return li_usage_error(err, "-o", "%s '%s' is not a number (%s, 0 to 2147483647)", e->name, v,
 					      e->why);
 		*i = (int)n;

@@ -25,8 +25,17 @@ typedef enum li_ctrlkind {
 	LI_CTRL_GENERIC,
 	LI_CTRL_ASSERT,
 	LI_CTRL_ATTRLIST, /* preread, postread */
+	/* from here on, -E's search extensions: searches only */
 	LI_CTRL_SYNC,
 	LI_CTRL_BOOL,     /* subentries */
+	LI_CTRL_FLAG,     /* no value: domainScope, showDeleted, ... */
+	LI_CTRL_SSS,      /* text: the sort keys, space-separated */
+	LI_CTRL_VLV,      /* n: before, after, offset, count; or text: the value */
+	LI_CTRL_DEREF,    /* text: derefAttr:attr,...;... */
+	LI_CTRL_MV,       /* text: the ValuesReturnFilter */
+	LI_CTRL_PS,       /* n: changeTypes, changesOnly, returnECs */
+	LI_CTRL_EXTDN,    /* flag */
+	LI_CTRL_DIRSYNC,  /* n: flags, maxAttrCount; value: the cookie */
 } li_ctrlkind;
 
 /* One -e or -E request control, as given; encoded once the session exists
@@ -40,6 +49,7 @@ typedef struct li_ctrlspec {
 	int has_value;
 	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
 	int flag;               /* bool controls */
+	long n[4];              /* the numbers of vlv, ps, dirSync */
 } li_ctrlspec;
 
 #define LI_MAX_CTRLS 16
