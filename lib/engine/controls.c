@@ -746,12 +746,26 @@ int li_secprops_set(LDAP *ld, const char *secprops, li_error *err)
 	return 0;
 }
 
+static int vlv_without_sss(const li_params *cfg)
+{
+	int i, vlv = 0, sss = 0;
+
+	for (i = 0; i < cfg->nctrls; i++) {
+		vlv |= cfg->ctrls[i].kind == LI_CTRL_VLV;
+		sss |= cfg->ctrls[i].kind == LI_CTRL_SSS;
+	}
+	return vlv && !sss;
+}
+
 int li_encoding_check(const li_params *cfg, li_error *err)
 {
 	LDAP *ld = NULL;
 	LDAPControl **ctrls = NULL;
 	int rc;
 
+	if (vlv_without_sss(cfg))
+		return li_usage_error(err, "-E", "vlv needs sss: the server views the list it sorts (ldapsearch "
+				      "requires it too)");
 	rc = ldap_initialize(&ld, NULL);
 	if (rc != LDAP_SUCCESS)
 		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);

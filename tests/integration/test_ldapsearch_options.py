@@ -192,5 +192,129 @@ def s_base():
     return "dc=example,dc=com"
 
 
+# ---- -E: ldapsearch's search extensions, encoded as ldapsearch does ------
+
+# Each -E spec, sent by ldapsearch and by the tool to the fault server, whose
+# log holds every control's OID, criticality and value: they must agree byte
+# for byte (libldap's encoders on both sides).
+EXTENSIONS = [
+    ["sss=cn"], ["!sss=-cn:2.5.13.3/sn/-uid:caseIgnoreOrderingMatch"],
+    ["sss=cn", "vlv=2/3/10/0"], ["sss=cn", "!vlv=0/5:User 000042"],
+    ["deref=member:cn,sn;owner:cn"],
+    ["mv=(cn=x)"], ["!mv=(mail=*@example.com)(cn>=a)"],
+    ["ps=15/1/1"], ["!ps=1/0/0"],
+    ["domainScope"], ["!domainScope"], ["showDeleted"], ["serverNotif"], ["accountUsability"], ["!dontUseCopy"],
+    ["extendedDn=1"], ["!extendedDn=0"],
+    ["!dirSync=1/100"], ["!dirSync=2147483647/0/Y29va2ll"],
+    ["!1.2.3.4=:value"], ["1.2.3.5=::dmFsdWU="],
+]
+
+
+def logged_controls(tool, specs):
+    args = [a for spec in specs for a in ("-E", spec)]
+    with faultserver("normal") as fs:
+        # ldapsearch asks for the next VLV window on standard input (an empty
+        # line: the next one): a line it cannot parse makes it stop
+        r = run(tool, ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "-s", "base"] + args +
+                (["--json"] if tool != "ldapsearch" else []), stdin="stop\n")
+        searches = [rec for rec in fs.log() if rec.get("op") == "search"]
+    eq(len(searches), 1, "%s %s: one search" % (tool, " ".join(args)))
+    # ldapsearch sends its controls in an order of its own: compare them sorted
+    return r, sorted(zip(searches[0].get("controls") or [], searches[0].get("control_values") or []))
+
+
+@test
+def search_extensions_are_encoded_as_ldapsearch_encodes_them():
+    for specs in EXTENSIONS:
+        _, want = logged_controls("ldapsearch", specs)
+        eq(len(want), len(specs), "ldapsearch -E %s sent its controls: %r" % (specs, want))
+        r, got = logged_controls("ldapcancel", specs)
+        eq(got, want, "ldapcancel -E %s: the controls as ldapsearch sends them" % specs)
+        eq(r.err, "", "nothing on stderr")
+
+
+@test
+def extended_dn_without_a_value_sends_the_control_without_one():
+    # ldapsearch needs extendedDn=<flag>; without one the control has no value,
+    # which Active Directory reads as flag 0
+    _, got = logged_controls("ldapcancel", ["extendedDn"])
+    eq(got, [("1.2.840.113556.1.4.529", None)], "the control, no value")
+
+
+def people(s, extra, tool="ldaptrace"):
+    return run(tool, anon(s) + ["-b", s.people_base, "-s", "one"] + list(extra))
+
+
+@test
+def server_side_sorting_sorts_and_the_trace_decodes_the_sort_response():
+    s = slapd()
+    r = people(s, ["-E", "!sss=-cn:caseIgnoreOrderingMatch", "(uid=u00001*)", "cn"])
+    eq(r.rc, 0, "exit status")
+    dns = [l.split('dn="', 1)[1].split('"', 1)[0] for l in trace_lines(r, "SearchResultEntry")]
+    eq(dns, ["uid=u%06d,%s" % (i, s.people_base) for i in range(19, 9, -1)], "the entries, cn descending")
+    contains(trace_lines(r, "SearchRequest")[0], "controls=[{oid=1.2.840.113556.1.4.473 (SortRequest) "
+             "critical=true value_bytes=", "the sort request")
+    contains(trace_lines(r, "SearchResultDone")[0], "SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.474 "
+             "(SortResponse) critical=false code=0 name=success}]", "the sort response, decoded")
+    # no ordering rule for cn: slapd refuses, and says so in the response control too
+    r = people(s, ["-E", "sss=cn", "(uid=u000001)"])
+    eq(r.rc, 18, "exit status: inappropriateMatching")
+    eq(r.err, "ldaptrace: search: Inappropriate matching (18)\n\tadditional info: serverSort control: "
+       "No ordering rule\n", "stderr")
+
+
+@test
+def virtual_list_view_returns_the_window_and_the_trace_decodes_the_vlv_response():
+    s = slapd()
+    r = people(s, ["-E", "sss=uid:caseIgnoreOrderingMatch", "-E", "vlv=1/2/5/0", "--json"])
+    eq(r.rc, 0, "exit status")
+    events = json_events(r)
+    entries = [e["dn"] for e in events if e.get("op") == "SearchResultEntry"]
+    # position 5 in uid order (alice, u000001, ...): u000004, one before it and two after
+    eq(entries, ["uid=u%06d,%s" % (i, s.people_base) for i in (3, 4, 5, 6)], "the window")
+    done = [e for e in events if e.get("op") == "SearchResultDone"][0]
+    ctls = {c["oid_name"]: c for c in done["controls"]}
+    eq(sorted(ctls), ["SortResponse", "VLVResponse"], "both response controls")
+    vlv = ctls["VLVResponse"]
+    eq((vlv["targetPosition"], vlv["contentCount"], vlv["code"], vlv["name"]),
+       (5, int(os.environ.get("LI_ENTRIES", 0) or s.entries) + 1, 0, "success"), "the VLV response")
+    ok(isinstance(vlv.get("contextID"), str) and len(vlv["contextID"]) > 0, "the contextID, in hex")
+    req = [e for e in events if e.get("op") == "SearchRequest"][0]
+    eq([c.get("oid_name") for c in req["controls"]], ["SortRequest", "VLVRequest"], "the request's controls")
+
+
+@test
+def paged_results_response_cookie_is_decoded():
+    # -E pr= is not here; the control given by OID makes slapd answer one
+    s = slapd()
+    # SEQUENCE { size 2, cookie "" }
+    r = people(s, ["-E", "1.2.840.113556.1.4.319=::MAUCAQIEAA==", "(uid=u00000*)", "1.1", "--json"])
+    eq(r.rc, 0, "exit status")
+    events = json_events(r)
+    eq(len([e for e in events if e.get("op") == "SearchResultEntry"]), 2, "one page of 2 entries")
+    req = [e for e in events if e.get("op") == "SearchRequest"][0]
+    eq(req["controls"], [{"oid": "1.2.840.113556.1.4.319", "oid_name": "PagedResults", "critical": False,
+                          "size": 2, "cookie": ""}], "the request, decoded")
+    done = [e for e in events if e.get("op") == "SearchResultDone"][0]
+    c = done["controls"][0]
+    eq((c["oid_name"], c["size"]), ("PagedResults", 0), "the response: size 0 (unknown count)")
+    ok(len(c["cookie"]) > 0 and all(ch in "0123456789abcdef" for ch in c["cookie"]), "a cookie, in hex")
+
+
+@test
+def values_return_filter_returns_only_matching_values():
+    s = slapd()
+    args = anon(s) + ["-b", "uid=u000001," + s.people_base, "-s", "base"]
+    r = run("ldaptrace", ["-v"] + args + ["cn", "mail"])
+    eq(trace_lines(r, "SearchResultEntry")[0].split(" attrs=", 1)[1],
+       '{cn=["User 000001"] mail=["u000001@example.com"]}', "without mv")
+    r = run("ldaptrace", ["-v"] + args + ["-E", "!mv=(cn=User 000001)", "cn", "mail"])
+    eq(r.rc, 0, "exit status")
+    contains(trace_lines(r, "SearchRequest")[0], "controls=[{oid=1.2.826.0.1.3344810.2.3 (ValuesReturnFilter) "
+             'critical=true filter="(cn=User 000001)"}]', "the request's filter, decoded")
+    eq(trace_lines(r, "SearchResultEntry")[0].split(" attrs=", 1)[1], '{cn=["User 000001"]}',
+       "only the matching value, and no mail")
+
+
 if __name__ == "__main__":
     tap_main()
