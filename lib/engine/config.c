@@ -534,7 +534,7 @@ int li_params_check(li_params *cfg, li_error *err)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
-		return 0;
+		return li_encoding_check(cfg, err);
 	}
 	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
