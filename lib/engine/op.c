@@ -31,7 +31,11 @@ int li_op_prepare(LDAP *ld, const li_params *cfg, li_error *err)
 static int search(LDAP *ld, const li_params *cfg, LDAPControl **ctrls, int *msgid)
 {
 	struct timeval tv = { cfg->timelimit, 0 };
+	int deref = cfg->deref;
 
+	/* -a: ldap_search_ext takes alias dereferencing from the handle. */
+	if (ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS)
+		return LDAP_PARAM_ERROR;
 	return ldap_search_ext(ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, ctrls,
 			       NULL, cfg->timelimit ? &tv : NULL, cfg->sizelimit, msgid);
 }

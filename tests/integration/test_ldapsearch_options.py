@@ -78,6 +78,15 @@ def first_operand_with_equals_or_parenthesis_is_the_filter():
         eq(len(trace_lines(r, "SearchResultEntry")), 1, "one entry matches")
 
 
+@test
+def alias_dereferencing_is_sent_as_given():
+    s = slapd()
+    for word, sent in (("never", "never"), ("search", "search"), ("find", "find"), ("always", "always")):
+        r = run("ldaptrace", anon(s) + ["-a", word, "-b", s.base, "-s", "base"])
+        eq(r.rc, 0, "exit status")
+        contains(trace_lines(r, "SearchRequest")[0], " deref=%s " % sent, "-a %s is sent" % word)
+
+
 # ---- -M / -MM: ManageDsaIT ------------------------------------------------
 
 def referral_container(s):
