@@ -277,6 +277,9 @@ int li_params_set_ldap_option(li_params *cfg, const char *name, const char *valu
 	if (name == NULL || li_ldapconf_check(name, value, err) < 0)
 		return name ? -1 : li_usage_error(err, "-o", "no option name");
 	canon = li_ldapconf_name(name);
+	if (strcmp(canon, "sasl_secprops") == 0 && secprops_check(value, err) < 0)
+		return li_usage_error(err, "-o", "sasl_secprops '%s' is not a valid list of SASL security properties",
+				      value);
 	copy = strdup(value);
 	if (copy == NULL)
 		return li_ldap_error(err, "-o", LDAP_NO_MEMORY, NULL, NULL);

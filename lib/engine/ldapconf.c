@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "controls.h"
 #include "parse.h"
 
 typedef enum kind {
@@ -216,17 +215,7 @@ int li_ldapconf_check(const char *name, const char *value, li_error *err)
 			return 0;
 		return li_usage_error(err, "-o", "%s '%s': only %s", e->name, value, e->why);
 	}
-	if (e->option == LDAP_OPT_X_SASL_SECPROPS) {
-		LDAP *ld = NULL;
-		int rc = ldap_initialize(&ld, NULL);
-
-		if (rc != LDAP_SUCCESS)
-			return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
-		rc = li_secprops_set(ld, value, err);
-		ldap_unbind_ext(ld, NULL, NULL);
-		return rc < 0 ? li_usage_error(err, "-o", "sasl_secprops '%s' is not a valid list of SASL security "
-					       "properties", value) : 0;
-	}
+	/* sasl_secprops: li_params_set_ldap_option checks it as -O's */
 	return convert(e, value, &i, &tv, err);
 }
 
