@@ -151,6 +151,27 @@ void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 	}
 }
 
+/* -o's options and the request controls, one line each when there are any. */
+static void describe_extras(const li_params *cfg, li_buf *out)
+{
+	int i;
+
+	for (i = 0; i < cfg->nldapopts; i++)
+		li_buf_addf(out, "%s%s=%s", i ? ", " : "ldap.conf options: ", cfg->ldapopts[i].name,
+			    cfg->ldapopts[i].value);
+	if (cfg->nldapopts)
+		li_buf_addc(out, '\n');
+	for (i = 0; i < cfg->nctrls; i++) {
+		const char *oid = cfg->ctrls[i].oid ? cfg->ctrls[i].oid : cfg->ctrls[i].text;
+		const char *name = li_oid_name(oid, strlen(oid));
+
+		li_buf_addf(out, "%s%s%s%s%s%s", i ? ", " : "with controls: ", oid, name ? " (" : "", name ? name : "",
+			    name ? ")" : "", cfg->ctrls[i].critical ? " critical" : "");
+	}
+	if (cfg->nctrls)
+		li_buf_addc(out, '\n');
+}
+
 int li_params_describe(const li_params *cfg, li_buf *out)
 {
 	static const char *const intr[] = { "nothing", "abandon", "cancel" };
@@ -167,6 +188,7 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 		li_buf_adds(out, "no bind (anonymous)\n");
 	li_op_describe(cfg, NULL, out);
 	li_buf_addc(out, '\n');
+	describe_extras(cfg, out);
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
 		return 0;
 	li_buf_addf(out, "then %s it", intr[cfg->interrupt]);

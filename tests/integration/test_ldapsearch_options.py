@@ -49,6 +49,18 @@ def bind_name_that_is_not_a_dn_in_a_dry_run():
     contains(r.out, 'simple bind as "svc@corp.example.com" with a password', "the plan binds as given")
 
 
+@test
+def dry_run_shows_the_ldap_conf_options_and_the_controls():
+    r = run("ldapcancel", ["-n", "-x", "-H", "ldaps://127.0.0.1:1", "-o", "TLS-REQCERT=never", "-o",
+                           "network_timeout=5", "-MM", "-E", "sss=cn", "-E", "!vlv=0/9/1/0", "-b", "dc=example,dc=com"])
+    eq(r.rc, 0, "exit status")
+    eq(r.err, "", "nothing on stderr")
+    lines = r.out.splitlines()
+    eq(lines[3], "ldap.conf options: tls_reqcert=never, network_timeout=5", "the -o line")
+    eq(lines[4], "with controls: 1.2.840.113556.1.4.473 (SortRequest), 2.16.840.1.113730.3.4.9 (VLVRequest) "
+       "critical, 2.16.840.1.113730.3.4.2 (ManageDsaIT) critical", "the controls line")
+
+
 # ---- operands: a filter only when it starts with ( or holds = ------------
 
 @test
@@ -127,8 +139,22 @@ NO_CA = {"LDAPTLS_CACERT": None}     # the test CA is not trusted from the envir
 
 
 def base_search(s, uri, extra, env=NO_CA, starttls=False):
-    return run("ldapcancel", ["-x", "-H", uri] + (["-ZZ"] if starttls else []) +
-               ["-b", s.base, "-s", "base", "--json"] + list(extra), env=env)
+    """ldaptrace, which interrupts nothing: the base search runs to its end
+    (outcome completed, exit 0) once connected; r.outcome is its report."""
+    import json
+    r = run("ldaptrace", ["-x", "-H", uri] + (["-ZZ"] if starttls else []) +
+            ["-b", s.base, "-s", "base", "--json"] + list(extra), env=env)
+    lines = r.out.splitlines()
+    r.outcome = json.loads(lines[-1]) if lines and '"outcome"' in lines[-1] else None
+    return r
+
+
+def completed(r, what):
+    eq(r.rc, 0, "%s: exit status" % what)
+    eq(r.outcome["outcome"], "completed", "%s: the base search ran to its end" % what)
+    eq(r.outcome["op_result"]["code"], 0, "%s: search result success" % what)
+    eq(r.outcome["entries_before"], 1, "%s: the base entry" % what)
+    eq(r.err, "", "%s: nothing on stderr" % what)
 
 
 @test
@@ -137,29 +163,23 @@ def tls_reqcert_never_accepts_the_self_signed_server():
     # without it, the server's certificate is not trusted
     r = base_search(s, s.ldaps_uri, [])
     eq(r.rc, 255, "ldaps: exit status")
-    matches(r.err, r"^ldapcancel: ldap_connect: Can't contact LDAP server \(-1\)$", "ldaps: stderr")
+    matches(r.err, r"^ldaptrace: ldap_connect: Can't contact LDAP server \(-1\)$", "ldaps: stderr")
     r = base_search(s, s.uri, [], starttls=True)
     eq(r.rc, 245, "StartTLS: exit status (connect error, -11)")
-    matches(r.err, r"^ldapcancel: ldap_start_tls: Connect error \(-11\)$", "StartTLS: stderr")
+    matches(r.err, r"^ldaptrace: ldap_start_tls: Connect error \(-11\)$", "StartTLS: stderr")
     for uri, starttls in ((s.ldaps_uri, False), (s.uri, True)):
         for opt in ("tls_reqcert=never", "TLS-REQCERT=never"):
-            r = base_search(s, uri, ["-o", opt], starttls=starttls)
-            eq(r.rc, 120, "%s %s: the base search completed (too-late)" % (uri, opt))
-            eq(r.json["op_result"]["code"], 0, "search result success")
-            eq(r.json["entries_before"] + r.json["entries_after"], 1, "the base entry")
-            eq(r.err, "", "nothing on stderr")
+            completed(base_search(s, uri, ["-o", opt], starttls=starttls), "%s -o %s" % (uri, opt))
 
 
 @test
 def tls_cacert_names_the_ca_to_trust():
     s = slapd()
     for uri, starttls in ((s.ldaps_uri, False), (s.uri, True)):
-        r = base_search(s, uri, ["-o", "tls_cacert=" + s.cacert], starttls=starttls)
-        eq(r.rc, 120, "%s: the base search completed" % uri)
-        eq(r.json["op_result"]["code"], 0, "search result success")
+        completed(base_search(s, uri, ["-o", "tls_cacert=" + s.cacert], starttls=starttls), uri)
     # demand, given explicitly, still needs the CA
-    r = base_search(s, s.ldaps_uri, ["-o", "tls_reqcert=demand", "-o", "tls_cacert=" + s.cacert])
-    eq(r.rc, 120, "demand with the CA")
+    completed(base_search(s, s.ldaps_uri, ["-o", "tls_reqcert=demand", "-o", "tls_cacert=" + s.cacert]),
+              "demand with the CA")
     r = base_search(s, s.ldaps_uri, ["-o", "tls_reqcert=demand"])
     eq(r.rc, 255, "demand without the CA")
 
@@ -169,7 +189,7 @@ def tls_cacert_that_cannot_be_read_is_refused():
     s = slapd()
     r = base_search(s, s.ldaps_uri, ["-o", "tls_cacert=/nonexistent/ca.pem"])
     eq(r.rc, 1, "exit status")
-    eq(r.err, "ldapcancel: -o: libldap could not make a TLS context of the tls_* options (is a certificate, "
+    eq(r.err, "ldaptrace: -o: libldap could not make a TLS context of the tls_* options (is a certificate, "
        "key or CA file missing or unreadable?)\n", "stderr")
 
 

@@ -80,6 +80,8 @@ int main(void)
 	described(p, "connect to ldap://127.0.0.1:1 ldapi:///\n"
 		  "simple bind as \"cn=admin,dc=example\" with a password\n"
 		  "search base \"dc=example\" scope one filter \"(cn=a*)\" attrs cn,mail\n"
+		  "ldap.conf options: tls_reqcert=demand\n"
+		  "with controls: 1.2.3 critical\n"
 		  "then cancel it after 3 entries, and listen for 30 s\n", "the run described");
 	is_int(li_params_set_delete(p, "cn=a,dc=example", &err), 0, "a delete");
 	refused(li_params_check(p, &err), "after entries", "search", "after entries with a delete");
