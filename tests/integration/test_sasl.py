@@ -216,6 +216,15 @@ def no_terminal_no_password():
 
 
 @test(skip_unless=lambda: can_mount() and plugin("DIGEST-MD5"), reason=NEEDS)
+def unreadable_answer_ends_the_tool():
+    for answer, why in ((b"ali\x00ce\n", "the password typed holds a NUL byte (a password cannot contain one)"),
+                        (b"\x04", "cannot read a password from the terminal (give one with -w or -y)")):
+        rc, out = dialog(["-Y", "DIGEST-MD5", "-U", "alice"], [(b"password: ", answer)])
+        eq(rc, 1, "exit status for %r" % answer)
+        contains(out, "Please enter your password: \r\nldaptrace: SASL: %s\r\n" % why, "why, for %r" % answer)
+
+
+@test(skip_unless=lambda: can_mount() and plugin("DIGEST-MD5"), reason=NEEDS)
 def quiet_never_asks():
     s = sasl_slapd()
     r = run("ldapcancel", ["-H", s.uri, "-Y", "DIGEST-MD5", "-U", "alice", "-Q", "--op", "exop", "whoami"])
