@@ -154,7 +154,8 @@ int li_params_add_control(li_params *p, const char *oid, int critical, const voi
 /* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
  * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
  * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
- * encoded with libldap's encoders once a session exists. */
+ * encoded with libldap's encoders once a session exists. Not pr=<size>:
+ * paged results take their size through li_params_add_paged. */
 int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
 /* Paged results (RFC 2696; ldapsearch's -E [!]pr=size): the search is
  * asked for in pages of at most size (1 to 2^31-1) entries, each page a
