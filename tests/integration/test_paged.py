@@ -124,6 +124,33 @@ def cancel_on_page_three_of_ten_entry_pages():
 
 
 @test
+def after_counts_from_the_first_page():
+    # pages of 10 entries 5 ms apart take 50 ms or more each: 130 ms after
+    # the first page's request the search is still on its way, although no
+    # page lasts 130 ms on its own
+    with faultserver("paged", interval_ms=5) as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "-E", "pr=10",
+                               "--after", "130ms", "--json"])
+        j = check_report(r, "ldapcancel", "canceled", "cancel")
+        eq(j["interrupt"]["trigger"], "after", "trigger")
+        eq(j["interrupt"]["trigger_ms"], 130.0, "the deadline, from the first page's request")
+        le(j["entries_before"], 27, "no more entries than 130 ms allow")
+        eq(j["interrupt"]["target"], j["operation"]["msgid"], "the Cancel names the page in flight")
+        eq(j["operation"]["msgid"], j["pages"] + 1, "pages are messages 2, 3, ...")
+        eq([x.get("cancel_id") for x in fs.log() if x.get("op") == "extended"], [j["pages"] + 1],
+           "the server saw the Cancel name it")
+
+
+@test
+def dry_run_says_the_page_size():
+    r = run("ldapcancel", ["-n", "-x", "-H", "ldap://127.0.0.1:1", "-b", "dc=example,dc=com", "-E", "pr=250",
+                           "--after-entries", "600"])
+    eq(r.rc, 0, "exit status")
+    eq(r.out.splitlines()[2], 'search base "dc=example,dc=com" scope sub filter "(objectClass=*)", '
+                              'in pages of at most 250 entries', "the operation line")
+
+
+@test
 def abandon_names_the_page_in_flight():
     s = slapd()
     r = run("ldapabandon", anon(s) + ["-b", s.people_base, "-E", "pr=6000", "--after-entries", "12010",
