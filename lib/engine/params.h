@@ -36,6 +36,7 @@ typedef enum li_ctrlkind {
 	LI_CTRL_PS,       /* n: changeTypes, changesOnly, returnECs */
 	LI_CTRL_EXTDN,    /* flag */
 	LI_CTRL_DIRSYNC,  /* n: flags, maxAttrCount; value: the cookie */
+	LI_CTRL_PAGED,    /* pr: lib/engine/paging.c */
 } li_ctrlkind;
 
 /* One -e or -E request control, as given; encoded once the session exists
@@ -50,6 +51,7 @@ typedef struct li_ctrlspec {
 	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
 	int flag;               /* bool controls */
 	long n[4];              /* the numbers of vlv, ps, dirSync */
+	int page_size;          /* pr */
 } li_ctrlspec;
 
 #define LI_MAX_CTRLS 16
@@ -112,6 +114,7 @@ struct li_params {
 	int wait_given;
 
 	li_prompt_fn prompt;
+	li_sasl_prompt_fn sasl_prompt;
 	void *prompt_arg;
 };
 
