@@ -24,6 +24,7 @@ typedef struct tool_ctx {
 	char *out;       /* written to stdout as it becomes writable */
 	size_t out_len, out_off, out_cap;
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
+	struct statusline *status; /* the status line on stderr, or NULL */
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);

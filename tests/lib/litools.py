@@ -79,19 +79,25 @@ def persistent_search(s, tool, args, adds, prefix=(), connect=None):
         return p.wait(timeout=120), container
 
 
-def run_with_tty(argv, answer, timeout=20):
+def run_with_tty(argv, answer, timeout=20, columns=None):
     """Runs argv (a built tool's path first) with a controlling terminal and
     answers the first "Enter LDAP Password:" prompt with `answer` (bytes).
+    `columns` sets the terminal's width (else the pty's default, none).
     Returns (exit status, what the terminal showed)."""
+    import fcntl
     import os
     import pty
     import select
     import signal
+    import struct
+    import termios
     import time
     from ldaptest import scaled
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(argv[0], argv)
+    if columns:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
