@@ -17,12 +17,17 @@ from litools import check_report, last_line, persistent_search  # noqa: E402
 
 BASE = "dc=example,dc=com"
 TOOLS = ("ldapcancel", "ldapabandon", "ldaptrace")
+# The promise is DURATION + 1 s. Under the sanitizers the leak scan at exit
+# takes seconds (more with OpenSSL's heap) that are not the run's: there the
+# wall time only shows there is no hang, and the server's log, when the
+# connection closed, shows the deadline.
+SLACK = 8.0 if os.environ.get("LI_SANITIZED") else 1.0
 
 
 def bounded(r, duration, what=""):
     """Exited by itself within DURATION + 1 s, and not long before DURATION."""
     ok(r.signal is None, "%snot killed by a signal" % what)
-    lt(r.elapsed, duration + scaled(1.0), "%sexited within --timeout + 1 s" % what)
+    lt(r.elapsed, duration + scaled(SLACK), "%sexited within --timeout + %g s" % (what, SLACK))
     ge(r.elapsed, duration * 0.85, "%sran until the deadline neared" % what)
 
 
@@ -46,8 +51,10 @@ def tls_handshake_that_never_ends_is_cut_at_the_deadline():
                     timeout=20)
             bounded(r, 1.5, tool + ": ")
             timed_out(r, tool, "ldap_connect")
+            opened = fs.wait_log(lambda rec: rec.get("event") == "open", timeout=5)
             closed = fs.wait_log(lambda rec: rec.get("event") == "closed", timeout=5)
             eq(closed.get("by"), "client", "%s: the client gave up the connection" % tool)
+            lt(closed["t"] - opened["t"], 1.5 + scaled(1.0), "%s: ... within --timeout + 1 s of the connect" % tool)
 
 
 @test
@@ -58,7 +65,10 @@ def bind_never_answered_is_cut_at_the_deadline():
                     timeout=20)
             bounded(r, 1.0, tool + ": ")
             timed_out(r, tool, "ldap_result")
-            eq([rec.get("op") for rec in fs.log() if rec.get("op")], ["bind"], "%s: only the bind was sent" % tool)
+            # An Unbind may follow, when libldap's own wait ended first and
+            # the connection was still there to close.
+            ops = [rec.get("op") for rec in fs.log() if rec.get("op") not in (None, "unbind")]
+            eq(ops, ["bind"], "%s: only the bind was sent" % tool)
 
 
 @test
