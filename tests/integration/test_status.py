@@ -84,26 +84,27 @@ def waiting_for_the_trigger_counts_the_entries():
     erased_before(screen, fs.uri, "report")
 
 
+def status_then_error(scenario, tool, args, waits_for, step):
+    """Connecting never ends: the status comes from the library's own thread
+    (libldap blocks the tool's), and the error line must not share its row."""
+    with faultserver(scenario) as fs:
+        uri = fs.uri if scenario != "tls-silent" else "ldaps://127.0.0.1:%d" % fs.port
+        rc, screen = on_tty(tool, ["-x", "-H", uri, "--timeout", "3s"] + list(args))
+    eq(rc, 251, "exit status (Timed out)")
+    matches(statuses(screen, tool)[0], r"^%s: waiting 2\.\d+s for %s; --timeout in [01]\.\ds$"
+            % (tool, re.escape(waits_for)), "the status names what it waits for")
+    erased_before(screen, "%s: %s: Timed out (-5)\r\n" % (tool, step), "error line")
+
+
 @test
 def a_bind_never_answered_shows_a_status_then_the_error():
-    # While connecting, libldap blocks: the status comes from the library's
-    # own thread, and the error line must not share its row.
-    with faultserver("silent-bind") as fs:
-        rc, screen = on_tty("ldapcancel", ["-x", "-H", fs.uri, "-D", "cn=x", "-w", "secret", "--timeout", "3s"])
-    eq(rc, 251, "exit status (Timed out)")
-    matches(statuses(screen, "ldapcancel")[0], r"^ldapcancel: waiting 2\.\d+s for the bind's answer; --timeout in",
-            "the status names the bind")
-    erased_before(screen, "ldapcancel: ldap_result: Timed out (-5)\r\n", "error line")
+    status_then_error("silent-bind", "ldapcancel", ["-D", "cn=x", "-w", "secret"], "the bind's answer",
+                      "ldap_result")
 
 
 @test
 def a_tls_handshake_that_never_ends_shows_connecting():
-    with faultserver("tls-silent") as fs:
-        rc, screen = on_tty("ldaptrace", ["-x", "-H", "ldaps://127.0.0.1:%d" % fs.port, "--timeout", "3s"])
-    eq(rc, 251, "exit status (Timed out)")
-    matches(statuses(screen, "ldaptrace")[0], r"^ldaptrace: waiting 2\.\d+s for the connection",
-            "the status names the connection")
-    erased_before(screen, "ldaptrace: ldap_connect: Timed out (-5)", "error line")
+    status_then_error("tls-silent", "ldaptrace", [], "the connection", "ldap_connect")
 
 
 @test

@@ -31,6 +31,15 @@ def bounded(r, duration, what=""):
     ge(r.elapsed, duration * 0.85, "%sran until the deadline neared" % what)
 
 
+def search(scenario, tool, ms, args=()):
+    """`tool -x -H <a fresh fault server> -b BASE args --timeout <ms>ms`,
+    checked for the bound. Returns the Result."""
+    with faultserver(scenario) as fs:
+        r = run(tool, ["-x", "-H", fs.uri, "-b", BASE] + list(args) + ["--timeout", "%dms" % ms], timeout=30)
+    bounded(r, ms / 1000.0)
+    return r
+
+
 def timed_out(r, tool, step):
     eq(r.rc, 251, "%s: exit status 251 (LDAP_TIMEOUT, -5)" % tool)
     eq(r.out, "", "%s: nothing on stdout" % tool)
@@ -87,10 +96,7 @@ def server_that_accepts_and_never_answers_is_cut_at_the_deadline():
 def trigger_that_never_fires_gives_way_to_the_timeout():
     # 3 entries and a search held open: --after-entries 10 never fires.
     # The cancel goes at nine tenths of the timeout; the server answers it.
-    with faultserver("ignore-abandon") as fs:
-        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", BASE, "--after-entries", "10", "--timeout", "2s",
-                               "--json"], timeout=20)
-    bounded(r, 2.0)
+    r = search("ignore-abandon", "ldapcancel", 2000, ["--after-entries", "10", "--json"])
     j = check_report(r, "ldapcancel", "canceled", "cancel")
     eq(j["interrupt"]["trigger"], "timeout", "interrupt.trigger")
     eq(j["entries_before"], 3, "entries_before")
@@ -103,9 +109,7 @@ def trigger_that_never_fires_gives_way_to_the_timeout():
 
 @test
 def timeout_shorter_than_after_fires_first():
-    with faultserver("ignore-abandon") as fs:
-        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", BASE, "--after", "1m", "--timeout", "1s"], timeout=20)
-    bounded(r, 0.9)
+    r = search("ignore-abandon", "ldapcancel", 1000, ["--after", "1m"])
     eq(r.rc, 0, "exit status")
     matches(r.out, r"^  cancel of message 2 sent as message 3 at \d+\.\d+ ms \(trigger: --timeout 1 s;",
             "the text report names the trigger")
@@ -132,16 +136,12 @@ def persistent_search_with_too_few_matches_is_cancelled_at_the_timeout():
 @test
 def cancel_never_answered_is_no_response_at_the_deadline():
     # --wait 30s (the default) would hold the run: the deadline cuts it.
-    with faultserver("silent") as fs:
-        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", BASE, "--timeout", "1500ms", "--json"], timeout=20)
-    bounded(r, 1.5)
+    r = search("silent", "ldapcancel", 1500, ["--json"])
     j = check_report(r, "ldapcancel", "no-response", "cancel")
     eq(j["interrupt"]["trigger"], "after", "interrupt.trigger: sent at once (--after 0)")
     eq(j["cancel_result"], None, "cancel_result")
     eq(j["timeout"], {"ms": 1500.0, "reached": True}, "timeout")
-    with faultserver("silent") as fs:
-        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", BASE, "--wait", "1m", "--timeout", "1s"], timeout=20)
-    bounded(r, 1.0)
+    r = search("silent", "ldapcancel", 1000, ["--wait", "1m"])
     eq(r.rc, 85, "text: exit status")
     matches(last_line(r.out), r"^no-response: no answer to the Cancel before the --timeout deadline, "
             r"\d+\.\d+ ms after the cancel$", "text verdict")
@@ -151,10 +151,7 @@ def cancel_never_answered_is_no_response_at_the_deadline():
 def abandon_with_silence_since_is_abandoned_at_the_deadline():
     # Nothing ever arrives: the abandon goes at 1.8 s (the timeout trigger),
     # and 0.2 s of silence until the deadline decide.
-    with faultserver("silent") as fs:
-        r = run("ldapabandon", ["-x", "-H", fs.uri, "-b", BASE, "--after", "never", "--timeout", "2s", "--json"],
-                timeout=20)
-    bounded(r, 2.0)
+    r = search("silent", "ldapabandon", 2000, ["--after", "never", "--json"])
     j = check_report(r, "ldapabandon", "abandoned", "abandon")
     eq(j["interrupt"]["trigger"], "timeout", "interrupt.trigger")
     eq(j["op_result"], None, "op_result")
@@ -164,20 +161,14 @@ def abandon_with_silence_since_is_abandoned_at_the_deadline():
 def entries_that_keep_coming_after_the_abandon_end_at_the_deadline():
     # One late entry every 100 ms, forever: each restarts the 1 s silence
     # window, whose cap (10 s) would hold the run; the deadline cuts it.
-    with faultserver("abandon-drip") as fs:
-        r = run("ldapabandon", ["-x", "-H", fs.uri, "-b", BASE, "--after-entries", "3", "--timeout", "2500ms",
-                                "--json"], timeout=30)
-    bounded(r, 2.5)
+    r = search("abandon-drip", "ldapabandon", 2500, ["--after-entries", "3", "--json"])
     j = check_report(r, "ldapabandon", "no-response", "abandon")
     eq(j["interrupt"]["trigger"], "after-entries", "interrupt.trigger")
     eq(j["entries_before"], 3, "entries_before")
     ge(j["entries_after"], 10, "late entries kept coming")
     ok(any("still arriving" in n for n in j["notes"]), "a note says so: %r" % j["notes"])
     eq(j["timeout"]["reached"], True, "timeout.reached")
-    with faultserver("abandon-drip") as fs:
-        r = run("ldapabandon", ["-x", "-H", fs.uri, "-b", BASE, "--after-entries", "3", "--timeout", "1500ms"],
-                timeout=30)
-    bounded(r, 1.5)
+    r = search("abandon-drip", "ldapabandon", 1500, ["--after-entries", "3"])
     eq(last_line(r.out), "no-response: the server kept sending for the abandoned search until the --timeout "
        "deadline", "text verdict")
 
@@ -187,9 +178,7 @@ def entries_that_keep_coming_after_the_abandon_end_at_the_deadline():
 
 @test
 def trace_without_interrupt_stops_at_the_deadline():
-    with faultserver("silent") as fs:
-        r = run("ldaptrace", ["-x", "-H", fs.uri, "-b", BASE, "--timeout", "1s", "--json"], timeout=20)
-    bounded(r, 1.0)
+    r = search("silent", "ldaptrace", 1000, ["--json"])
     eq(r.rc, 85, "exit status (no-response)")
     last = r.jsonl[-1]
     eq(last["outcome"], "no-response", "outcome")
@@ -197,9 +186,7 @@ def trace_without_interrupt_stops_at_the_deadline():
     eq(last["timeout"], {"ms": 1000.0, "reached": True}, "timeout")
     ops = [e.get("op") for e in r.jsonl[:-1]]
     eq(ops[-2:], ["UnbindRequest", "closed"], "the trace ends with the unbind: %r" % ops)
-    with faultserver("silent") as fs:
-        r = run("ldaptrace", ["-x", "-H", fs.uri, "-b", BASE, "--timeout", "1s"], timeout=20)
-    bounded(r, 1.0)
+    r = search("silent", "ldaptrace", 1000, [])
     eq(last_line(r.out), "no-response: no end of the search within --timeout 1 s", "text verdict")
 
 
