@@ -16,6 +16,7 @@ struct statusline {
 	const char *prog;
 	pthread_mutex_t lock; /* the hook may run in the library's thread */
 	int shown;
+	int held;             /* status_hold */
 };
 
 statusline *status_new(const char *prog)
@@ -63,6 +64,16 @@ void status_erase(statusline *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	erase_locked(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void status_hold(statusline *s, int hold)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	erase_locked(s);
+	s->held = hold;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -162,7 +173,9 @@ void status_progress(void *arg, const li_progress *p)
 	if (n > width)
 		n = width;
 	pthread_mutex_lock(&s->lock);
-	put(line, n);
-	s->shown = 1;
+	if (!s->held) {
+		put(line, n);
+		s->shown = 1;
+	}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -16,6 +16,8 @@ statusline *status_new(const char *prog);
 void status_free(statusline *s);
 /* The li_progress_fn; arg is the status. */
 void status_progress(void *arg, const li_progress *p);
+/* 1: erase it and show none until 0 (a question on the terminal). */
+void status_hold(statusline *s, int hold);
 /* Erases the status line if it shows. */
 void status_erase(statusline *s);
 /* Writes a whole line (with its newline) to stderr, erasing the status

@@ -88,6 +88,14 @@ struct li_run {
 
 	int still_sending;      /* abandon: entries kept coming until the cap */
 
+	/* a paged search: each page a search request of its own */
+	struct {
+		int size;            /* 0: not paged */
+		uint64_t sent;       /* page requests sent */
+		li_response end;     /* a page ended with success before the interrupt ... */
+		LDAPMessage *done;   /* ... and its SearchResultDone, for the cookie */
+	} page;
+
 	/* the deadline (li_params_set_timeout) and the progress hook */
 	int64_t t_start_ns;     /* li_run_connect began */
 	int64_t deadline_ns;    /* 0: none */

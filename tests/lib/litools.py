@@ -81,9 +81,11 @@ def persistent_search(s, tool, args, adds, prefix=(), connect=None):
 
 def run_with_tty(argv, answer, timeout=20, columns=None):
     """Runs argv (a built tool's path first) with a controlling terminal and
-    answers the first "Enter LDAP Password:" prompt with `answer` (bytes).
-    `columns` sets the terminal's width (else the pty's default, none).
-    Returns (exit status, what the terminal showed)."""
+    answers the first "Enter LDAP Password:" prompt with `answer` (bytes),
+    or, when `answer` is a list of (prompt, answer) pairs of bytes, each
+    prompt in turn, as it shows after the previous answer. Returns (exit
+    status, what the terminal showed). `columns` sets the terminal's width
+    (else the pty's default, none)."""
     import fcntl
     import os
     import pty
@@ -93,12 +95,13 @@ def run_with_tty(argv, answer, timeout=20, columns=None):
     import termios
     import time
     from ldaptest import scaled
+    steps = list(answer) if isinstance(answer, list) else [(b"Enter LDAP Password:", answer)]
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(argv[0], argv)
     if columns:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
+    out, pos, deadline = b"", 0, time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -109,9 +112,9 @@ def run_with_tty(argv, answer, timeout=20, columns=None):
             if not chunk:
                 break
             out += chunk
-        if not sent and b"Enter LDAP Password:" in out:
-            os.write(fd, answer)
-            sent = True
+        if steps and out.find(steps[0][0], pos) >= 0:
+            pos = out.find(steps[0][0], pos) + len(steps[0][0])
+            os.write(fd, steps.pop(0)[1])
     else:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
