@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A wait shorter than this shows nothing. */
@@ -17,7 +18,16 @@ struct statusline {
 	pthread_mutex_t lock; /* the hook may run in the library's thread */
 	int shown;
 	int held;             /* status_hold */
+	int64_t t_released_ns; /* the last hold ended: a wait counts from here */
 };
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 statusline *status_new(const char *prog)
 {
@@ -74,6 +84,9 @@ void status_hold(statusline *s, int hold)
 	pthread_mutex_lock(&s->lock);
 	erase_locked(s);
 	s->held = hold;
+	/* The time a question waited for the person is not the server's. */
+	if (!hold)
+		s->t_released_ns = now_ns();
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -157,12 +170,18 @@ void status_progress(void *arg, const li_progress *p)
 	statusline *s = arg;
 	char line[512];
 	size_t n, width;
+	int64_t waited = p->phase_ns, since;
 
-	if (p->phase_ns < SHOW_AFTER_NS) {
+	pthread_mutex_lock(&s->lock);
+	since = s->t_released_ns ? now_ns() - s->t_released_ns : waited;
+	pthread_mutex_unlock(&s->lock);
+	if (since < waited)
+		waited = since;
+	if (waited < SHOW_AFTER_NS) {
 		status_erase(s);
 		return;
 	}
-	n = add(line, sizeof(line), 0, ERASE "%s: waiting %.1fs for ", s->prog, secs(p->phase_ns));
+	n = add(line, sizeof(line), 0, ERASE "%s: waiting %.1fs for ", s->prog, secs(waited));
 	n = what(line, sizeof(line), n, p);
 	if (p->left_ns >= 0)
 		n = add(line, sizeof(line), n, "; --timeout in %.1fs", secs(p->left_ns));
