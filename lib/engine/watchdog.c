@@ -1,5 +1,7 @@
 #include "watchdog.h"
 
+#include "sockbuf.h" /* li_now_ns */
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,14 +17,6 @@ struct li_watchdog {
 	void *arg;
 	int fd, stop, fired;
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The next moment to wake: the next tick or the deadline, whichever first. */
 static int64_t next_wake(const li_watchdog *w, int64_t now)
@@ -40,7 +34,7 @@ static void *watch(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
-		int64_t now = now_ns(), wake = next_wake(w, now);
+		int64_t now = li_now_ns(), wake = next_wake(w, now);
 		struct timespec ts = { (time_t)(wake / 1000000000), (long)(wake % 1000000000) };
 
 		if (wake == 0) {
@@ -49,7 +43,7 @@ static void *watch(void *arg)
 		}
 		if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) == 0 || w->stop)
 			continue;
-		if (w->deadline_ns && !w->fired && now_ns() >= w->deadline_ns) {
+		if (w->deadline_ns && !w->fired && li_now_ns() >= w->deadline_ns) {
 			/* The descriptor stays open (libldap owns it): no other
 			 * thread's new descriptor can be hit by mistake. */
 			w->fired = 1;
