@@ -13,8 +13,11 @@
 #include "controls.h"
 #include "error.h"
 #include "ldapconf.h"
+#include "watchdog.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
+#define NS_PER_US 1000LL
+#define TICK_NS (200 * 1000 * NS_PER_US)
 
 struct li_conn {
 	li_params *cfg;
@@ -23,6 +26,11 @@ struct li_conn {
 	li_conn_hooks hooks;
 	char *uri;
 	char *defbase;
+	int64_t deadline_ns;      /* 0: none */
+	li_watchdog *watchdog;    /* while li_conn_connect runs */
+	struct ldap_conncb fd_cb; /* hands the socket to the watchdog */
+	int phase;                /* li_phase; read by the watchdog's thread */
+	int64_t t_phase_ns;
 };
 
 static void conn_log(li_conn *c, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -38,6 +46,43 @@ static void conn_log(li_conn *c, int warning, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	c->hooks.log(c->hooks.arg, warning, line);
+}
+
+/* What li_conn_connect waits for now: the watchdog's ticks report it. */
+static void enter(li_conn *c, li_phase phase)
+{
+	__atomic_store_n(&c->t_phase_ns, li_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&c->phase, (int)phase, __ATOMIC_RELEASE);
+}
+
+static void tick(void *arg)
+{
+	li_conn *c = arg;
+	int phase = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+
+	c->hooks.tick(c->hooks.arg, (li_phase)phase, __atomic_load_n(&c->t_phase_ns, __ATOMIC_RELAXED));
+}
+
+static int on_socket(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd);
+	li_watchdog_set_fd(c->watchdog, fd);
+	return 0;
+}
+
+static void on_socket_gone(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	li_watchdog_set_fd(c->watchdog, -1);
 }
 
 static int set_opt(li_conn *c, int opt, const void *value, const char *name, li_error *err)
@@ -74,7 +119,6 @@ static int options(li_conn *c, li_error *err)
 
 	if (ldap_conf_options(c, &own_timeout, err) < 0)
 		return -1;
-
 	if (set_opt(c, LDAP_OPT_PROTOCOL_VERSION, &version, "LDAP_OPT_PROTOCOL_VERSION", err) < 0 ||
 	    set_opt(c, LDAP_OPT_REFERRALS, LDAP_OPT_OFF, "LDAP_OPT_REFERRALS", err) < 0 ||
 	    set_opt(c, LDAP_OPT_RESTART, LDAP_OPT_ON, "LDAP_OPT_RESTART", err) < 0)
@@ -326,7 +370,11 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 		goto fail;
 	}
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
-	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS)
+	c->fd_cb.lc_add = on_socket;
+	c->fd_cb.lc_del = on_socket_gone;
+	c->fd_cb.lc_arg = c;
+	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS)
 		goto fail;
 	/* After -o, which may set the base. */
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
@@ -337,20 +385,23 @@ fail:
 	return NULL;
 }
 
-int li_conn_connect(li_conn *c, li_error *err)
+static int steps(li_conn *c, li_error *err)
 {
 	li_params *cfg = c->cfg;
 	struct timeval forever = { -1, 0 };
 	int rc;
 
+	enter(c, LI_PHASE_CONNECT);
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(c, "ldap_connect", rc, err);
 	if (li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
+	enter(c, LI_PHASE_STARTTLS);
 	if (cfg->starttls && start_tls(c, err) < 0)
 		return -1;
 	nonblocking(c);
+	enter(c, LI_PHASE_BIND);
 	if (cfg->auth_simple)
 		rc = bind_simple(c, err);
 	else if (cfg->auth_sasl)
@@ -366,6 +417,57 @@ int li_conn_connect(li_conn *c, li_error *err)
 		conn_log(c, 0, "bound");
 	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);
 	return 0;
+}
+
+/* libldap's own limits (the network timeout for the TCP connect, where the
+ * watchdog has no socket yet; the result timeout for a simple bind) end no
+ * later than the deadline. */
+static void bound_waits(li_conn *c)
+{
+	struct timeval *net = NULL, tv;
+	int64_t left_us = (c->deadline_ns - li_now_ns()) / NS_PER_US;
+
+	if (left_us < 1)
+		left_us = 1;
+	ldap_get_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &net);
+	if (net == NULL || net->tv_sec < 0 || (int64_t)net->tv_sec * 1000000 + net->tv_usec > left_us) {
+		tv.tv_sec = (time_t)(left_us / 1000000);
+		tv.tv_usec = (suseconds_t)(left_us % 1000000);
+		ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+		ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
+	}
+	ldap_memfree(net);
+}
+
+/* Whatever libldap made of a connection the deadline ended (a closed
+ * socket, a failed handshake), the reason is the deadline. */
+static int timed_out(li_error *err)
+{
+	char what[sizeof(err->what)];
+
+	memcpy(what, err->what, sizeof(what));
+	return li_ldap_error(err, what[0] ? what : "ldap_connect", LDAP_TIMEOUT, NULL, NULL);
+}
+
+void li_conn_set_deadline(li_conn *c, int64_t deadline_ns)
+{
+	c->deadline_ns = deadline_ns;
+}
+
+int li_conn_connect(li_conn *c, li_error *err)
+{
+	int rc, fired;
+
+	memset(err, 0, sizeof(*err));
+	if (c->deadline_ns)
+		bound_waits(c);
+	c->watchdog = li_watchdog_start(c->deadline_ns, TICK_NS, c->hooks.tick ? tick : NULL, c);
+	rc = steps(c, err);
+	fired = li_watchdog_stop(c->watchdog);
+	c->watchdog = NULL;
+	if (fired || (c->deadline_ns && rc < 0 && li_now_ns() >= c->deadline_ns))
+		return timed_out(err);
+	return rc;
 }
 
 LDAP *li_conn_ld(const li_conn *c)
