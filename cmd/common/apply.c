@@ -141,7 +141,7 @@ static int apply_ldif_wrap(cmdline *cl, const char *v, li_error *err)
 		cl->ldif_wrap = LI_LDIF_NO_WRAP;
 	} else if (li_parse_int(v, 0, 2147483647, &w, &why) < 0 || w == 1) {
 		return li_usage_error(err, "-o", "ldif_wrap '%s' %s (a width of 2 columns or more, 0 for the "
-				 "default, or no)", v, w == 1 ? "is too narrow" : why);
+				 "default, or no)", v, w == 1 ? "too narrow" : why);
 	} else {
 		cl->ldif_wrap = (size_t)w;
 	}
