@@ -163,6 +163,9 @@ static int queue(tool_ctx *ctx, const char *p, size_t n)
 {
 	size_t need = ctx->out_len + n;
 
+	if (n == 0) /* -LLL writes nothing first: no buffer yet */
+		return 0;
+
 	if (ctx->out_off > 0 && need > ctx->out_cap) {
 		memmove(ctx->out, ctx->out + ctx->out_off, ctx->out_len - ctx->out_off);
 		ctx->out_len -= ctx->out_off;
