@@ -286,5 +286,42 @@ def bad_ldif_options():
         eq((r.rc, r.err, r.out), (1, msg, ""), "%s refused" % " ".join(args))
 
 
+@test
+def entries_after_an_abandon_are_written():
+    # The fault server sends 2 entries after the Abandon: libldap drops
+    # them, the wire has them.
+    with faultserver("ignore-abandon") as fs:
+        r = run("ldapabandon", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "-LLL", "--after-entries", "3",
+                                "--json"])
+    j = json.loads(r.err)
+    eq((j["entries_before"], j["entries_after"]), (3, 2), "entries before and after the abandon")
+    eq(dn_count(r.out), 5, "all five written")
+    eq((r.rc, j["exit"]), (j["op_result"]["code"], r.rc), "the search ended by itself: its code")
+
+
+@test
+def strays_are_not_written():
+    # An entry for message 999 before each of ours: not the operation's.
+    with faultserver("stray-msgid") as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "-LLL", "--after-entries", "3",
+                               "--json"])
+    j = json.loads(r.err)
+    gt(j["connection"]["strays"], 0, "strays arrived")
+    eq(dn_count(r.out), j["entries_before"] + j["entries_after"], "only the operation's entries written")
+
+
+@test
+def ldaptrace_ctrl_c_without_an_interrupt_gives_3():
+    s = slapd()
+    with spawn("ldaptrace", anon(s) + ["-v", "-b", "ou=scratch," + s.base, "-s", "base", "-E", "sync=rp",
+                                       "-LLL"]) as p:
+        p.wait_for("err", r"IntermediateResponse \(SyncInfo\)", timeout=10)
+        p.signal(signal.SIGINT)
+        r = p.wait(timeout=10)
+    eq(r.rc, 3, "exit status 3, not 130: Ctrl-C cut the search")
+    eq(dn_count(r.out), 1, "the entry written")
+    matches(r.err, r"^stopped", "the report on stderr")
+
+
 if __name__ == "__main__":
     tap_main()
