@@ -323,5 +323,16 @@ def ldaptrace_ctrl_c_without_an_interrupt_gives_3():
     matches(r.err, r"^stopped", "the report on stderr")
 
 
+@test
+def the_default_base_in_the_comments_of_minus_l():
+    s = slapd()
+    env = {"LDAPBASE": s.people_base}
+    args = anon(s) + ["-L", "-s", "one", "(uid=u000001)", "cn"]
+    want = run("ldapsearch", args, env=env)
+    got = run("ldaptrace", args, env=env)
+    contains(want.out, "# base <%s> (default) with scope oneLevel\n" % s.people_base, "ldapsearch's comment")
+    eq((got.rc, got.out), (0, want.out), "exit status and the LDIF, comments included")
+
+
 if __name__ == "__main__":
     tap_main()
