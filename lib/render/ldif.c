@@ -293,9 +293,11 @@ int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out)
 	li_buf_adds(out, "version: 1\n\n");
 	if (l->level > 1)
 		return out->failed ? -1 : 0;
-	li_buf_addf(out, "#\n# LDAPv3\n# base <%s>%s with scope %s\n# filter: %s\n# requesting: ",
-		    s->base ? s->base : "", s->base_is_default ? " (default)" : "", scope_word(s->scope),
-		    s->filter ? s->filter : "(objectclass=*)");
+	li_buf_addf(out, "#\n# LDAPv3\n# base <%s>%s with scope %s\n# filter: ", s->base ? s->base : "",
+		    s->base_is_default ? " (default)" : "", scope_word(s->scope));
+	/* As typed, but a userPassword assertion's value is a secret too. */
+	li_filter_redacted(out, s->filter ? s->filter : "(objectclass=*)");
+	li_buf_adds(out, "\n# requesting: ");
 	if (s->attrs == NULL)
 		li_buf_adds(out, "ALL");
 	for (i = 0; s->attrs && s->attrs[i]; i++)

@@ -117,6 +117,9 @@ def user_password_is_never_written():
     eq(got.out, want.out.replace(secret, "# userPassword: <redacted 7 bytes>\n"),
        "the same LDIF, with the value replaced by a comment")
     not_contains(got.out + got.err, b64("s3cret!"), "the value nowhere")
+    r = run("ldaptrace", admin(s) + ["-b", container(), "-L", "(userPassword=s3cret!)", "cn"])
+    contains(r.out, "\n# filter: (userPassword=<redacted 7 bytes>)\n", "-L's comment on the filter")
+    not_contains(r.out + r.err, "s3cret!", "the value nowhere")
 
 
 @test
