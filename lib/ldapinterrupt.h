@@ -113,9 +113,21 @@ typedef struct li_sasl {
 int li_params_set_bind_sasl(li_params *p, const li_sasl *sasl, li_error *err);
 /* SASL prompts (mechanisms that ask for more than li_sasl gives). The
  * library never prompts; the caller may. Return 0 and fill *answer
- * (malloc'ed) or return -1 to refuse. */
+ * (malloc'ed) or return -1 to refuse. An empty answer takes the value
+ * already given for it (li_sasl's, else ldap.conf's), as ldapsearch does. */
 typedef int (*li_prompt_fn)(void *arg, const char *prompt, int echo, char **answer);
 void li_params_set_prompt(li_params *p, li_prompt_fn fn, void *arg);
+/* The same, with what a prompt needs to show (ldapsearch's "Challenge:" and
+ * "Default:" lines); replaces li_params_set_prompt's callback. */
+typedef struct li_prompt {
+	const char *text;      /* the mechanism's question, e.g. "Please enter your authentication name" */
+	const char *challenge; /* the server's challenge to show first, or NULL */
+	const char *dflt;      /* what an empty answer takes, or NULL; a secret when !echo: never show it */
+	int echo;              /* 0: a secret (a password), read without echo */
+	int first;             /* the first question of an interactive (li_sasl.interactive) round */
+} li_prompt;
+typedef int (*li_sasl_prompt_fn)(void *arg, const li_prompt *prompt, char **answer);
+void li_params_set_sasl_prompt(li_params *p, li_sasl_prompt_fn fn, void *arg);
 
 /* Seconds; -1: none; unset: ldap.conf's NETWORK_TIMEOUT, else 30. */
 int li_params_set_network_timeout(li_params *p, long long seconds, li_error *err);
@@ -154,8 +166,15 @@ int li_params_add_control(li_params *p, const char *oid, int critical, const voi
 /* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
  * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
  * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
- * encoded with libldap's encoders once a session exists. */
+ * encoded with libldap's encoders once a session exists. Not pr=<size>:
+ * paged results take their size through li_params_add_paged. */
 int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
+/* Paged results (RFC 2696; ldapsearch's -E [!]pr=size): the search is
+ * asked for in pages of at most size (1 to 2^31-1) entries, each page a
+ * search request of its own with the cookie of the page before; the
+ * trigger counts entries across pages, the interrupt names the page in
+ * flight. At most once; the text form "pr=..." is the caller's to parse. */
+int li_params_add_paged(li_params *p, int size, int critical, li_error *err);
 
 /* ---- the interrupt and its moment ---- */
 typedef enum li_interrupt {
@@ -484,6 +503,10 @@ typedef struct li_result {
 	li_outcome outcome;
 	li_note_fact notes[LI_RESULT_MAX_NOTES];
 	int nnotes;
+
+	/* a paged search (li_params_add_paged); 0 for any other operation */
+	int page_size;
+	uint64_t pages;       /* page requests sent: op_msgid is the last one's */
 } li_result;
 
 /* The run's result as it stands (complete once li_run_execute returned 0;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "controls.h"
 #include "ldifrecord.h"
+#include "paging.h"
 #include "parse.h"
 
 #define LI_WAIT_ABANDON_US 1000000LL
@@ -251,6 +252,14 @@ int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
 void li_params_set_prompt(li_params *cfg, li_prompt_fn fn, void *arg)
 {
 	cfg->prompt = fn;
+	cfg->sasl_prompt = NULL;
+	cfg->prompt_arg = arg;
+}
+
+void li_params_set_sasl_prompt(li_params *cfg, li_sasl_prompt_fn fn, void *arg)
+{
+	cfg->sasl_prompt = fn;
+	cfg->prompt = NULL;
 	cfg->prompt_arg = arg;
 }
 
@@ -496,6 +505,8 @@ int li_params_check(li_params *cfg, li_error *err)
 		for (i = 0; i < cfg->nctrls; i++)
 			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
 				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+		if (li_paging_size(cfg))
+			return li_usage_error(err, "controls", "paged results apply to searches only");
 		if (cfg->after_entries >= 0)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}

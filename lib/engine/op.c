@@ -8,6 +8,7 @@
 #include "ldifrecord.h"
 #include "names.h"
 #include "op.h"
+#include "paging.h"
 #include "redact.h"
 
 static const char *const type_names[] = {
@@ -162,6 +163,8 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	else
 		li_buf_adds(out, "no bind (anonymous)\n");
 	li_op_describe(cfg, NULL, out);
+	if (li_paging_size(cfg))
+		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
 	li_buf_addc(out, '\n');
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
 		return 0;
