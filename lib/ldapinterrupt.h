@@ -342,8 +342,8 @@ int li_run_signal_pending(const li_run *run);
  * is being written, so that `ldaptrace ... | head` ends promptly. */
 void li_run_watch_output(li_run *run, int fd);
 
-/* Called for each response to the operation that is not its final one
- * (SearchResultEntry, SearchResultReference, IntermediateResponse), before
+/* Called for each response to the operation (entries, references,
+ * intermediate responses, each page's result and the final one), before
  * and after the interrupt alike, as it crosses the wire: libldap drops
  * what arrives after an abandon, the run does not. Like the observer, it is
  * also called with ev == NULL when the run is about to wait; independent
@@ -557,12 +557,15 @@ typedef struct li_ldif_search {
 	const char *const *attrs; /* NULL: all */
 } li_ldif_search;
 /* What comes before the first entry: "version: 1" (levels 1 and 2) and,
- * at level 1, the comments that describe the search. */
+ * at level 1, the comments that describe the search; li_ldif_event writes
+ * it again after each page of a paged search that another follows, as
+ * ldapsearch, which asks for each page as a new search. */
 int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out);
 /* A SearchResultEntry, SearchResultReference or IntermediateResponse
  * received (see li_run_set_entry_fn), appended to out with the blank line
- * that separates it from the response before; other events append
- * nothing. userPassword-like values are never written: each becomes the
+ * that separates it from the response before, and a page's
+ * SearchResultDone as ldapsearch writes it ("# pagedresults: cookie=...");
+ * other events append nothing. userPassword-like values are never written: each becomes the
  * comment "# attr: <redacted N bytes>". 0, or -1 (nothing appended) for a
  * message that does not decode, or when out of memory. */
 int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out);

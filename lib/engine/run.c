@@ -129,7 +129,7 @@ static void account_op_message(li_run *run, const li_event *ev)
 	const li_pdu *p = &ev->pdu;
 	int after = run->intr_sent;
 
-	if (run->entry_fn && !p->is_final && !run->output_stopped)
+	if (run->entry_fn && !run->output_stopped)
 		run->entry_fn(run->entry_arg, ev);
 
 	if (run->t_first_ns == 0) {

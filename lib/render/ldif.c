@@ -20,12 +20,16 @@
 
 #define LDIF_DEPTH 3
 #define OID_SYNC_INFO "1.3.6.1.4.1.4203.1.9.1.4"
+#define OID_PAGED "1.2.840.113556.1.4.319"
 
 struct li_ldif {
 	int level;            /* 1 -L, 2 -LL, 3 -LLL */
 	size_t wrap;          /* ldif_sput_wrap's: 0 its default, LI_LDIF_NO_WRAP */
 	int attrsonly;
 	uint64_t responses, entries, refs, partials;
+	int page_ended;       /* the last thing written ended a page */
+	li_buf *text;         /* a comment's text, built before it is written */
+	li_buf *head;         /* what li_ldif_begin wrote: again before each page */
 	BerElement *ber[LDIF_DEPTH];
 	char *name;           /* the attribute type (or DN) NUL-terminated */
 	size_t name_cap;
@@ -45,6 +49,14 @@ li_ldif *li_ldif_new(int level, size_t wrap, int attrsonly)
 	l->level = level;
 	l->wrap = wrap;
 	l->attrsonly = attrsonly;
+	l->text = li_buf_new();
+	l->head = li_buf_new();
+	if (l->text == NULL || l->head == NULL) {
+		li_buf_free(l->text);
+		li_buf_free(l->head);
+		free(l);
+		return NULL;
+	}
 	for (i = 0; i < LDIF_DEPTH; i++) {
 		l->ber[i] = ber_alloc_t(0);
 		if (l->ber[i] == NULL) {
@@ -65,6 +77,8 @@ void li_ldif_free(li_ldif *l)
 		if (l->ber[i])
 			ber_free(l->ber[i], 0);
 	free(l->name);
+	li_buf_free(l->text);
+	li_buf_free(l->head);
 	free(l);
 }
 
@@ -117,6 +131,7 @@ static void separate(li_ldif *l, li_buf *out)
 {
 	if (l->responses++)
 		li_buf_addc(out, '\n');
+	l->page_ended = 0;
 }
 
 /* ldapsearch would print the value (base64); the tools never print a
@@ -235,11 +250,93 @@ static int intermediate(li_ldif *l, const li_pdu *p, li_buf *out)
 	return 0;
 }
 
+/* The paged-results control among a result's controls (RFC 2696: the
+ * value is SEQUENCE { size INTEGER, cookie OCTET STRING }): 1 and its
+ * estimate and cookie, 0 when there is none, -1 when it does not decode. */
+static int paged_control(li_ldif *l, struct berval *controls, ber_int_t *estimate, struct berval *cookie)
+{
+	BerElement *all = l->ber[0], *ctl = l->ber[1], *val = l->ber[2];
+	struct berval c, oid, v, seq;
+	ber_tag_t tag;
+
+	enter(all, controls);
+	while (more(all)) {
+		if (ber_skip_element(all, &c) != LBER_SEQUENCE)
+			return -1;
+		enter(ctl, &c);
+		if (ber_skip_element(ctl, &oid) != LBER_OCTETSTRING)
+			return -1;
+		if (oid.bv_len != strlen(OID_PAGED) || memcmp(oid.bv_val, OID_PAGED, oid.bv_len) != 0)
+			continue;
+		tag = ber_skip_element(ctl, &v);
+		if (tag == LBER_BOOLEAN)
+			tag = ber_skip_element(ctl, &v);
+		if (tag != LBER_OCTETSTRING)
+			return -1;
+		enter(val, &v);
+		if (ber_skip_element(val, &seq) != LBER_SEQUENCE)
+			return -1;
+		enter(val, &seq);
+		if (ber_get_int(val, estimate) == LBER_ERROR || ber_skip_element(val, cookie) != LBER_OCTETSTRING)
+			return -1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A page's SearchResultDone: ldapsearch writes the blank line before it
+ * and its paged-results control as "# pagedresults: [estimate=N ]cookie=
+ * <base64>", and starts the next page as a new search (no blank line
+ * before its first entry). A result without that control is the
+ * search's end: li_ldif_end. */
+static int page_end(li_ldif *l, struct berval *controls, li_buf *out)
+{
+	li_buf *t = l->text;
+	ber_int_t estimate = 0;
+	struct berval cookie;
+	size_t pre;
+	char *p;
+	int rc = paged_control(l, controls, &estimate, &cookie);
+
+	if (rc <= 0)
+		return rc;
+	li_buf_reset(t);
+	if (estimate > 0)
+		li_buf_addf(t, "estimate=%d ", (int)estimate);
+	li_buf_adds(t, "cookie=");
+	pre = t->len;
+	if (cookie.bv_len) {
+		/* libldap's base64, as "x:: <base64>\n": keep the base64. */
+		p = li_buf_room(t, LDIF_SIZE_NEEDED_WRAP(1, cookie.bv_len, LDIF_LINE_WIDTH_MAX) + 1);
+		if (p == NULL)
+			return -1;
+		ldif_sput_wrap(&p, LDIF_PUT_BINARY, "x", cookie.bv_val, cookie.bv_len, LDIF_LINE_WIDTH_MAX);
+		li_buf_grew(t, p - 1);
+		memmove(t->data + pre, t->data + pre + 4, t->len - pre - 4);
+		li_buf_grew(t, t->data + t->len - 4);
+	}
+	if (t->failed)
+		return -1;
+	separate(l, out);
+	if (l->level < 2)
+		li_buf_adds(out, "# search result\n");
+	if (put(l, out, LDIF_PUT_COMMENT, "pagedresults: ", t->data, t->len) < 0)
+		return -1;
+	/* ldapsearch asks for the next page as a new search, opening lines
+	 * and all. */
+	if (cookie.bv_len)
+		li_buf_add(out, li_buf_data(l->head), li_buf_len(l->head));
+	l->responses = 0;
+	l->page_ended = 1;
+	return out->failed ? -1 : 0;
+}
+
 int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out)
 {
 	BerElement *ber = l->ber[0];
 	size_t start = out->len;
 	uint64_t responses = l->responses, entries = l->entries, refs = l->refs, partials = l->partials;
+	int page_ended = l->page_ended;
 	li_envelope env;
 	int rc;
 
@@ -257,6 +354,11 @@ int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out)
 	case LDAP_RES_INTERMEDIATE:
 		rc = intermediate(l, &ev->pdu, out);
 		break;
+	case LDAP_RES_SEARCH_RESULT:
+		if (li_envelope_read(ber, ev->bytes, ev->len, &env) < 0)
+			return -1;
+		rc = env.has_controls ? page_end(l, &env.controls, out) : 0;
+		break;
 	default:
 		return 0;
 	}
@@ -269,6 +371,7 @@ int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out)
 		l->entries = entries;
 		l->refs = refs;
 		l->partials = partials;
+		l->page_ended = page_ended;
 		return -1;
 	}
 	return 0;
@@ -284,7 +387,7 @@ static const char *scope_word(int scope)
 	}
 }
 
-int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out)
+static int ldif_head(const li_ldif *l, const li_ldif_search *s, li_buf *out)
 {
 	size_t i;
 
@@ -306,11 +409,24 @@ int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out)
 	return out->failed ? -1 : 0;
 }
 
+int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out)
+{
+	size_t start = out->len;
+	int rc = ldif_head(l, s, out);
+
+	li_buf_reset(l->head);
+	if (out->len > start)
+		li_buf_add(l->head, out->data + start, out->len - start);
+	return rc < 0 || l->head->failed ? -1 : 0;
+}
+
 int li_ldif_end(li_ldif *l, int result_seen, li_buf *out)
 {
 	uint64_t n;
 
-	if (result_seen) {
+	if (l->page_ended) {
+		/* The last page's result is written already. */
+	} else if (result_seen) {
 		separate(l, out);
 		if (l->level < 2)
 			li_buf_adds(out, "# search result\n");

@@ -338,5 +338,13 @@ def the_default_base_in_the_comments_of_minus_l():
     eq((got.rc, got.out), (0, want.out), "exit status and the LDIF, comments included")
 
 
+@test
+def a_paged_search_as_ldapsearch():
+    # Each page is its own search: the LDIF runs on across them.
+    s = slapd()
+    for level in ("-LL", "-LLL"):
+        same_as_ldapsearch("ldaptrace", ["-b", s.people_base, level, "-E", "pr=7/noprompt", "(uid=u00002*)", "cn"])
+
+
 if __name__ == "__main__":
     tap_main()
