@@ -203,7 +203,7 @@ int li_ldapconf_check(const char *name, const char *value, li_error *err)
 
 	if (e == NULL)
 		return li_usage_error(err, "-o", "'%s%s%s' is not a known option (ldap.conf's options, as "
-				      "ldapsearch -o takes them, and nettimeout)", name, value ? "=" : "", value ? value : "");
+				      "ldapsearch -o takes them, nettimeout and ldif_wrap)", name, value ? "=" : "", value ? value : "");
 	if (e->kind == K_REFUSED)
 		return li_usage_error(err, "-o", "%s: %s", e->name, e->why);
 	if (value == NULL)

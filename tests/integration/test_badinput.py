@@ -225,9 +225,8 @@ for _n in ([], ["-n"]):
     lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
        r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
-lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: ldif_wrap: these tools write no LDIF$")
 lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option \(ldap.conf's options, as ldapsearch -o takes them, "
-   r"and nettimeout\)$")
+   r"nettimeout and ldif_wrap\)$")
 la(C + ["-o", "tls_reqcert=sometimes"], 1, r"-o: tls_reqcert 'sometimes' is not one of: never, allow, try, demand, "
    r"hard, on, yes, true$")
 lt_(C + ["-o", "tls-protocol-min=TLS1.2"], 1, r"-o: tls_protocol_min 'TLS1.2' is not a TLS protocol version")
@@ -239,6 +238,8 @@ lc(C + ["-o", "referrals=on"], 1, r"-o: referrals 'on': only off: these tools ne
 lc(C + ["-o", "version=2"], 1, r"-o: version '2': only 3: these tools speak LDAPv3 only$")
 la(C + ["-o", "uri=ldap://x"], 1, r"-o: uri: give the URI with -H$")
 lc(C + ["-o", "sasl_secprops=bogus", "-n"], 1, r"-o: sasl_secprops 'bogus' is not a valid list of SASL security properties$")
+lc(C + ["-o", "ldif_wrap=1"], 1, r"-o: ldif_wrap '1' too narrow")
+lc(C + ["-L", "--op", "delete", "cn=x"], 1, r"-L: writes a search's entries: use it with a search$")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
 
