@@ -260,6 +260,7 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		li_ldap_error(err, "ldap_initialize", LDAP_NO_MEMORY, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
 		return NULL;
 	}
 	c->cfg = cfg;
@@ -269,13 +270,19 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	rc = ldap_initialize(&c->ld, cfg->uri);
 	if (rc != LDAP_SUCCESS) {
 		li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
 		goto fail;
 	}
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
 	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
-	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS)
+	if (options(c, err) < 0)
 		goto fail;
+	if (li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS) {
+		li_ldap_error(err, "LDAP_OPT_CONNECT_CB", LDAP_LOCAL_ERROR, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
+		goto fail;
+	}
 	return c;
 fail:
 	li_conn_free(c);
@@ -289,12 +296,14 @@ int li_conn_connect(li_conn *c, li_error *err)
 	int rc;
 
 	rc = ldap_connect(c->ld);
-	if (rc != LDAP_SUCCESS)
-		return ldap_failure(c, "ldap_connect", rc, err);
+	if (rc != LDAP_SUCCESS) {
+		ldap_failure(c, "ldap_connect", rc, err);
+		return li_error_at(err, LI_STAGE_CONNECT);
+	}
 	if (li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
 	if (cfg->starttls && start_tls(c, err) < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_TLS);
 	nonblocking(c);
 	if (cfg->auth_simple)
 		rc = bind_simple(c, err);
@@ -306,7 +315,7 @@ int li_conn_connect(li_conn *c, li_error *err)
 	if (cfg->passwd)
 		explicit_bzero(cfg->passwd, cfg->passwd_len);
 	if (rc < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_BIND);
 	if (cfg->auth_simple || cfg->auth_sasl)
 		conn_log(c, 0, "bound");
 	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);

@@ -146,39 +146,3 @@ void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 		break;
 	}
 }
-
-int li_params_describe(const li_params *cfg, li_buf *out)
-{
-	static const char *const intr[] = { "nothing", "abandon", "cancel" };
-
-	li_buf_addf(out, "connect to %s\n", cfg->uri ? cfg->uri : "the URI from ldap.conf");
-	if (cfg->starttls)
-		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
-	if (cfg->auth_simple)
-		li_buf_addf(out, "simple bind as \"%s\"%s\n", cfg->binddn ? cfg->binddn : "",
-			    cfg->passwd ? " with a password" : " (anonymous)");
-	else if (cfg->auth_sasl)
-		li_buf_addf(out, "SASL bind%s%s\n", cfg->sasl_mech ? " with " : "", cfg->sasl_mech ? cfg->sasl_mech : "");
-	else
-		li_buf_adds(out, "no bind (anonymous)\n");
-	li_op_describe(cfg, NULL, out);
-	li_buf_addc(out, '\n');
-	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return 0;
-	li_buf_addf(out, "then %s it", intr[cfg->interrupt]);
-	if (cfg->op == LI_OP_NONE)
-		li_buf_addf(out, " at once");
-	else if (cfg->after_entries >= 0)
-		li_buf_addf(out, " after %lld entries", cfg->after_entries);
-	if (cfg->op != LI_OP_NONE && cfg->after_us >= 0) {
-		li_buf_addf(out, "%s ", cfg->after_entries >= 0 ? " or" : "");
-		li_buf_add_duration(out, cfg->after_us);
-		li_buf_adds(out, " after the request");
-	} else if (cfg->op != LI_OP_NONE && cfg->after_entries < 0) {
-		li_buf_addf(out, " on Ctrl-C");
-	}
-	li_buf_adds(out, ", and listen for ");
-	li_buf_add_duration(out, cfg->wait_us);
-	li_buf_addc(out, '\n');
-	return 0;
-}

@@ -48,6 +48,19 @@ const char *li_trigger_name(li_trigger t)
 	return trigger_names[t];
 }
 
+const char *li_stage_name(li_stage stage)
+{
+	static const char *const names[] = {
+		[LI_STAGE_NONE] = NULL,
+		[LI_STAGE_CONNECT] = "connect",
+		[LI_STAGE_TLS] = "tls",
+		[LI_STAGE_BIND] = "bind",
+		[LI_STAGE_OPERATION] = "operation",
+	};
+
+	return (unsigned)stage < sizeof(names) / sizeof(names[0]) ? names[stage] : NULL;
+}
+
 const char *li_result_word(int code)
 {
 	const char *n = li_result_name(code);
