@@ -88,7 +88,7 @@ static json_object *json_bind(const li_params *cfg)
 	json_object_object_add(o, "type", json_object_new_string(cfg->auth_simple ? "simple"
 								 : cfg->auth_sasl ? "sasl" : "none"));
 	json_object_object_add(o, "dn", opt_str(cfg->binddn));
-	json_object_object_add(o, "password", json_object_new_boolean(cfg->auth_simple && cfg->passwd));
+	json_object_object_add(o, "password", json_object_new_boolean(cfg->passwd != NULL));
 	json_object_object_add(o, "mech", opt_str(cfg->auth_sasl ? cfg->sasl_mech : NULL));
 	return o;
 }

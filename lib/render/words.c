@@ -50,15 +50,19 @@ const char *li_trigger_name(li_trigger t)
 
 const char *li_stage_name(li_stage stage)
 {
-	static const char *const names[] = {
-		[LI_STAGE_NONE] = NULL,
-		[LI_STAGE_CONNECT] = "connect",
-		[LI_STAGE_TLS] = "tls",
-		[LI_STAGE_BIND] = "bind",
-		[LI_STAGE_OPERATION] = "operation",
-	};
-
-	return (unsigned)stage < sizeof(names) / sizeof(names[0]) ? names[stage] : NULL;
+	switch (stage) {
+	case LI_STAGE_CONNECT:
+		return "connect";
+	case LI_STAGE_TLS:
+		return "tls";
+	case LI_STAGE_BIND:
+		return "bind";
+	case LI_STAGE_OPERATION:
+		return "operation";
+	case LI_STAGE_NONE:
+	default:
+		return NULL;
+	}
 }
 
 const char *li_result_word(int code)
