@@ -113,8 +113,10 @@ def reports_from_slapd():
         ("ldapcancel", anon(s) + ["--msgid", "2"], "self-target"),
         ("ldapabandon", anon(s) + ["--msgid", "5", "--wait", "0"], "abandoned"),
         ("ldapcancel", anon(s) + ["-b", "cn=slow,ou=retcode," + s.base], "too-late"),
-        ("ldapcancel", admin(s) + ["--op", "delete", "cn=none,ou=scratch," + s.base], "failed"),
-        ("ldapabandon", anon(s) + ["-b", "ou=nosuch," + s.base], "failed"),
+        # fails before the interrupt is due: no Cancel races slapd's error
+        # path (slapd 2.5.13 then drops the connection now and then)
+        ("ldapcancel", admin(s) + ["--op", "delete", "cn=none,ou=scratch," + s.base, "--after", "5s"], "failed"),
+        ("ldapabandon", anon(s) + ["-b", "ou=nosuch," + s.base, "--after", "5s"], "failed"),
         ("ldaptrace", anon(s) + ["-b", "ou=nosuch," + s.base], "failed"),
     ]
     for tool, args, outcome in runs:
