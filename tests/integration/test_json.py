@@ -203,6 +203,14 @@ def sigterm_before_the_outcome_is_an_error_of_the_operation():
             j = error(r, "%s: SIGTERM" % tool, "operation", -8, 143)
             eq((j["error"]["name"], j["error"]["text"]),
                ("userCancelled", "terminated by SIGTERM before the outcome was decided"), "%s: SIGTERM" % tool)
+    # During the bind the signal has its default action, as documented:
+    # the tool ends at once, with nothing on stdout.
+    with faultserver("silent-bind") as fs:
+        with spawn("ldapcancel", ["-x", "-H", fs.uri, "-D", "cn=x", "-w", "pw", "--json"]) as p:
+            fs.wait_log(lambda rec: rec.get("op") == "bind", timeout=10)
+            p.signal(signal.SIGTERM)
+            r = p.wait(timeout=10)
+    eq((r.rc, r.out), (-signal.SIGTERM, ""), "SIGTERM during the bind: killed by it, nothing on stdout")
 
 
 @test(skip_unless=schemas_present[0], reason=schemas_present[1])
