@@ -129,9 +129,21 @@ typedef struct li_sasl {
 int li_params_set_bind_sasl(li_params *p, const li_sasl *sasl, li_error *err);
 /* SASL prompts (mechanisms that ask for more than li_sasl gives). The
  * library never prompts; the caller may. Return 0 and fill *answer
- * (malloc'ed) or return -1 to refuse. */
+ * (malloc'ed) or return -1 to refuse. An empty answer takes the value
+ * already given for it (li_sasl's, else ldap.conf's), as ldapsearch does. */
 typedef int (*li_prompt_fn)(void *arg, const char *prompt, int echo, char **answer);
 void li_params_set_prompt(li_params *p, li_prompt_fn fn, void *arg);
+/* The same, with what a prompt needs to show (ldapsearch's "Challenge:" and
+ * "Default:" lines); replaces li_params_set_prompt's callback. */
+typedef struct li_prompt {
+	const char *text;      /* the mechanism's question, e.g. "Please enter your authentication name" */
+	const char *challenge; /* the server's challenge to show first, or NULL */
+	const char *dflt;      /* what an empty answer takes, or NULL; a secret when !echo: never show it */
+	int echo;              /* 0: a secret (a password), read without echo */
+	int first;             /* the first question of an interactive (li_sasl.interactive) round */
+} li_prompt;
+typedef int (*li_sasl_prompt_fn)(void *arg, const li_prompt *prompt, char **answer);
+void li_params_set_sasl_prompt(li_params *p, li_sasl_prompt_fn fn, void *arg);
 
 /* Seconds; -1: none; unset: ldap.conf's NETWORK_TIMEOUT, else 30. */
 int li_params_set_network_timeout(li_params *p, long long seconds, li_error *err);

@@ -2,7 +2,7 @@
 
 #include "argv.h"
 #include "exit.h"
-#include "secret.h"
+#include "prompt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <ldap.h>
@@ -48,45 +47,6 @@ static void print_version(const char *prog)
 		ldap_memfree(api.ldapai_vendor_name);
 		ber_memvfree((void **)api.ldapai_extensions);
 	}
-}
-
-/* Reads a line from the terminal, without echo when asked; 0, or -1 with
- * *why NULL when there is no terminal or nothing was read. */
-static int read_tty(const char *prompt, int echo, char **answer, const char **why)
-{
-	struct termios old, quiet;
-	size_t n;
-	FILE *tty = fopen("/dev/tty", "r+");
-	int restore = 0, rc;
-
-	*why = NULL;
-	if (tty == NULL)
-		return -1;
-	/* Echo off before the prompt, and without flushing: an answer typed (or
-	 * sent) as soon as the prompt shows must not be thrown away. */
-	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(tty), TCSANOW, &quiet) == 0;
-	}
-	fprintf(tty, "%s", prompt);
-	fflush(tty);
-	/* Not through stdio: its buffer would keep a copy of the answer. */
-	rc = cmd_secret_read_line(fileno(tty), answer, &n, why);
-	if (restore) {
-		tcsetattr(fileno(tty), TCSANOW, &old);
-		fputc('\n', tty);
-	}
-	fclose(tty);
-	return rc == 0 ? 0 : -1;
-}
-
-static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
-{
-	const char *why;
-
-	(void)arg;
-	return read_tty(prompt, echo, answer, &why);
 }
 
 static void on_log(void *arg, int warning, const char *line)
@@ -277,7 +237,7 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	char *pw = NULL;
 	int rc;
 
-	if (read_tty("Enter LDAP Password: ", 0, &pw, &why) < 0) {
+	if (prompt_read_tty("Enter LDAP Password: ", 0, &pw, &why) < 0) {
 		if (why)
 			fprintf(stderr, "%s: -W: the password typed %s\n", spec->name, why);
 		else
@@ -410,8 +370,15 @@ static int run_tool(tool_ctx *ctx)
 	li_error err;
 	int signo;
 
-	if (li_run_connect(ctx->run, &err) < 0)
+	if (li_run_connect(ctx->run, &err) < 0) {
+		/* The terminal's reason beats the library's "no answer": bad
+		 * input, exit 1, no JSON. */
+		if (ctx->prompt.failure[0]) {
+			fprintf(stderr, "%s: SASL: %s\n", ctx->spec->name, ctx->prompt.failure);
+			return EXIT_USAGE;
+		}
 		return run_failed(ctx, &err);
+	}
 	catch_signals(ctx->run);
 	if (li_run_execute(ctx->run, &err) < 0)
 		return run_failed(ctx, &err);
@@ -482,7 +449,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	li_params_set_prompt(ctx.cl->params, prompt_tty, NULL);
+	li_params_set_sasl_prompt(ctx.cl->params, prompt_sasl, &ctx.prompt);
 	status = parse(spec, ctx.cl, argc, argv);
 	if (status != 0) {
 		status = status < 0 ? 0 : status;

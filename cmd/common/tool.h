@@ -7,6 +7,7 @@
 #include <ldapinterrupt.h>
 
 #include "apply.h"
+#include "prompt.h"
 
 typedef struct tool_spec {
 	li_interrupt interrupt;         /* the default: --abandon or --cancel may change it */
@@ -24,6 +25,7 @@ typedef struct tool_ctx {
 	char *out;       /* written to stdout as it becomes writable */
 	size_t out_len, out_off, out_cap;
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
+	prompt_ctx prompt;
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);

@@ -251,6 +251,14 @@ int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
 void li_params_set_prompt(li_params *cfg, li_prompt_fn fn, void *arg)
 {
 	cfg->prompt = fn;
+	cfg->sasl_prompt = NULL;
+	cfg->prompt_arg = arg;
+}
+
+void li_params_set_sasl_prompt(li_params *cfg, li_sasl_prompt_fn fn, void *arg)
+{
+	cfg->sasl_prompt = fn;
+	cfg->prompt = NULL;
 	cfg->prompt_arg = arg;
 }
 

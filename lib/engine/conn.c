@@ -8,8 +8,10 @@
 
 #include <sasl/sasl.h>
 
+#include "buf.h"
 #include "conn.h"
 #include "controls.h"
+#include "error.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
 
@@ -122,6 +124,7 @@ typedef struct sasl_defaults {
 	char *mech, *realm, *authcid, *authzid;
 	char *answers[8];
 	int nanswers;
+	char unanswered[128]; /* the question nobody answered */
 } sasl_defaults;
 
 static char *conf_default(li_conn *c, int opt, const char *given)
@@ -152,35 +155,61 @@ static const char *interact_default(const sasl_defaults *d, unsigned long id, in
 	}
 }
 
+/* A challenge comes from the server: the caller gets it escaped, fit for
+ * a terminal. 0 with *answer, or -1. */
+static int ask_safe(const li_params *cfg, li_prompt *p, const sasl_interact_t *i, char **answer)
+{
+	li_buf challenge = { 0 };
+	int rc = -1;
+
+	if (i->challenge && (i->id == SASL_CB_ECHOPROMPT || i->id == SASL_CB_NOECHOPROMPT)) {
+		li_buf_add_safe(&challenge, i->challenge);
+		if (challenge.failed)
+			goto out;
+		p->challenge = challenge.data;
+	}
+	if (cfg->sasl_prompt)
+		rc = cfg->sasl_prompt(cfg->prompt_arg, p, answer);
+	else if (cfg->prompt)
+		rc = cfg->prompt(cfg->prompt_arg, p->text, p->echo, answer);
+	if (rc == 0 && *answer == NULL)
+		rc = -1;
+out:
+	free(challenge.data);
+	return rc;
+}
+
 /* The same rules as OpenLDAP's lutil_sasl_interact: use what was given;
- * prompt (through the caller) only when allowed and needed. */
+ * prompt (through the caller) only when allowed and needed; an empty
+ * answer takes what was given. */
 static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 {
 	sasl_defaults *d = defaults;
 	sasl_interact_t *i;
 	const li_params *cfg = d->c->cfg;
+	int first = flags == LDAP_SASL_INTERACTIVE;
 
 	(void)ld;
 	for (i = in; i->id != SASL_CB_LIST_END; i++) {
-		int echo;
-		const char *dflt = interact_default(d, i->id, &echo);
+		li_prompt p = { .text = i->prompt ? i->prompt : "Interact", .first = first };
 		char *answer = NULL;
 
-		if (dflt && !*dflt)
-			dflt = NULL;
-		if (flags != LDAP_SASL_INTERACTIVE && (dflt || i->id == SASL_CB_USER)) {
-			i->result = dflt ? dflt : "";
+		p.dflt = interact_default(d, i->id, &p.echo);
+		if (p.dflt && !*p.dflt)
+			p.dflt = NULL;
+		if (flags != LDAP_SASL_INTERACTIVE && (p.dflt || i->id == SASL_CB_USER)) {
+			i->result = p.dflt ? p.dflt : "";
 			i->len = (unsigned)strlen(i->result);
 			continue;
 		}
-		if (flags == LDAP_SASL_QUIET || cfg->prompt == NULL || d->nanswers == 8)
+		if (flags == LDAP_SASL_QUIET || d->nanswers == 8 || ask_safe(cfg, &p, i, &answer) < 0) {
+			snprintf(d->unanswered, sizeof(d->unanswered), "%s", p.text);
 			return LDAP_OTHER;
-		if (cfg->prompt(cfg->prompt_arg, i->prompt ? i->prompt : i->challenge ? i->challenge : "SASL",
-				echo, &answer) < 0 || answer == NULL)
-			return LDAP_OTHER;
+		}
+		first = 0;
 		d->answers[d->nanswers++] = answer;
-		i->result = answer;
-		i->len = (unsigned)strlen(answer);
+		i->result = *answer || p.dflt == NULL ? answer : p.dflt;
+		i->len = (unsigned)strlen(i->result);
 	}
 	return LDAP_SUCCESS;
 }
@@ -204,6 +233,8 @@ static int bind_sasl(li_conn *c, li_error *err)
 	free(d.realm);
 	free(d.authcid);
 	free(d.authzid);
+	if (rc != LDAP_SUCCESS && d.unanswered[0])
+		return li_usage_error(err, "SASL", "no answer to \"%s\"", d.unanswered);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(c, "ldap_sasl_interactive_bind", rc, err);
 	return 0;

@@ -92,6 +92,7 @@ struct li_params {
 	int wait_given;
 
 	li_prompt_fn prompt;
+	li_sasl_prompt_fn sasl_prompt;
 	void *prompt_arg;
 };
 

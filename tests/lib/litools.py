@@ -81,18 +81,21 @@ def persistent_search(s, tool, args, adds, prefix=(), connect=None):
 
 def run_with_tty(argv, answer, timeout=20):
     """Runs argv (a built tool's path first) with a controlling terminal and
-    answers the first "Enter LDAP Password:" prompt with `answer` (bytes).
-    Returns (exit status, what the terminal showed)."""
+    answers the first "Enter LDAP Password:" prompt with `answer` (bytes),
+    or, when `answer` is a list of (prompt, answer) pairs of bytes, each
+    prompt in turn, as it shows after the previous answer. Returns (exit
+    status, what the terminal showed)."""
     import os
     import pty
     import select
     import signal
     import time
     from ldaptest import scaled
+    steps = list(answer) if isinstance(answer, list) else [(b"Enter LDAP Password:", answer)]
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(argv[0], argv)
-    out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
+    out, pos, deadline = b"", 0, time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -103,9 +106,9 @@ def run_with_tty(argv, answer, timeout=20):
             if not chunk:
                 break
             out += chunk
-        if not sent and b"Enter LDAP Password:" in out:
-            os.write(fd, answer)
-            sent = True
+        if steps and out.find(steps[0][0], pos) >= 0:
+            pos = out.find(steps[0][0], pos) + len(steps[0][0])
+            os.write(fd, steps.pop(0)[1])
     else:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
