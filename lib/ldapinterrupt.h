@@ -182,8 +182,15 @@ int li_params_add_control(li_params *p, const char *oid, int critical, const voi
 /* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
  * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
  * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
- * encoded with libldap's encoders once a session exists. */
+ * encoded with libldap's encoders once a session exists. Not pr=<size>:
+ * paged results take their size through li_params_add_paged. */
 int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
+/* Paged results (RFC 2696; ldapsearch's -E [!]pr=size): the search is
+ * asked for in pages of at most size (1 to 2^31-1) entries, each page a
+ * search request of its own with the cookie of the page before; the
+ * trigger counts entries across pages, the interrupt names the page in
+ * flight. At most once; the text form "pr=..." is the caller's to parse. */
+int li_params_add_paged(li_params *p, int size, int critical, li_error *err);
 
 /* ---- the interrupt and its moment ---- */
 typedef enum li_interrupt {
@@ -506,6 +513,10 @@ typedef struct li_result {
 	li_outcome outcome;
 	li_note_fact notes[LI_RESULT_MAX_NOTES];
 	int nnotes;
+
+	/* a paged search (li_params_add_paged); 0 for any other operation */
+	int page_size;
+	uint64_t pages;       /* page requests sent: op_msgid is the last one's */
 } li_result;
 
 /* The run's result as it stands (complete once li_run_execute returned 0;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "controls.h"
 #include "ldifrecord.h"
+#include "paging.h"
 #include "parse.h"
 
 #define LI_WAIT_ABANDON_US 1000000LL
@@ -504,6 +505,8 @@ int li_params_check(li_params *cfg, li_error *err)
 		for (i = 0; i < cfg->nctrls; i++)
 			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
 				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+		if (li_paging_size(cfg))
+			return li_usage_error(err, "controls", "paged results apply to searches only");
 		if (cfg->after_entries >= 0)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}

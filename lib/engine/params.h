@@ -27,6 +27,7 @@ typedef enum li_ctrlkind {
 	LI_CTRL_ATTRLIST, /* preread, postread */
 	LI_CTRL_SYNC,
 	LI_CTRL_BOOL,     /* subentries */
+	LI_CTRL_PAGED,    /* pr: lib/engine/paging.c */
 } li_ctrlkind;
 
 /* One -e or -E request control, as given; encoded once the session exists
@@ -40,6 +41,7 @@ typedef struct li_ctrlspec {
 	int has_value;
 	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
 	int flag;               /* bool controls */
+	int page_size;          /* pr */
 } li_ctrlspec;
 
 #define LI_MAX_CTRLS 16

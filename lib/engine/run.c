@@ -14,6 +14,7 @@
 #include "controls.h"
 #include "names.h"
 #include "op.h"
+#include "paging.h"
 #include "parse.h"
 #include "run.h"
 
@@ -95,7 +96,8 @@ static void account_send(li_run *run, const li_event *ev)
 		run->sent[run->nsent++] = ev->pdu.msgid;
 	if (run->expect == LI_EXPECT_OP && !ev->pdu.is_final) {
 		run->op_msgid = ev->pdu.msgid;
-		run->t_op_ns = ev->t_ns;
+		if (run->t_op_ns == 0) /* a paged search counts from its first page */
+			run->t_op_ns = ev->t_ns;
 		run->expect = LI_EXPECT_NONE;
 	} else if (run->expect == LI_EXPECT_INTERRUPT && (ev->pdu.tag == LDAP_REQ_ABANDON ||
 							  ev->pdu.tag == LDAP_REQ_EXTENDED)) {
@@ -146,6 +148,8 @@ static void account_op_message(li_run *run, const li_event *ev)
 		run->refs[after]++;
 	else if (p->tag == LDAP_RES_INTERMEDIATE)
 		run->intermediates[after]++;
+	else if (p->is_final && run->page.size && !after && p->result_code == LDAP_SUCCESS)
+		record(&run->page.end, ev); /* the last page, unless its cookie says otherwise */
 	else if (p->is_final && !run->op_res.seen) {
 		record(&run->op_res, ev);
 		run->op_done_before_interrupt = !after;
@@ -260,6 +264,7 @@ void li_run_free(li_run *run)
 	close_conn(run);
 	li_conn_free(run->conn);
 	ldap_controls_free(run->ctrls);
+	ldap_msgfree(run->page.done);
 	ber_free(run->scratch, 0);
 	ber_bvfree(run->cancel_value);
 	li_tap_free(run->tap);
@@ -396,7 +401,12 @@ static int pump(li_run *run)
 		return -1;
 	rc = ldap_result(run->ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &msg);
 	if (rc > 0) {
-		ldap_msgfree(msg);
+		/* A page's end: its cookie decides what comes next (next_page). */
+		if (run->page.end.seen && run->page.done == NULL && rc == LDAP_RES_SEARCH_RESULT &&
+		    ldap_msgid(msg) == run->op_msgid)
+			run->page.done = msg;
+		else
+			ldap_msgfree(msg);
 		return 1;
 	}
 	if (rc < 0) {
@@ -628,6 +638,8 @@ static int output_closed(li_error *err)
 	return -1;
 }
 
+static int next_page(li_run *run, li_error *err);
+
 /* Until the trigger fires (1), the outcome is decided early (0), or SIGTERM. */
 static int await_trigger(li_run *run, li_error *err)
 {
@@ -639,6 +651,8 @@ static int await_trigger(li_run *run, li_error *err)
 			return terminated(err);
 		if (run->output_stopped)
 			return output_closed(err);
+		if (run->page.done && !run->lost && next_page(run, err) < 0)
+			return -1;
 		/* Each message is a chance for the trigger: check before reading on. */
 		if (run->op_res.seen || run->lost)
 			return decide(run) ? 0 : 1;
@@ -756,9 +770,14 @@ static int send_operation(li_run *run, li_error *err)
 	if (run->op_msgid != msgid) {
 		/* The request is still being written (a large add): it is ours. */
 		run->op_msgid = msgid;
-		run->t_op_ns = li_now_ns();
+		if (run->t_op_ns == 0)
+			run->t_op_ns = li_now_ns();
 	}
-	li_run_log(run, 0, "%s sent as message %d", li_op_type(run->cfg), msgid);
+	if (run->page.size)
+		li_run_log(run, 0, "page %llu of the search sent as message %d",
+			   (unsigned long long)++run->page.sent, msgid);
+	else
+		li_run_log(run, 0, "%s sent as message %d", li_op_type(run->cfg), msgid);
 	return 0;
 }
 
@@ -782,6 +801,30 @@ static int prepare_cancel(li_run *run, li_error *err)
 	return 0;
 }
 
+/* A page ended with success before the interrupt: the next one is asked
+ * for when its cookie says there is one (the Cancel then names the new
+ * page), else it was the search's end. */
+static int next_page(li_run *run, li_error *err)
+{
+	LDAPMessage *done = run->page.done;
+	int more = 0, rc;
+
+	run->page.done = NULL;
+	rc = li_paging_next(run->ld, done, run->ctrls, run->page.size, &more, err);
+	ldap_msgfree(done);
+	if (rc < 0)
+		return -1;
+	if (!more) {
+		run->op_res = run->page.end;
+		run->op_done_before_interrupt = 1;
+		return 0;
+	}
+	memset(&run->page.end, 0, sizeof(run->page.end));
+	ber_bvfree(run->cancel_value);
+	run->cancel_value = NULL;
+	return send_operation(run, err) < 0 || prepare_cancel(run, err) < 0 ? -1 : 0;
+}
+
 /* --msgid N on a new connection can name the interrupt's own message ID
  * (which depends on StartTLS, the bind, libldap): the server then sees a
  * request that names itself, and whatever it answers says nothing about
@@ -803,6 +846,7 @@ int li_run_execute(li_run *run, li_error *err)
 	if (!run->connected)
 		return li_usage_error(err, "run", "internal: li_run_execute before li_run_connect");
 	if (run->cfg->op != LI_OP_NONE) {
+		run->page.size = li_paging_size(run->cfg);
 		if (send_operation(run, err) < 0 || prepare_cancel(run, err) < 0)
 			return li_error_at(err, LI_STAGE_OPERATION);
 		rc = await_trigger(run, err);
@@ -896,5 +940,7 @@ const li_result *li_run_result(li_run *run)
 	r->outcome = run->outcome;
 	r->nnotes = run->nnotes;
 	memcpy(r->notes, run->notes, sizeof(r->notes));
+	r->page_size = run->page.size;
+	r->pages = run->page.sent;
 	return r;
 }

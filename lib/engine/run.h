@@ -88,6 +88,14 @@ struct li_run {
 
 	int still_sending;      /* abandon: entries kept coming until the cap */
 
+	/* a paged search: each page a search request of its own */
+	struct {
+		int size;            /* 0: not paged */
+		uint64_t sent;       /* page requests sent */
+		li_response end;     /* a page ended with success before the interrupt ... */
+		LDAPMessage *done;   /* ... and its SearchResultDone, for the cookie */
+	} page;
+
 	li_log_fn log;
 	void *log_arg;
 };

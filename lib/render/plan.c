@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "json.h"
 #include "op.h"
+#include "paging.h"
 #include "params.h"
 #include "words.h"
 
@@ -61,6 +62,8 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
 	text_bind(cfg, out);
 	li_op_describe(cfg, NULL, out);
+	if (li_paging_size(cfg))
+		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
 	li_buf_addc(out, '\n');
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
 		return out->failed ? -1 : 0;
@@ -124,6 +127,7 @@ int li_params_describe_json(const li_params *cfg, li_buf *out)
 	li_op_describe(cfg, NULL, &text);
 	json_object_object_add(op, "type", json_object_new_string(li_op_type(cfg)));
 	json_object_object_add(op, "text", li_json_str(text.data ? text.data : ""));
+	json_object_object_add(op, "page_size", li_paging_size(cfg) ? json_object_new_int(li_paging_size(cfg)) : NULL);
 	free(text.data);
 	json_object_object_add(o, "operation", op);
 	json_object_object_add(o, "interrupt", json_interrupt(cfg));

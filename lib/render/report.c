@@ -42,6 +42,16 @@ static void text_counts(const li_result *res, li_buf *b, int after)
 			    res->intermediates[after] == 1 ? "" : "s");
 }
 
+/* A paged search: the message ID above is the last page's. */
+static void text_pages(const li_result *res, li_buf *b)
+{
+	if (res->page_size == 0)
+		return;
+	li_buf_addf(b, "    pages: %llu of at most %d entr%s, the last sent as message %lld\n",
+		    (unsigned long long)res->pages, res->page_size, res->page_size == 1 ? "y" : "ies",
+		    (long long)res->op_msgid);
+}
+
 static void text_response(const li_result *res, li_buf *b, const char *label, const li_reply *r)
 {
 	li_buf_addf(b, "  %s: ", label);
@@ -243,6 +253,7 @@ int li_report_text(const li_result *res, li_buf *out)
 		if (res->op_msgid >= 0)
 			li_buf_addf(out, "\n    sent as message %lld", (long long)res->op_msgid);
 		li_buf_addc(out, '\n');
+		text_pages(res, out);
 	}
 	if (res->interrupt != LI_INTERRUPT_NONE)
 		text_interrupt(res, out);
@@ -363,6 +374,8 @@ json_object *li_report_object(const li_result *res, int exit_status)
 	json_object_object_add(op, "type", json_object_new_string(res->op_type ? res->op_type : ""));
 	json_object_object_add(op, "msgid", res->op_msgid >= 0 ? json_object_new_int64(res->op_msgid) : NULL);
 	json_object_object_add(o, "operation", op);
+	if (res->page_size)
+		json_object_object_add(o, "pages", json_object_new_int64((int64_t)res->pages));
 	json_object_object_add(o, "interrupt", json_interrupt(res));
 	json_object_object_add(o, "entries_before", json_object_new_int64((int64_t)res->entries[0]));
 	json_object_object_add(o, "entries_after", json_object_new_int64((int64_t)res->entries[1]));

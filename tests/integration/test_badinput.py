@@ -187,7 +187,7 @@ la(C + ["-e", "abandon"], 1, r"-e: 'abandon' is what ldapabandon and ldaptrace -
 # names what was typed (not an internal placeholder), in one line
 lc(C + ["-e", "1.2.3=::!!!"], 1, r"-e: '(1\.2\.3=)?::!!!'.*not valid base64")
 lc(C + ["-E", "sync=xx"], 1, r"-E: 'sync=xx'")
-lc(C + ["-E", "pr=10"], 1, r"-E: 'pr'.*paged results")
+lc(C + ["-e", "pr=10"], 1, r"-e: 'pr' \(paged results\) is a search extension: give it as -E pr=<size>$")
 la(C + ["-E", "subentries=maybe"], 1, r"-E: 'subentries=maybe'")
 # ldapsearch's rp/<cookie>/<slimit> and an empty cookie must not become another cookie
 lc(C + ["-E", "sync=rp/cookie/100"], 1,

@@ -841,6 +841,25 @@ def t_ldapsearch_normal():
         check("result: 0 Success" in out, out)
 
 
+@test("paged, paged-fail: ldapsearch -E pr=2/noprompt reads every page; page 2 fails with 53")
+def t_ldapsearch_paged():
+    check(shutil.which("ldapsearch"), "ldapsearch not installed")
+    with FaultServer("paged", entries=5) as srv:
+        rc, out, err, dt = run_ldap_tool(["ldapsearch", "-x", "-H", srv.uri, "-b", "dc=example,dc=com",
+                                          "-E", "pr=2/noprompt", "cn"])
+        dns = [l for l in out.splitlines() if l.startswith("dn: ")]
+        check(rc == 0, "rc %d, stderr %s" % (rc, err))
+        check(dns == ["dn: cn=e%d,dc=example,dc=com" % k for k in range(1, 6)], out)
+        srv.wait_log(lambda r: r.get("event") == "closed")
+        pages = [(r["msgid"], r.get("controls")) for r in srv.log() if r.get("op") == "search"]
+        check(pages == [(i, [fs.PAGED_OID]) for i in (2, 3, 4)], "three pages: %r" % pages)
+    with FaultServer("paged-fail", entries=5) as srv:
+        rc, out, err, dt = run_ldap_tool(["ldapsearch", "-x", "-H", srv.uri, "-b", "dc=example,dc=com",
+                                          "-E", "pr=2/noprompt", "cn"])
+        check(rc == 53, "rc %d, stderr %s" % (rc, err))
+        check(out.count("\ndn: ") == 4 and "paged-fail: page 2 refused" in out, out)
+
+
 @test("ldapsearch -e '!cancel' against no-cancel finishes (behaviour recorded)")
 def t_ldapsearch_nocancel():
     check(shutil.which("ldapsearch"), "ldapsearch not installed")
