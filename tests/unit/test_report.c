@@ -127,7 +127,7 @@ static void test_paged(void)
 		  "abandoned: no result for the search in the 2 s of silence after the abandon\n",
 		  "paged: text");
 	is_render(report_json, &r,
-		  "{\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
+		  "{\"format\":1,\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
 		  "\"msgid\":4},\"pages\":3,\"interrupt\":{\"type\":\"abandon\",\"msgid\":5,\"target\":4,"
 		  "\"trigger\":\"after-entries\",\"sent_ms\":2.010,\"trigger_ms\":2.000,\"latency_us\":10.000},"
 		  "\"entries_before\":25,\"entries_after\":0,\"references_before\":0,\"references_after\":0,"
