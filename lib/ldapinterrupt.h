@@ -209,6 +209,16 @@ int li_params_set_after_entries(li_params *p, long long n, li_error *err);
 /* How long to listen after the interrupt, in microseconds, at most a week;
  * -1: the interrupt's default (abandon 1s, cancel 30s). */
 int li_params_set_wait(li_params *p, int64_t us, li_error *err);
+/* A hard bound on the whole run, in microseconds from li_run_connect (1 us
+ * to a week; LI_NEVER, the default: none). Connecting, TLS and the bind
+ * end by then (an error, LDAP_TIMEOUT); an interrupt not yet sent is sent
+ * before it (trigger LI_TRIGGER_TIMEOUT: at nine tenths of it, or the wait
+ * before it when the wait is shorter), and the listening ends at it, the
+ * outcome decided from what has arrived. Without an interrupt the run
+ * stops at it (LI_OUTCOME_NO_RESPONSE). While li_run_connect blocks in
+ * libldap, a thread of the library's own shuts the socket down at the
+ * deadline; no signal or timer of the program's is used. */
+int li_params_set_timeout(li_params *p, int64_t us, li_error *err);
 /* Checks what no single setter can (the interrupt's options without an
  * interrupt, the encoders' refusals): 0 or -1 with err. li_run_new expects
  * parameters that passed it. */
@@ -365,6 +375,34 @@ void li_run_watch_output(li_run *run, int fd);
 typedef void (*li_log_fn)(void *arg, int warning, const char *line);
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg);
 
+/* What the run is waiting for, for a progress display. */
+typedef enum li_phase {
+	LI_PHASE_CONNECT,  /* the TCP connection (and ldaps:// TLS handshake) */
+	LI_PHASE_STARTTLS, /* StartTLS (-Z) */
+	LI_PHASE_BIND,     /* the bind's answer */
+	LI_PHASE_TRIGGER,  /* the operation runs; the trigger has not fired */
+	LI_PHASE_RESULT,   /* no interrupt: the operation's end */
+	LI_PHASE_LISTEN,   /* the interrupt was sent: its answers (cancel) or silence (abandon) */
+} li_phase;
+
+typedef struct li_progress {
+	li_phase phase;
+	li_interrupt interrupt;
+	int64_t phase_ns;        /* how long it has been in this phase */
+	int64_t elapsed_ns;      /* since li_run_connect began */
+	int64_t left_ns;         /* until li_params_set_timeout's deadline; -1: none */
+	uint64_t entries[2];     /* entries and references before / after the interrupt */
+	long long after_entries; /* the trigger's count; -1: none */
+	int64_t after_us;        /* the trigger's delay; LI_NEVER: none */
+} li_progress;
+
+typedef void (*li_progress_fn)(void *arg, const li_progress *p);
+/* Called about every 200 ms while the run waits. While li_run_connect blocks in libldap the calls
+ * come from another thread of the library's (with every signal blocked),
+ * so the hook must not race the program's own output; later ones come from
+ * the thread that runs li_run_execute. Do not call into the run from it. */
+void li_run_set_progress(li_run *run, li_progress_fn fn, void *arg);
+
 /* Connect, StartTLS, bind. 0 or an error ready to print. */
 int li_run_connect(li_run *run, li_error *err);
 /* Send the operation, wait for the trigger, interrupt, listen, decide.
@@ -416,9 +454,11 @@ typedef enum li_trigger {
 	LI_TRIGGER_AFTER_ENTRIES, /* --after-entries' Nth entry or reference arrived */
 	LI_TRIGGER_SIGNAL,        /* Ctrl-C */
 	LI_TRIGGER_MSGID,         /* --msgid: no operation to wait for */
+	LI_TRIGGER_TIMEOUT,       /* li_params_set_timeout's deadline was near */
 } li_trigger;
 
-/* "after", "after-entries", "signal", "msgid"; NULL for LI_TRIGGER_NONE. */
+/* "after", "after-entries", "signal", "msgid", "timeout"; NULL for
+ * LI_TRIGGER_NONE. */
 const char *li_trigger_name(li_trigger t);
 
 /* What the run noticed beyond the verdict. The numbers each one needs are
@@ -427,7 +467,7 @@ typedef enum li_note {
 	LI_NOTE_DONE_BEFORE_DUE,          /* the operation ended before the trigger */
 	LI_NOTE_CANCEL_CODE_NOT_ALLOWED,  /* code: the Cancel's answer, not one RFC 3909 allows */
 	LI_NOTE_CANCEL_CONTRADICTED,      /* code: the Cancel's answer, though the operation ended canceled */
-	LI_NOTE_NO_CANCEL_RESPONSE,       /* flag: 1 when the connection closed first, 0 --wait ran out */
+	LI_NOTE_NO_CANCEL_RESPONSE,       /* flag: 1 when the connection closed first, 2 the deadline came (li_params_set_timeout), 0 --wait ran out */
 	LI_NOTE_CANCEL_SUCCESS_YET_DONE,  /* code: the operation's result, after a Cancel answered success */
 	LI_NOTE_TOO_LATE_BEFORE_RESULT,   /* tooLate arrived before the operation's result */
 	LI_NOTE_CANCEL_ANSWERED_NO_END,   /* code: the Cancel's answer; the operation did not end */
@@ -498,7 +538,7 @@ typedef struct li_result {
 	int64_t t_first_ns, t_last_ns; /* first and last response to the operation */
 	int64_t t_last_late_ns;        /* last message for it after the interrupt */
 	int64_t t_window_cut_ns;       /* Ctrl-C ended the listening */
-	int still_sending;    /* abandon: messages kept coming until the cap */
+	int still_sending;    /* abandon: messages kept coming until the cap (or the deadline) */
 
 	/* the connection */
 	int lost;
@@ -517,6 +557,11 @@ typedef struct li_result {
 	/* a paged search (li_params_add_paged); 0 for any other operation */
 	int page_size;
 	uint64_t pages;       /* page requests sent: op_msgid is the last one's */
+
+	/* li_params_set_timeout */
+	int64_t timeout_us;   /* 0: none */
+	int timed_out;        /* the deadline fired the trigger, cut the listening or stopped the run */
+	int64_t t_deadline_ns; /* the deadline (0: none) */
 } li_result;
 
 /* The run's result as it stands (complete once li_run_execute returned 0;

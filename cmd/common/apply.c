@@ -60,6 +60,7 @@ cmdline *cmdline_new(const char *prog, li_interrupt interrupt)
 	cl->deref = LDAP_DEREF_NEVER;
 	cl->after_entries = -1;
 	cl->wait_us = -1;
+	cl->timeout_us = -1;
 	return cl;
 }
 
@@ -228,6 +229,12 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 	case LI_OPT_WAIT:
 		if (li_parse_duration(*arg, 0, &cl->wait_us, &why) < 0)
 			return bad(err, "--wait", *arg, why);
+		return 0;
+	case LI_OPT_TIMEOUT:
+		if (li_parse_duration(*arg, 0, &cl->timeout_us, &why) < 0)
+			return bad(err, "--timeout", *arg, why);
+		if (cl->timeout_us == 0)
+			return bad(err, "--timeout", *arg, "must be more than 0");
 		return 0;
 	}
 	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
@@ -480,6 +487,8 @@ static int trigger_checks(cmdline *cl, li_error *err)
 {
 	li_params *p = cl->params;
 
+	if (cl->timeout_us > 0 && li_params_set_timeout(p, cl->timeout_us, err) < 0)
+		return as_opt(err, "timeout", "--timeout");
 	if (cl->interrupt == LI_INTERRUPT_NONE) {
 		if (cl->after_given || cl->after_entries >= 0 || cl->wait_us >= 0)
 			return li_usage_error(err, "arguments", "--after, --after-entries and --wait need --abandon or --cancel");

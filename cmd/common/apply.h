@@ -22,6 +22,7 @@ enum {
 	LI_OPT_HEX,
 	LI_OPT_ABANDON,
 	LI_OPT_CANCEL,
+	LI_OPT_TIMEOUT,
 };
 
 typedef struct cmdline {
@@ -64,6 +65,7 @@ typedef struct cmdline {
 	int after_given;
 	long long after_entries; /* -1: not set */
 	int64_t wait_us;         /* -1: the interrupt's default */
+	int64_t timeout_us;      /* -1: none */
 
 	int verbose, dry_run, json, quiet, hex;
 } cmdline;

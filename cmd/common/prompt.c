@@ -3,6 +3,7 @@
 #include "prompt.h"
 
 #include "secret.h"
+#include "status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,10 @@ int prompt_sasl(void *arg, const li_prompt *p, char **answer)
 		free(text);
 		return -1;
 	}
+	/* The bind waits for the answer: no status over the question. */
+	status_hold(ctx->status, 1);
 	rc = prompt_read_tty(text, p->echo, answer, &why);
+	status_hold(ctx->status, 0);
 	free(text);
 	if (rc == 0)
 		return 0;

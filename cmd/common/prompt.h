@@ -10,9 +10,11 @@
  * terminal or nothing was read. */
 int prompt_read_tty(const char *prompt, int echo, char **answer, const char **why);
 
-/* Why the last SASL question went unanswered, for the error line. */
+/* Why the last SASL question went unanswered, for the error line; and
+ * the status line, held while a question is on the terminal. */
 typedef struct prompt_ctx {
 	char failure[256];
+	struct statusline *status;
 } prompt_ctx;
 
 /* An li_sasl_prompt_fn (arg: a prompt_ctx) that asks as ldapsearch(1)

@@ -3,6 +3,7 @@
 #include "argv.h"
 #include "exit.h"
 #include "prompt.h"
+#include "status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,10 +54,12 @@ static void on_log(void *arg, int warning, const char *line)
 {
 	const tool_ctx *ctx = arg;
 	size_t n = strlen(line);
+	char out[1280];
 
 	if (!warning && !ctx->cl->verbose)
 		return;
-	fprintf(stderr, "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
+	snprintf(out, sizeof(out), "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
+	status_line(ctx->status, out);
 }
 
 /* A closed pipe ends the output quietly; any other failure (a full disk)
@@ -89,6 +92,7 @@ static int write_ready(tool_ctx *ctx, int all)
 			write_failed(ctx, EBADF);
 			return 0;
 		}
+		status_erase(ctx->status); /* stdout may be the same terminal */
 		w = write(STDOUT_FILENO, ctx->out + ctx->out_off, n > PIPE_BUF ? PIPE_BUF : n);
 		if (w < 0 && errno != EINTR && errno != EAGAIN) {
 			write_failed(ctx, errno);
@@ -368,9 +372,11 @@ static int run_failed(tool_ctx *ctx, const li_error *err)
 static int run_tool(tool_ctx *ctx)
 {
 	li_error err;
-	int signo;
+	int signo, rc;
 
-	if (li_run_connect(ctx->run, &err) < 0) {
+	rc = li_run_connect(ctx->run, &err);
+	status_erase(ctx->status);
+	if (rc < 0) {
 		/* The terminal's reason beats the library's "no answer": bad
 		 * input, exit 1, no JSON. */
 		if (ctx->prompt.failure[0]) {
@@ -380,7 +386,10 @@ static int run_tool(tool_ctx *ctx)
 		return run_failed(ctx, &err);
 	}
 	catch_signals(ctx->run);
-	if (li_run_execute(ctx->run, &err) < 0)
+	rc = li_run_execute(ctx->run, &err);
+	/* No more progress once the run is over: the report comes next. */
+	status_erase(ctx->status);
+	if (rc < 0)
 		return run_failed(ctx, &err);
 	li_run_close(ctx->run);
 	print_failure(ctx);
@@ -468,6 +477,11 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	}
 	li_run_set_log(ctx.run, on_log, &ctx);
+	/* A status line only where someone watches, and never in the way of
+	 * -q's silence or --json's one object. */
+	if (!ctx.cl->quiet && !ctx.cl->json && (ctx.status = status_new(spec->name)) != NULL)
+		li_run_set_progress(ctx.run, status_progress, ctx.status);
+	ctx.prompt.status = ctx.status;
 	/* A trace streams: once nobody reads it, stop. The other tools print
 	 * once at the end, and their exit status is worth having anyway. */
 	if (spec->trace && !ctx.cl->quiet)
@@ -478,6 +492,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);
+	status_free(ctx.status);
 	free(ctx.out);
 	li_buf_free(ctx.buf);
 	cmdline_free(ctx.cl);

@@ -26,6 +26,7 @@ typedef struct tool_ctx {
 	size_t out_len, out_off, out_cap;
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
 	prompt_ctx prompt;
+	struct statusline *status; /* the status line on stderr, or NULL */
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);

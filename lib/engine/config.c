@@ -29,6 +29,7 @@ li_params *li_params_new(void)
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
+	cfg->timeout_us = LI_DURATION_NEVER;
 	/* The default operation: a search for everything. */
 	cfg->filter = strdup(DEFAULT_FILTER);
 	if (cfg->filter == NULL) {
@@ -490,6 +491,14 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 		return li_usage_error(err, "wait", "out of range (0 to a week)");
 	cfg->wait_us = us;
 	cfg->wait_given = us >= 0;
+	return 0;
+}
+
+int li_params_set_timeout(li_params *cfg, int64_t us, li_error *err)
+{
+	if (us != LI_NEVER && (us < 1 || us > LI_DURATION_MAX_US))
+		return li_usage_error(err, "timeout", "out of range (1us to a week)");
+	cfg->timeout_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
 	return 0;
 }
 

@@ -12,8 +12,11 @@
 #include "conn.h"
 #include "controls.h"
 #include "error.h"
+#include "watchdog.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
+#define NS_PER_US 1000LL
+#define TICK_NS (200 * 1000 * NS_PER_US)
 
 struct li_conn {
 	li_params *cfg;
@@ -22,6 +25,11 @@ struct li_conn {
 	li_conn_hooks hooks;
 	char *uri;
 	char *defbase;
+	int64_t deadline_ns;      /* 0: none */
+	li_watchdog *watchdog;    /* while li_conn_connect runs */
+	struct ldap_conncb fd_cb; /* hands the socket to the watchdog */
+	int phase;                /* li_phase; read by the watchdog's thread */
+	int64_t t_phase_ns;
 };
 
 static void conn_log(li_conn *c, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -37,6 +45,43 @@ static void conn_log(li_conn *c, int warning, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	c->hooks.log(c->hooks.arg, warning, line);
+}
+
+/* What li_conn_connect waits for now: the watchdog's ticks report it. */
+static void enter(li_conn *c, li_phase phase)
+{
+	__atomic_store_n(&c->t_phase_ns, li_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&c->phase, (int)phase, __ATOMIC_RELEASE);
+}
+
+static void tick(void *arg)
+{
+	li_conn *c = arg;
+	int phase = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+
+	c->hooks.tick(c->hooks.arg, (li_phase)phase, __atomic_load_n(&c->t_phase_ns, __ATOMIC_RELAXED));
+}
+
+static int on_socket(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd);
+	li_watchdog_set_fd(c->watchdog, fd);
+	return 0;
+}
+
+static void on_socket_gone(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	li_watchdog_set_fd(c->watchdog, -1);
 }
 
 static int set_opt(li_conn *c, int opt, const void *value, const char *name, li_error *err)
@@ -307,9 +352,13 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
 	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
+	c->fd_cb.lc_add = on_socket;
+	c->fd_cb.lc_del = on_socket_gone;
+	c->fd_cb.lc_arg = c;
 	if (options(c, err) < 0)
 		goto fail;
-	if (li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS) {
+	if (li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS) {
 		li_ldap_error(err, "LDAP_OPT_CONNECT_CB", LDAP_LOCAL_ERROR, NULL, NULL);
 		li_error_at(err, LI_STAGE_CONNECT);
 		goto fail;
@@ -320,12 +369,13 @@ fail:
 	return NULL;
 }
 
-int li_conn_connect(li_conn *c, li_error *err)
+static int steps(li_conn *c, li_error *err)
 {
 	li_params *cfg = c->cfg;
 	struct timeval forever = { -1, 0 };
 	int rc;
 
+	enter(c, LI_PHASE_CONNECT);
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS) {
 		ldap_failure(c, "ldap_connect", rc, err);
@@ -333,9 +383,11 @@ int li_conn_connect(li_conn *c, li_error *err)
 	}
 	if (li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
+	enter(c, LI_PHASE_STARTTLS);
 	if (cfg->starttls && start_tls(c, err) < 0)
 		return li_error_at(err, LI_STAGE_TLS);
 	nonblocking(c);
+	enter(c, LI_PHASE_BIND);
 	if (cfg->auth_simple)
 		rc = bind_simple(c, err);
 	else if (cfg->auth_sasl)
@@ -351,6 +403,67 @@ int li_conn_connect(li_conn *c, li_error *err)
 		conn_log(c, 0, "bound");
 	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);
 	return 0;
+}
+
+/* libldap's own limits (the network timeout for the TCP connect, where the
+ * watchdog has no socket yet; the result timeout for a simple bind) end no
+ * later than the deadline. */
+static void bound_waits(li_conn *c)
+{
+	struct timeval *net = NULL, tv;
+	int64_t left_us = (c->deadline_ns - li_now_ns()) / NS_PER_US;
+
+	if (left_us < 1)
+		left_us = 1;
+	ldap_get_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &net);
+	if (net == NULL || net->tv_sec < 0 || (int64_t)net->tv_sec * 1000000 + net->tv_usec > left_us) {
+		tv.tv_sec = (time_t)(left_us / 1000000);
+		tv.tv_usec = (suseconds_t)(left_us % 1000000);
+		ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+		ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
+	}
+	ldap_memfree(net);
+}
+
+/* Whatever libldap made of a connection the deadline ended (a closed
+ * socket, a failed handshake), the reason is the deadline; the stage is
+ * the step it ended. */
+static int timed_out(const li_conn *c, li_error *err)
+{
+	static const li_stage stages[] = {
+		[LI_PHASE_CONNECT] = LI_STAGE_CONNECT,
+		[LI_PHASE_STARTTLS] = LI_STAGE_TLS,
+		[LI_PHASE_BIND] = LI_STAGE_BIND,
+	};
+	char what[sizeof(err->what)];
+	int phase = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+
+	memcpy(what, err->what, sizeof(what));
+	li_ldap_error(err, what[0] ? what : "ldap_connect", LDAP_TIMEOUT, NULL, NULL);
+	if (phase >= 0 && (size_t)phase < sizeof(stages) / sizeof(stages[0]) && stages[phase])
+		return li_error_at(err, stages[phase]);
+	return li_error_at(err, LI_STAGE_CONNECT);
+}
+
+void li_conn_set_deadline(li_conn *c, int64_t deadline_ns)
+{
+	c->deadline_ns = deadline_ns;
+}
+
+int li_conn_connect(li_conn *c, li_error *err)
+{
+	int rc, fired;
+
+	memset(err, 0, sizeof(*err));
+	if (c->deadline_ns)
+		bound_waits(c);
+	c->watchdog = li_watchdog_start(c->deadline_ns, TICK_NS, c->hooks.tick ? tick : NULL, c);
+	rc = steps(c, err);
+	fired = li_watchdog_stop(c->watchdog);
+	c->watchdog = NULL;
+	if (fired || (c->deadline_ns && rc < 0 && li_now_ns() >= c->deadline_ns))
+		return timed_out(c, err);
+	return rc;
 }
 
 LDAP *li_conn_ld(const li_conn *c)

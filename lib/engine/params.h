@@ -92,6 +92,7 @@ struct li_params {
 	int after_given;
 	int64_t wait_us;         /* set by li_params_check unless wait_given */
 	int wait_given;
+	int64_t timeout_us;      /* LI_DURATION_NEVER: none */
 
 	li_prompt_fn prompt;
 	li_sasl_prompt_fn sasl_prompt;

@@ -26,6 +26,8 @@
 #define SPIN_NS (2 * NS_PER_MS)
 /* warm_encoder() this many entries before --after-entries fires. */
 #define WARM_AHEAD_ENTRIES 8
+/* The progress hook's pace. */
+#define TICK_NS (200 * NS_PER_MS)
 
 /* A note as a code: render/words.c has the words. */
 static li_note_fact *note(li_run *run, li_note n)
@@ -285,6 +287,56 @@ void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
 	run->log_arg = arg;
 }
 
+void li_run_set_progress(li_run *run, li_progress_fn fn, void *arg)
+{
+	run->progress = fn;
+	run->progress_arg = arg;
+}
+
+static void report_progress(li_run *run, li_phase phase, int64_t t_phase_ns)
+{
+	int64_t now = li_now_ns();
+	li_progress p = {
+		.phase = phase,
+		.interrupt = run->cfg->interrupt,
+		.phase_ns = now - t_phase_ns,
+		.elapsed_ns = now - run->t_start_ns,
+		.left_ns = run->deadline_ns ? (run->deadline_ns > now ? run->deadline_ns - now : 0) : -1,
+		.after_entries = run->cfg->after_entries,
+		.after_us = run->cfg->after_us == LI_DURATION_NEVER ? LI_NEVER : run->cfg->after_us,
+	};
+	int i;
+
+	for (i = 0; i < 2; i++)
+		p.entries[i] = run->entries[i] + run->refs[i];
+	run->progress(run->progress_arg, &p);
+}
+
+/* From the connection's watchdog thread: nothing of the run changes
+ * while li_run_connect waits in libldap. */
+static void conn_tick(void *arg, li_phase phase, int64_t t_phase_ns)
+{
+	report_progress(arg, phase, t_phase_ns);
+}
+
+static void enter(li_run *run, li_phase phase)
+{
+	run->phase = phase;
+	run->t_phase_ns = li_now_ns();
+	run->next_tick_ns = run->t_phase_ns + TICK_NS;
+}
+
+/* On every pass of the waiting loops. */
+static void tick(li_run *run)
+{
+	int64_t now;
+
+	if (run->progress == NULL || (now = li_now_ns()) < run->next_tick_ns)
+		return;
+	run->next_tick_ns = now + TICK_NS;
+	report_progress(run, run->phase, run->t_phase_ns);
+}
+
 void li_run_set_signals(li_run *run, const int *signos, size_t n)
 {
 	size_t i;
@@ -368,13 +420,17 @@ static const char *conn_malformed(void *arg)
 
 int li_run_connect(li_run *run, li_error *err)
 {
-	li_conn_hooks hooks = { conn_log, conn_malformed, run };
+	li_conn_hooks hooks = { conn_log, conn_malformed, run->progress ? conn_tick : NULL, run };
 
 	if (run->conn)
 		return li_usage_error(err, "run", "internal: li_run_connect called twice");
+	run->t_start_ns = li_now_ns();
+	if (run->cfg->timeout_us != LI_DURATION_NEVER)
+		run->deadline_ns = run->t_start_ns + run->cfg->timeout_us * NS_PER_US;
 	run->conn = li_conn_new(run->cfg, run->tap, &hooks, err);
 	if (run->conn == NULL)
 		return -1;
+	li_conn_set_deadline(run->conn, run->deadline_ns);
 	run->ld = li_conn_ld(run->conn);
 	/* Before connecting: what is wrong with the request is found without
 	 * a server. */
@@ -474,9 +530,12 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 		pfd[0].events |= POLLOUT;
 	if (pfd[0].events == 0)
 		pfd[0].fd = -1;
-	if (deadline_ns > 0) {
-		int64_t left = deadline_ns - li_now_ns() - SPIN_NS;
+	if (deadline_ns > 0 || run->progress) {
+		int64_t now = li_now_ns(), left = deadline_ns - now - SPIN_NS;
 
+		/* The next tick is no deadline to spin for. */
+		if (run->progress && (deadline_ns <= 0 || run->next_tick_ns - now < left))
+			left = run->next_tick_ns - now;
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = (time_t)(left / 1000000000);
@@ -529,6 +588,7 @@ static li_facts facts(const li_run *run)
 	f.nod_code = run->nod_res.code;
 	f.malformed = run->malformed;
 	f.strays = run->strays;
+	f.timed_out = run->timed_out;
 	return f;
 }
 
@@ -561,21 +621,44 @@ static int64_t trigger_deadline(const li_run *run)
 	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
 }
 
+/* When the deadline is near enough to send the interrupt, so that its
+ * answers have time to arrive: a tenth of the timeout before it, or the
+ * wait when that is shorter. Without an interrupt, the deadline itself. */
+static int64_t timeout_trigger_at(const li_run *run)
+{
+	int64_t reserve;
+
+	if (run->deadline_ns == 0 || run->cfg->interrupt == LI_INTERRUPT_NONE)
+		return run->deadline_ns;
+	reserve = run->cfg->timeout_us * NS_PER_US / 10;
+	if (run->cfg->wait_us * NS_PER_US < reserve)
+		reserve = run->cfg->wait_us * NS_PER_US;
+	return run->deadline_ns - reserve;
+}
+
+/* The earlier of two moments, 0 meaning none. */
+static int64_t earlier(int64_t a, int64_t b)
+{
+	return a == 0 || (b != 0 && b < a) ? b : a;
+}
+
 static li_trigger trigger_due(li_run *run)
 {
 	const li_params *cfg = run->cfg;
-	int64_t deadline;
+	int64_t deadline, at = timeout_trigger_at(run);
 
 	if (run->sigint != run->sigint_seen)
 		return LI_TRIGGER_SIGNAL;
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return LI_TRIGGER_NONE;
+		return at && li_now_ns() >= at ? LI_TRIGGER_TIMEOUT : LI_TRIGGER_NONE;
 	if (cfg->after_entries >= 0 &&
 	    run->entries[0] + run->refs[0] >= (unsigned long long)cfg->after_entries)
 		return LI_TRIGGER_AFTER_ENTRIES;
 	deadline = trigger_deadline(run);
-	if (deadline > 0 && li_now_ns() >= deadline)
+	if (deadline > 0 && li_now_ns() >= deadline && (at == 0 || deadline <= at))
 		return LI_TRIGGER_AFTER;
+	if (at && li_now_ns() >= at)
+		return LI_TRIGGER_TIMEOUT;
 	return LI_TRIGGER_NONE;
 }
 
@@ -602,7 +685,7 @@ static void warm_encoder(li_run *run)
 static void warm_if_near(li_run *run)
 {
 	const li_params *cfg = run->cfg;
-	int64_t deadline = trigger_deadline(run);
+	int64_t deadline = earlier(trigger_deadline(run), timeout_trigger_at(run));
 
 	if (run->warmed || cfg->interrupt == LI_INTERRUPT_NONE)
 		return;
@@ -616,6 +699,8 @@ static int64_t trigger_moment(const li_run *run, li_trigger why)
 {
 	if (why == LI_TRIGGER_AFTER)
 		return trigger_deadline(run);
+	if (why == LI_TRIGGER_TIMEOUT)
+		return timeout_trigger_at(run);
 	if (why == LI_TRIGGER_AFTER_ENTRIES && run->t_nth_ns)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
 	if (why == LI_TRIGGER_SIGNAL && run->t_sigint_ns)
@@ -661,11 +746,13 @@ static int await_trigger(li_run *run, li_error *err)
 			run->sigint_seen = run->sigint;
 			run->trigger = why;
 			run->t_trigger_ns = trigger_moment(run, why);
+			run->timed_out = why == LI_TRIGGER_TIMEOUT;
 			return 1;
 		}
 		warm_if_near(run);
+		tick(run);
 		if (rc == 0)
-			wait_io(run, trigger_deadline(run));
+			wait_io(run, earlier(trigger_deadline(run), timeout_trigger_at(run)));
 	}
 }
 
@@ -719,6 +806,18 @@ static int64_t window_end(li_run *run)
 	return end;
 }
 
+/* The deadline ended the listening: the outcome rests on what arrived.
+ * An abandoned operation whose messages kept coming for longer than the
+ * silence since the last one was still being sent: not abandoned. */
+static void cut_at_deadline(li_run *run)
+{
+	int64_t sending = run->t_last_late_ns - run->t_intr_ns, silent = run->deadline_ns - run->t_last_late_ns;
+
+	run->timed_out = 1;
+	if (run->cfg->interrupt == LI_INTERRUPT_ABANDON && run->t_last_late_ns > run->t_intr_ns && silent < sending)
+		run->still_sending = 1;
+}
+
 static int listen_for_outcome(li_run *run, li_error *err)
 {
 	if (run->cfg->wait_us == 0 && run->cfg->interrupt == LI_INTERRUPT_ABANDON)
@@ -740,9 +839,13 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			run->window_cut_ns = run->t_sigint_ns;
 		}
 		end = window_end(run);
+		if (run->deadline_ns && end > run->deadline_ns)
+			end = run->deadline_ns;
 		if (!run->window_over && li_now_ns() >= end) {
 			drain_input(run);
 			run->window_over = 1;
+			if (end == run->deadline_ns)
+				cut_at_deadline(run);
 		}
 		if (!run->window_over)
 			run->still_sending = 0;
@@ -754,6 +857,7 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			notes(run);
 			return 0;
 		}
+		tick(run);
 		if (rc == 0)
 			wait_io(run, end);
 	}
@@ -849,6 +953,7 @@ int li_run_execute(li_run *run, li_error *err)
 		run->page.size = li_paging_size(run->cfg);
 		if (send_operation(run, err) < 0 || prepare_cancel(run, err) < 0)
 			return li_error_at(err, LI_STAGE_OPERATION);
+		enter(run, run->cfg->interrupt == LI_INTERRUPT_NONE ? LI_PHASE_RESULT : LI_PHASE_TRIGGER);
 		rc = await_trigger(run, err);
 		if (rc <= 0)
 			return rc;
@@ -862,6 +967,7 @@ int li_run_execute(li_run *run, li_error *err)
 		return li_error_at(err, LI_STAGE_OPERATION);
 	if (self_target(run))
 		return 0;
+	enter(run, LI_PHASE_LISTEN);
 	return listen_for_outcome(run, err);
 }
 
@@ -942,5 +1048,8 @@ const li_result *li_run_result(li_run *run)
 	memcpy(r->notes, run->notes, sizeof(r->notes));
 	r->page_size = run->page.size;
 	r->pages = run->page.sent;
+	r->timeout_us = run->cfg->timeout_us > 0 ? run->cfg->timeout_us : 0;
+	r->timed_out = run->timed_out;
+	r->t_deadline_ns = run->deadline_ns;
 	return r;
 }

@@ -96,6 +96,15 @@ struct li_run {
 		LDAPMessage *done;   /* ... and its SearchResultDone, for the cookie */
 	} page;
 
+	/* the deadline (li_params_set_timeout) and the progress hook */
+	int64_t t_start_ns;     /* li_run_connect began */
+	int64_t deadline_ns;    /* 0: none */
+	int timed_out;          /* the deadline fired the trigger or cut the listening */
+	li_progress_fn progress;
+	void *progress_arg;
+	li_phase phase;
+	int64_t t_phase_ns, next_tick_ns;
+
 	li_log_fn log;
 	void *log_arg;
 };

@@ -55,6 +55,19 @@ static void text_when(const li_params *cfg, li_buf *out)
 	}
 }
 
+static void text_interrupt(const li_params *cfg, li_buf *out)
+{
+	li_buf_addf(out, "then %s it", li_interrupt_word(cfg->interrupt));
+	text_when(cfg, out);
+	if (cfg->wait_us == 0 && cfg->interrupt == LI_INTERRUPT_ABANDON) {
+		li_buf_adds(out, ", and decide at once (--wait 0)\n");
+		return;
+	}
+	li_buf_adds(out, ", and listen for ");
+	li_buf_add_duration(out, cfg->wait_us);
+	li_buf_addc(out, '\n');
+}
+
 int li_params_describe(const li_params *cfg, li_buf *out)
 {
 	li_buf_addf(out, "connect to %s\n", cfg->uri ? cfg->uri : "the URI from ldap.conf");
@@ -65,16 +78,12 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	if (li_paging_size(cfg))
 		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
 	li_buf_addc(out, '\n');
-	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return out->failed ? -1 : 0;
-	li_buf_addf(out, "then %s it", li_interrupt_word(cfg->interrupt));
-	text_when(cfg, out);
-	if (cfg->wait_us == 0 && cfg->interrupt == LI_INTERRUPT_ABANDON) {
-		li_buf_adds(out, ", and decide at once (--wait 0)\n");
-	} else {
-		li_buf_adds(out, ", and listen for ");
-		li_buf_add_duration(out, cfg->wait_us);
-		li_buf_addc(out, '\n');
+	if (cfg->interrupt != LI_INTERRUPT_NONE)
+		text_interrupt(cfg, out);
+	if (cfg->timeout_us >= 0) {
+		li_buf_adds(out, "all within ");
+		li_buf_add_duration(out, cfg->timeout_us);
+		li_buf_adds(out, " (--timeout)\n");
 	}
 	return out->failed ? -1 : 0;
 }
@@ -131,5 +140,6 @@ int li_params_describe_json(const li_params *cfg, li_buf *out)
 	free(text.data);
 	json_object_object_add(o, "operation", op);
 	json_object_object_add(o, "interrupt", json_interrupt(cfg));
+	json_object_object_add(o, "timeout_us", cfg->timeout_us >= 0 ? json_object_new_int64(cfg->timeout_us) : NULL);
 	return li_json_append(out, o);
 }

@@ -90,6 +90,10 @@ static void text_trigger(const li_result *res, li_buf *b)
 	case LI_TRIGGER_SIGNAL:
 		li_buf_adds(b, " (trigger: Ctrl-C");
 		break;
+	case LI_TRIGGER_TIMEOUT:
+		li_buf_adds(b, " (trigger: --timeout ");
+		li_buf_add_duration(b, res->timeout_us);
+		break;
 	default:
 		li_buf_adds(b, " (trigger: --msgid");
 		break;
@@ -132,6 +136,9 @@ static void verdict_abandoned(const li_result *res, li_buf *b, const char *op)
 	if (res->t_window_cut_ns)
 		li_buf_addf(b, "no result for the %s in the %.3f ms between the abandon and Ctrl-C", op,
 			    since_intr_ms(res, res->t_window_cut_ns));
+	else if (res->timed_out && res->t_deadline_ns)
+		li_buf_addf(b, "no result for the %s in the %.3f ms between the abandon and the --timeout deadline",
+			    op, since_intr_ms(res, res->t_deadline_ns));
 	else if (res->wait_us == 0)
 		li_buf_addf(b, "no result for the %s when the abandon was sent (--wait 0 decides at once)", op);
 	else
@@ -146,12 +153,21 @@ static void verdict_abandoned(const li_result *res, li_buf *b, const char *op)
 static void verdict_no_response(const li_result *res, li_buf *b, const char *op, const char *w)
 {
 	if (res->still_sending) {
-		li_buf_addf(b, "the server kept sending for the abandoned %s", op);
+		li_buf_addf(b, "the server kept sending for the abandoned %s%s", op,
+			    res->timed_out ? " until the --timeout deadline" : "");
+		return;
+	}
+	if (res->interrupt == LI_INTERRUPT_NONE) {
+		li_buf_addf(b, "no end of the %s within --timeout ", op);
+		li_buf_add_duration(b, res->timeout_us);
 		return;
 	}
 	li_buf_addf(b, "no %s ", res->interrupt == LI_INTERRUPT_CANCEL && !res->intr.seen ? "answer to the Cancel"
 		    : "end of the operation");
-	if (res->t_window_cut_ns)
+	if (res->timed_out && res->t_deadline_ns)
+		li_buf_addf(b, "before the --timeout deadline, %.3f ms after the %s", since_intr_ms(res,
+			    res->t_deadline_ns), w);
+	else if (res->t_window_cut_ns)
 		li_buf_addf(b, "before Ctrl-C ended the wait, %.3f ms after the %s", since_intr_ms(res,
 			    res->t_window_cut_ns), w);
 	else if (res->wait_us == 0)
@@ -332,6 +348,16 @@ static json_object *json_connection(const li_result *res)
 	return o;
 }
 
+/* --timeout: how long, and whether the deadline decided anything. */
+static json_object *json_timeout(const li_result *res)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ms", li_json_ms((double)res->timeout_us / 1e3));
+	json_object_object_add(o, "reached", json_object_new_boolean(res->timed_out));
+	return o;
+}
+
 static json_object *json_notes(const li_result *res)
 {
 	json_object *notes = json_object_new_array();
@@ -390,6 +416,8 @@ json_object *li_report_object(const li_result *res, int exit_status)
 		json_object_object_add(o, "cancel_result", json_response(res, &res->intr));
 	json_object_object_add(o, "connection", json_connection(res));
 	json_object_object_add(o, "notes", json_notes(res));
+	if (res->timeout_us > 0)
+		json_object_object_add(o, "timeout", json_timeout(res));
 	if (res->traced)
 		json_object_object_add(o, "summary", li_trace_summary_object(res));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(res->outcome)));

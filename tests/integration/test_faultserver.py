@@ -792,13 +792,42 @@ def t_slow_accept():
     with FaultServer("slow-accept") as srv:
         c = Client(srv.port)
         c.bind()
-        srv.wait_log(lambda r: r.get("event") == "open")
-        got = c.quiet()
-        check(got == [], summary(got))
-        check(not any("op" in r for r in srv.log()), "server must not read: %r" % srv.log())
-        c.close()
-        rec = srv.wait_log(lambda r: r.get("event") == "closed")
-        check(rec["by"] == "client", repr(rec))
+        silent_until_the_client_closes(srv, c, lambda log: not any("op" in r for r in log),
+                                       "server must not read")
+
+
+def silent_until_the_client_closes(srv, c, log_ok, why):
+    """Nothing comes back, the log passes log_ok, and the server notices the
+    client closing."""
+    srv.wait_log(lambda r: r.get("event") == "open")
+    got = c.quiet()
+    check(got == [], summary(got))
+    check(log_ok(srv.log()), "%s: %r" % (why, srv.log()))
+    c.close()
+    rec = srv.wait_log(lambda r: r.get("event") == "closed")
+    check(rec["by"] == "client", repr(rec))
+
+
+@test("tls-silent: bytes are read (a ClientHello would be), nothing is ever written; close noticed")
+def t_tls_silent():
+    with FaultServer("tls-silent") as srv:
+        c = Client(srv.port)
+        c.send(b"\x16\x03\x01\x00\x05hello" * 100)  # not LDAP, not even BER
+        silent_until_the_client_closes(srv, c, lambda log: [r.get("event") for r in log] == ["open"],
+                                       "no bad-input close")
+
+
+@test("abandon-drip: 3 entries, hold; abandon -> an entry every ~100 ms, never a result")
+def t_abandon_drip():
+    with FaultServer("abandon-drip") as srv:
+        c, s = held_search(srv)
+        t0 = time.monotonic()
+        c.abandon(s)
+        late = [c.recv_msg(timeout=5) for _ in range(5)]
+        dt = time.monotonic() - t0
+        check(summary(late) == ["%d:entry(cn=e%d,dc=example,dc=com)" % (s, k) for k in range(4, 9)],
+              summary(late))
+        check(0.45 <= dt < 3.0, "5 late entries in %.3fs" % dt)
 
 
 @test("--once: exits 0 after the first connection ends")

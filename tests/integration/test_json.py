@@ -112,6 +112,7 @@ def reports_from_slapd():
         ("ldaptrace", anon(s) + ["-b", s.people_base, "-s", "base"], "completed"),
         # a paged search: "pages" (the second page may end before the Cancel)
         ("ldapcancel", anon(s) + people + ["-E", "pr=100", "--after-entries", "150"], None),
+        ("ldapcancel", anon(s) + people + ["--after", "never", "--timeout", "500ms"], None),
         ("ldapcancel", anon(s) + ["--msgid", "1000"], "no-such-operation"),
         ("ldapcancel", anon(s) + ["--msgid", "2"], "self-target"),
         ("ldapabandon", anon(s) + ["--msgid", "5", "--wait", "0"], "abandoned"),
@@ -181,6 +182,11 @@ def errors_of_each_stage():
         r = run("ldapcancel", ["-x", "-ZZ", "-H", fs.uri, "--json"])
         j = error(r, "-ZZ refused", "tls", 2, 2)
         eq(j["error"]["what"], "ldap_start_tls", "-ZZ: what")
+    # --timeout ran out during the bind: bind, -5 timeout, 251
+    with faultserver("silent-bind") as fs:
+        r = run("ldapabandon", ["-x", "-H", fs.uri, "-D", "cn=x", "-w", "pw", "--timeout", "500ms", "--json"])
+    j = error(r, "--timeout during the bind", "bind", -5, 251)
+    eq(j["error"]["name"], "timeout", "--timeout: name")
     # ldaptrace: the messages it saw, then the error object
     with faultserver("bind-fail") as fs:
         r = run("ldaptrace", ["-x", "-H", fs.uri, "-D", "cn=x", "-w", "pw", "--json"])
@@ -264,7 +270,8 @@ PLAN_CASES = [
       "operation": {"type": "search", "text": 'search base "dc=x" scope sub filter "(objectClass=*)"',
                     "page_size": None},
       "interrupt": {"type": "cancel", "target": None, "after_us": 250000, "after_entries": 5,
-                    "wait_us": 30000000}},
+                    "wait_us": 30000000},
+      "timeout_us": None},
      "then cancel it after 5 entries or 250 ms after the request is written, and listen for 30 s\n"),
     ("ldapabandon", ["-x", "-ZZ", "-H", "ldap://127.0.0.1:1", "--wait", "0"],
      {"uri": "ldap://127.0.0.1:1", "starttls": "require",
@@ -281,12 +288,15 @@ PLAN_CASES = [
       "interrupt": {"type": "cancel", "target": 7, "after_us": None, "after_entries": None,
                     "wait_us": 30000000}},
      "then cancel it at once, and listen for 30 s\n"),
-    ("ldapabandon", ["-x", "-H", "ldap://127.0.0.1:1", "-b", "dc=x", "-E", "pr=250", "--after", "2s"],
+    ("ldapabandon", ["-x", "-H", "ldap://127.0.0.1:1", "-b", "dc=x", "-E", "pr=250", "--after", "2s",
+                     "--timeout", "1m"],
      {"operation": {"type": "search", "text": 'search base "dc=x" scope sub filter "(objectClass=*)"',
                     "page_size": 250},
       "interrupt": {"type": "abandon", "target": None, "after_us": 2000000, "after_entries": None,
-                    "wait_us": 1000000}},
-     ', in pages of at most 250 entries\nthen abandon it 2 s after the request is written, and listen for 1 s\n'),
+                    "wait_us": 1000000},
+      "timeout_us": 60000000},
+     ', in pages of at most 250 entries\nthen abandon it 2 s after the request is written, and listen for 1 s\n'
+     'all within 1 min (--timeout)\n'),
     ("ldaptrace", ["-x", "-H", "ldap://127.0.0.1:1", "--op", "delete", "cn=a,dc=x"],
      {"operation": {"type": "delete", "text": 'delete "cn=a,dc=x"', "page_size": None}, "interrupt": None},
      'delete "cn=a,dc=x"\n'),

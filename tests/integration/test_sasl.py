@@ -168,6 +168,19 @@ def interactive_enter_takes_the_options():
     not_contains(out, s.alice_pw, "the password is never shown")
 
 
+@test(skip_unless=lambda: can_mount() and plugin("DIGEST-MD5"), reason=NEEDS)
+def a_slow_answer_gets_no_status_line_over_the_question():
+    # The bind waits for the password: a wait the status line would report
+    # after 2 s (from the library's thread), but not over the question.
+    s = sasl_slapd()
+    steps = ENTER_EACH[:2] + [(b"password: ", s.alice_pw.encode() + b"\n", 3.0)]
+    rc, out = dialog(["-Y", "DIGEST-MD5", "-U", "alice", "-I", "--timeout", "30s"], steps)
+    eq(rc, 0, "exit status")
+    contains(out, INTERACTION % "", "the prompts, undisturbed")
+    not_contains(out, "waiting", "no status line while the question waits")
+    contains(out, WHOAMI, "bound as alice")
+
+
 @test(skip_unless=lambda: can_mount() and plugin("DIGEST-MD5") and have("ldapsearch"), reason=NEEDS)
 def interactive_prompts_as_ldapsearch():
     s = sasl_slapd()
