@@ -370,6 +370,14 @@ int li_run_signal_pending(const li_run *run);
  * is being written, so that `ldaptrace ... | head` ends promptly. */
 void li_run_watch_output(li_run *run, int fd);
 
+/* Called for each response to the operation (entries, references,
+ * intermediate responses, each page's result and the final one), before
+ * and after the interrupt alike, as it crosses the wire: libldap drops
+ * what arrives after an abandon, the run does not. Like the observer, it is
+ * also called with ev == NULL when the run is about to wait; independent
+ * of it. */
+void li_run_set_entry_fn(li_run *run, li_event_fn fn, void *arg);
+
 /* Warnings (warning = 1, always worth showing) and, for -v, the steps of
  * the run as text lines: the library never prints them itself. */
 typedef void (*li_log_fn)(void *arg, int warning, const char *line);
@@ -597,6 +605,47 @@ int li_trace_text(const li_event *ev, unsigned flags, li_buf *out);
 int li_trace_json(const li_event *ev, unsigned flags, li_buf *out);
 /* The closing summary of a trace: messages and bytes each way, timings. */
 int li_trace_summary_text(const li_result *res, li_buf *out);
+
+/* ---- LDIF: the operation's entries as ldapsearch(1) -L, -LL, -LLL writes them ---- */
+typedef struct li_ldif li_ldif;
+
+/* No folding of long lines (ldapsearch's -o ldif_wrap=no). */
+#define LI_LDIF_NO_WRAP ((size_t)-1)
+
+/* level: 1 (-L: "version: 1" and comments), 2 (-LL: "version: 1", no
+ * comments), 3 (-LLL: neither); wrap: fold lines at this width, as
+ * ldapsearch's -o ldif_wrap (0: libldap's default, 78; never 1);
+ * attrsonly: the search asked for types only (-A). NULL for a bad level
+ * or width, or when out of memory. */
+li_ldif *li_ldif_new(int level, size_t wrap, int attrsonly);
+void li_ldif_free(li_ldif *l);
+
+/* The search as -L's opening comments show it; base_is_default: the base
+ * came from ldap.conf. */
+typedef struct li_ldif_search {
+	const char *base;
+	int base_is_default;
+	int scope;
+	const char *filter;       /* as typed; NULL: none given */
+	const char *const *attrs; /* NULL: all */
+} li_ldif_search;
+/* What comes before the first entry: "version: 1" (levels 1 and 2) and,
+ * at level 1, the comments that describe the search; li_ldif_event writes
+ * it again after each page of a paged search that another follows, as
+ * ldapsearch, which asks for each page as a new search. */
+int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out);
+/* A SearchResultEntry, SearchResultReference or IntermediateResponse
+ * received (see li_run_set_entry_fn), appended to out with the blank line
+ * that separates it from the response before, and a page's
+ * SearchResultDone as ldapsearch writes it ("# pagedresults: cookie=...");
+ * other events append nothing. userPassword-like values are never written: each becomes the
+ * comment "# attr: <redacted N bytes>". 0, or -1 (nothing appended) for a
+ * message that does not decode, or when out of memory. */
+int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out);
+/* The end: the blank line after the last response and, at level 1, the
+ * comments "# search result" (when the operation's result arrived) and
+ * "# numResponses: N" with the counts. */
+int li_ldif_end(li_ldif *l, int result_seen, li_buf *out);
 
 #ifdef __cplusplus
 }

@@ -81,6 +81,8 @@ void cmdline_free(cmdline *cl)
 	free(cl->op_name);
 	free(cl->base);
 	free(cl->ldif_file);
+	li_ldif_free(cl->ldif_out);
+	li_buf_free(cl->ldif_head);
 	free(cl);
 }
 
@@ -126,14 +128,39 @@ static int lookup(const char *const *names, const char *s)
 	return -1;
 }
 
+/* -o ldif_wrap[=N|no], as ldapsearch takes it; 1 would make libldap's
+ * LDIF writer divide by zero. */
+static int apply_ldif_wrap(cmdline *cl, const char *v, li_error *err)
+{
+	long long w;
+	const char *why;
+
+	if (*v == '\0') {
+		cl->ldif_wrap = 0;
+	} else if (*v++ != '=') {
+		return li_usage_error(err, "-o", "'ldif_wrap%s' is not a known option (ldif_wrap=<width>|no)", v - 1);
+	} else if (strcasecmp(v, "no") == 0) {
+		cl->ldif_wrap = LI_LDIF_NO_WRAP;
+	} else if (li_parse_int(v, 0, 2147483647, &w, &why) < 0 || w == 1) {
+		return li_usage_error(err, "-o", "ldif_wrap '%s' %s (a width of 2 columns or more, 0 for the "
+				 "default, or no)", v, w == 1 ? "too narrow" : why);
+	} else {
+		cl->ldif_wrap = (size_t)w;
+	}
+	return 0;
+}
+
 static int apply_o(cmdline *cl, const char *arg, li_error *err)
 {
 	const char *v;
 	long long secs;
 	const char *why;
 
+	if (strncasecmp(arg, "ldif_wrap", 9) == 0)
+		return apply_ldif_wrap(cl, arg + 9, err);
 	if (strncasecmp(arg, "nettimeout=", 11) != 0)
-		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
+		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max, "
+				 "ldif_wrap=<width>|no)", arg);
 	v = arg + 11;
 	if (strcasecmp(v, "none") == 0) {
 		secs = -1;
@@ -266,6 +293,7 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	case 'n': cl->dry_run = 1; break;
 	case 'A': cl->attrsonly = 1; break;
 	case 'q': cl->quiet = 1; break;
+	case 'L': cl->ldif += cl->ldif < 3; break;
 	case LI_OPT_JSON: cl->json = 1; break;
 	case LI_OPT_HEX: cl->hex = 1; break;
 	case LI_OPT_ABANDON:
@@ -349,6 +377,28 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 	return 0;
 }
 
+/* -L's writer, and what it writes first: the search as ldapsearch's -L
+ * comments describe it, with ldap.conf's base when -b is not given. */
+static int ldif_writer(cmdline *cl, const li_search *s, li_error *err)
+{
+	li_ldif_search ls = { .base = s->base, .scope = s->scope, .filter = s->filter, .attrs = s->attrs };
+	char *defbase = NULL;
+	int rc;
+
+	cl->ldif_out = li_ldif_new(cl->ldif, cl->ldif_wrap, s->attrsonly);
+	cl->ldif_head = li_buf_new();
+	if (cl->ldif_out == NULL || cl->ldif_head == NULL)
+		return li_ldap_error(err, "-L", LDAP_NO_MEMORY, NULL, NULL);
+	if (ls.base == NULL) {
+		ldap_get_option(NULL, LDAP_OPT_DEFBASE, &defbase);
+		ls.base = defbase;
+		ls.base_is_default = 1;
+	}
+	rc = li_ldif_begin(cl->ldif_out, &ls, cl->ldif_head);
+	ldap_memfree(defbase);
+	return rc < 0 ? li_ldap_error(err, "-L", LDAP_NO_MEMORY, NULL, NULL) : 0;
+}
+
 static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 {
 	li_search s = {
@@ -359,7 +409,7 @@ static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 
 	if (li_params_set_search(cl->params, &s, err) < 0)
 		return as_opt(err, "base", "-b");
-	return 0;
+	return cl->ldif ? ldif_writer(cl, &s, err) : 0;
 }
 
 /* The setter refuses a bad OID; the operand also takes whoami. */
@@ -480,6 +530,8 @@ static int search_only(const cmdline *cl, li_error *err)
 		return li_usage_error(err, "-E", "search extensions apply to searches only");
 	if (cl->after_entries >= 0)
 		return li_usage_error(err, "--after-entries", "counts search entries: use it with a search");
+	if (cl->ldif)
+		return li_usage_error(err, "-L", "writes a search's entries: use it with a search");
 	return 0;
 }
 

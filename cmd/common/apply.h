@@ -68,6 +68,11 @@ typedef struct cmdline {
 	int64_t timeout_us;      /* -1: none */
 
 	int verbose, dry_run, json, quiet, hex;
+
+	int ldif;            /* -L count (at most 3) */
+	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */
+	li_ldif *ldif_out;   /* -L's writer, made by cmdline_finish */
+	li_buf *ldif_head;   /* and what it writes before the first entry */
 } cmdline;
 
 /* interrupt: the tool's default. NULL when out of memory. */

@@ -127,6 +127,9 @@ static int queue(tool_ctx *ctx, const char *p, size_t n)
 {
 	size_t need = ctx->out_len + n;
 
+	if (n == 0) /* -LLL writes nothing first: no buffer yet */
+		return 0;
+
 	if (ctx->out_off > 0 && need > ctx->out_cap) {
 		memmove(ctx->out, ctx->out + ctx->out_off, ctx->out_len - ctx->out_off);
 		ctx->out_len -= ctx->out_off;
@@ -160,6 +163,47 @@ void tool_write(tool_ctx *ctx, const li_buf *buf)
 	}
 	write_ready(ctx, 0);
 	hold_back(ctx);
+}
+
+void tool_write_report(tool_ctx *ctx, const li_buf *buf)
+{
+	if (!ctx->cl->ldif) {
+		tool_write(ctx, buf);
+		return;
+	}
+	/* stderr is unbuffered: this is the write itself. */
+	fwrite(li_buf_data(buf), 1, li_buf_len(buf), stderr);
+}
+
+/* -L: each response to the search as LDIF, through the output queue. */
+static void on_entry(void *arg, const li_event *ev)
+{
+	tool_ctx *ctx = arg;
+
+	if (ev == NULL) {
+		tool_write_some(ctx);
+		return;
+	}
+	li_buf_reset(ctx->ldif);
+	if (li_ldif_event(ctx->cl->ldif_out, ev, ctx->ldif) == 0)
+		tool_write(ctx, ctx->ldif);
+}
+
+/* -L: what comes before the first entry, once connected (as ldapsearch,
+ * nothing on standard output when the connection or the bind fails). */
+static void ldif_begin(tool_ctx *ctx)
+{
+	if (ctx->cl->ldif)
+		tool_write(ctx, ctx->cl->ldif_head);
+}
+
+static void ldif_end(tool_ctx *ctx)
+{
+	if (!ctx->cl->ldif)
+		return;
+	li_buf_reset(ctx->ldif);
+	li_ldif_end(ctx->cl->ldif_out, li_run_result(ctx->run)->op.seen, ctx->ldif);
+	tool_write(ctx, ctx->ldif);
 }
 
 /* Waits until stdout takes everything, unless a signal comes first (a
@@ -290,9 +334,11 @@ static int write_error(const tool_ctx *ctx)
 	return EXIT_WRITE_ERROR;
 }
 
-static int exit_for_run(const li_run *run)
+static int exit_for_run(const tool_ctx *ctx)
 {
-	return exit_for_outcome(li_run_outcome(run), li_run_result_code(run));
+	if (ctx->cl->ldif)
+		return exit_for_ldif(li_run_result(ctx->run));
+	return exit_for_outcome(li_run_outcome(ctx->run), li_run_result_code(ctx->run));
 }
 
 /* The operation's error, as OpenLDAP's tools print one, whatever -q or
@@ -322,12 +368,12 @@ static int report(tool_ctx *ctx)
 		return 0;
 	res = li_run_result(ctx->run);
 	if (ctx->cl->json)
-		li_report_json(res, exit_for_run(ctx->run), ctx->buf);
+		li_report_json(res, exit_for_run(ctx), ctx->buf);
 	else if (ctx->spec->trace && li_trace_summary_text(res, ctx->buf) == 0)
 		li_report_text(res, ctx->buf);
 	else
 		li_report_text(res, ctx->buf);
-	tool_write(ctx, ctx->buf);
+	tool_write_report(ctx, ctx->buf);
 	return 0;
 }
 
@@ -353,7 +399,7 @@ static void report_error(tool_ctx *ctx, const li_error *err)
 	if (ctx->cl->quiet || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
 		return;
 	li_error_json(li_run_result(ctx->run), err, exit_for_error(err), ctx->buf);
-	tool_write(ctx, ctx->buf);
+	tool_write_report(ctx, ctx->buf);
 }
 
 /* The run failed before its outcome: the trace so far, then why. */
@@ -386,12 +432,14 @@ static int run_tool(tool_ctx *ctx)
 		return run_failed(ctx, &err);
 	}
 	catch_signals(ctx->run);
+	ldif_begin(ctx);
 	rc = li_run_execute(ctx->run, &err);
 	/* No more progress once the run is over: the report comes next. */
 	status_erase(ctx->status);
 	if (rc < 0)
 		return run_failed(ctx, &err);
 	li_run_close(ctx->run);
+	ldif_end(ctx);
 	print_failure(ctx);
 	report(ctx);
 	signo = write_all(ctx);
@@ -399,7 +447,7 @@ static int run_tool(tool_ctx *ctx)
 		return write_error(ctx);
 	if (signo)
 		return output_abandoned(ctx, signo);
-	return exit_for_run(ctx->run);
+	return exit_for_run(ctx);
 }
 
 /* A closed 0, 1 or 2 would be handed out again by the next open(), the
@@ -453,7 +501,8 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ctx.cl = cmdline_new(spec->name, spec->interrupt);
 	ctx.buf = li_buf_new();
-	if (ctx.cl == NULL || ctx.buf == NULL) {
+	ctx.ldif = li_buf_new();
+	if (ctx.cl == NULL || ctx.buf == NULL || ctx.ldif == NULL) {
 		fprintf(stderr, "%s: out of memory\n", spec->name);
 		status = EXIT_USAGE;
 		goto out;
@@ -482,10 +531,12 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	if (!ctx.cl->quiet && !ctx.cl->json && (ctx.status = status_new(spec->name)) != NULL)
 		li_run_set_progress(ctx.run, status_progress, ctx.status);
 	ctx.prompt.status = ctx.status;
-	/* A trace streams: once nobody reads it, stop. The other tools print
-	 * once at the end, and their exit status is worth having anyway. */
-	if (spec->trace && !ctx.cl->quiet)
+	/* A trace or LDIF streams: once nobody reads it, stop. The other tools
+	 * print once at the end, and their exit status is worth having anyway. */
+	if ((spec->trace && !ctx.cl->quiet) || ctx.cl->ldif)
 		li_run_watch_output(ctx.run, fileno(stdout));
+	if (ctx.cl->ldif)
+		li_run_set_entry_fn(ctx.run, on_entry, &ctx);
 	if (spec->observer && !ctx.cl->quiet)
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);
@@ -495,6 +546,7 @@ out:
 	status_free(ctx.status);
 	free(ctx.out);
 	li_buf_free(ctx.buf);
+	li_buf_free(ctx.ldif);
 	cmdline_free(ctx.cl);
 	return status;
 }

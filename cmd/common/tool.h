@@ -22,6 +22,7 @@ typedef struct tool_ctx {
 	cmdline *cl;
 	li_run *run;
 	li_buf *buf;
+	li_buf *ldif;    /* -L: the LDIF of one response */
 	char *out;       /* written to stdout as it becomes writable */
 	size_t out_len, out_off, out_cap;
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
@@ -39,5 +40,8 @@ const struct poptOption *tool_options(const char *tool);
 void tool_write(tool_ctx *ctx, const li_buf *buf);
 /* Writes what the reader takes without blocking (the run is about to wait). */
 void tool_write_some(tool_ctx *ctx);
+/* Where the report (and ldaptrace's trace) goes: standard output, or
+ * standard error under -L, where the LDIF has standard output. */
+void tool_write_report(tool_ctx *ctx, const li_buf *buf);
 
 #endif

@@ -131,6 +131,9 @@ static void account_op_message(li_run *run, const li_event *ev)
 	const li_pdu *p = &ev->pdu;
 	int after = run->intr_sent;
 
+	if (run->entry_fn && !run->output_stopped)
+		run->entry_fn(run->entry_arg, ev);
+
 	if (run->t_first_ns == 0) {
 		run->t_first_ns = ev->t_ns;
 		li_run_log(run, 0, "first response: %s at %.3f ms", p->op, li_run_ms(run, ev->t_ns));
@@ -279,6 +282,12 @@ void li_run_set_observer(li_run *run, li_event_fn fn, void *arg)
 {
 	run->observer = fn;
 	run->observer_arg = arg;
+}
+
+void li_run_set_entry_fn(li_run *run, li_event_fn fn, void *arg)
+{
+	run->entry_fn = fn;
+	run->entry_arg = arg;
 }
 
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
@@ -508,6 +517,8 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 	/* About to sleep: the observer may write what it has kept. */
 	if (run->observer && !run->output_stopped)
 		run->observer(run->observer_arg, NULL);
+	if (run->entry_fn && !run->output_stopped)
+		run->entry_fn(run->entry_arg, NULL);
 	if (!output_backed_up(run) && ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS &&
 	    sb != NULL && ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL))
 		return; /* TLS or SASL holds decoded bytes already */

@@ -32,6 +32,8 @@ struct li_run {
 	LDAPControl **ctrls;
 	li_event_fn observer;
 	void *observer_arg;
+	li_event_fn entry_fn;  /* the operation's entries, references, intermediates */
+	void *entry_arg;
 	sigset_t sigs;       /* the signals whose handler calls li_run_signal */
 	int have_sigs;
 	volatile sig_atomic_t sigint, sigterm, output_stopped;

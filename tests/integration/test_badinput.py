@@ -204,7 +204,9 @@ for _n in ([], ["-n"]):
     lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
        r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
-lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: 'ldif_wrap=no' is not a known option")
+lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option")
+lc(C + ["-o", "ldif_wrap=1"], 1, r"-o: ldif_wrap '1' too narrow")
+lc(C + ["-L", "--op", "delete", "cn=x"], 1, r"-L: writes a search's entries: use it with a search$")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
 

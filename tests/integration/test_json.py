@@ -182,6 +182,12 @@ def errors_of_each_stage():
         r = run("ldapcancel", ["-x", "-ZZ", "-H", fs.uri, "--json"])
         j = error(r, "-ZZ refused", "tls", 2, 2)
         eq(j["error"]["what"], "ldap_start_tls", "-ZZ: what")
+    # -L: the error object goes where the report goes, to stderr
+    r = run("ldapcancel", ["-L", "-x", "-H", "ldap://127.0.0.1:1", "--json"])
+    eq((r.rc, r.out), (255, ""), "-L: exit status, nothing on stdout")
+    lines = r.err.splitlines()
+    eq(lines[0], "ldapcancel: ldap_connect: Can't contact LDAP server (-1)", "-L: the error line")
+    valid("error", json.loads(lines[1]), "-L: the error object on stderr")
     # --timeout ran out during the bind: bind, -5 timeout, 251
     with faultserver("silent-bind") as fs:
         r = run("ldapabandon", ["-x", "-H", fs.uri, "-D", "cn=x", "-w", "pw", "--timeout", "500ms", "--json"])
