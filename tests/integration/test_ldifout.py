@@ -328,6 +328,28 @@ def ldaptrace_ctrl_c_without_an_interrupt_gives_3():
 
 
 @test
+def timeout_cuts_with_3():
+    # A base-scope persistent search never ends: --timeout sends the Cancel.
+    s = slapd()
+    r = run("ldapcancel", anon(s) + ["-b", "ou=scratch," + s.base, "-s", "base", "-E", "sync=rp",
+                                      "--after", "never", "--timeout", "1500ms", "-LLL", "--json"],
+            timeout=10)
+    j = json.loads(r.err.splitlines()[-1])
+    eq((j["outcome"], j["interrupt"]["trigger"]), ("canceled", "timeout"), "outcome and trigger")
+    eq((r.rc, j["exit"]), (3, 3), "exit status 3: --timeout cut the search")
+    eq(dn_count(r.out), 1, "the entry written")
+
+
+@test
+def ldaptrace_timeout_without_an_interrupt_gives_3():
+    s = slapd()
+    r = run("ldaptrace", anon(s) + ["-b", "ou=scratch," + s.base, "-s", "base", "-E", "sync=rp",
+                                     "--timeout", "1s", "-LLL"], timeout=10)
+    eq(r.rc, 3, "exit status 3, not 85: --timeout cut the search")
+    eq(dn_count(r.out), 1, "the entry written")
+
+
+@test
 def the_default_base_in_the_comments_of_minus_l():
     s = slapd()
     env = {"LDAPBASE": s.people_base}
