@@ -301,8 +301,16 @@ PLAN_CASES = [
       "interrupt": {"type": "abandon", "target": None, "after_us": 2000000, "after_entries": None,
                     "wait_us": 1000000},
       "timeout_us": 60000000},
-     ', in pages of at most 250 entries\nthen abandon it 2 s after the request is written, and listen for 1 s\n'
+     ', in pages of at most 250 entries\nwith controls: 1.2.840.113556.1.4.319 (PagedResults)\n'
+     'then abandon it 2 s after the request is written, and listen for 1 s\n'
      'all within 1 min (--timeout)\n'),
+    ("ldapcancel", ["-x", "-H", "ldap://127.0.0.1:1", "-b", "dc=x", "-o", "tls_reqcert=never", "-E", "!sss=cn",
+                    "-M"],
+     {"ldap_options": [{"name": "tls_reqcert", "value": "never"}],
+      "controls": [{"oid": "1.2.840.113556.1.4.473", "name": "SortRequest", "critical": True},
+                   {"oid": "2.16.840.1.113730.3.4.2", "name": "ManageDsaIT", "critical": False}]},
+     'ldap.conf options: tls_reqcert=never\nwith controls: 1.2.840.113556.1.4.473 (SortRequest) critical, '
+     '2.16.840.1.113730.3.4.2 (ManageDsaIT)\nthen cancel it right after the request is written, and listen for 30 s\n'),
     ("ldaptrace", ["-x", "-H", "ldap://127.0.0.1:1", "--op", "delete", "cn=a,dc=x"],
      {"operation": {"type": "delete", "text": 'delete "cn=a,dc=x"', "page_size": None}, "interrupt": None},
      'delete "cn=a,dc=x"\n'),
