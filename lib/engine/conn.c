@@ -27,6 +27,7 @@ struct li_conn {
 	char *uri;
 	char *defbase;
 	int64_t deadline_ns;      /* 0: none */
+	int64_t step_limit_ns;    /* the network timeout of one step (0: none) */
 	li_watchdog *watchdog;    /* while li_conn_connect runs */
 	struct ldap_conncb fd_cb; /* hands the socket to the watchdog */
 	int phase;                /* li_phase; read by the watchdog's thread */
@@ -48,11 +49,19 @@ static void conn_log(li_conn *c, int warning, const char *fmt, ...)
 	c->hooks.log(c->hooks.arg, warning, line);
 }
 
-/* What li_conn_connect waits for now: the watchdog's ticks report it. */
+/* What li_conn_connect waits for now: the watchdog's ticks report it.
+ * Connecting (with ldaps' TLS handshake) and StartTLS each get the network
+ * timeout, which libldap does not apply to a handshake; the bind has
+ * libldap's own (LDAP_OPT_TIMEOUT), and a SASL question may wait for a
+ * person. */
 static void enter(li_conn *c, li_phase phase)
 {
-	__atomic_store_n(&c->t_phase_ns, li_now_ns(), __ATOMIC_RELAXED);
+	int64_t now = li_now_ns();
+	int step = c->step_limit_ns && (phase == LI_PHASE_CONNECT || phase == LI_PHASE_STARTTLS);
+
+	__atomic_store_n(&c->t_phase_ns, now, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->phase, (int)phase, __ATOMIC_RELEASE);
+	li_watchdog_set_step_deadline(c->watchdog, step ? now + c->step_limit_ns : 0);
 }
 
 static void tick(void *arg)
@@ -140,6 +149,9 @@ static int options(li_conn *c, li_error *err)
 		ldap_memfree(conf);
 	}
 	if (tv.tv_sec > 0) {
+		/* libldap bounds the TCP connect and a simple bind's answer with
+		 * it, never a TLS handshake: the watchdog does (step()). */
+		c->step_limit_ns = (int64_t)tv.tv_sec * 1000000000LL + (int64_t)tv.tv_usec * 1000;
 		if (set_opt(c, LDAP_OPT_NETWORK_TIMEOUT, &tv, "LDAP_OPT_NETWORK_TIMEOUT", err) < 0 ||
 		    (!own_timeout && set_opt(c, LDAP_OPT_TIMEOUT, &tv, "LDAP_OPT_TIMEOUT", err) < 0))
 			return -1;

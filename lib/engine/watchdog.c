@@ -12,19 +12,27 @@ struct li_watchdog {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int64_t deadline_ns, tick_ns;
+	int64_t deadline_ns, step_ns, tick_ns;
 	li_watchdog_tick tick;
 	void *arg;
 	int fd, stop, fired;
 };
 
-/* The next moment to wake: the next tick or the deadline, whichever first. */
+/* The deadline that comes first, the run's or the step's (0: none). */
+static int64_t first_deadline(const li_watchdog *w)
+{
+	if (w->step_ns && (w->deadline_ns == 0 || w->step_ns < w->deadline_ns))
+		return w->step_ns;
+	return w->deadline_ns;
+}
+
+/* The next moment to wake: the next tick or a deadline, whichever first. */
 static int64_t next_wake(const li_watchdog *w, int64_t now)
 {
-	int64_t t = w->tick ? now + w->tick_ns : 0;
+	int64_t t = w->tick ? now + w->tick_ns : 0, d = first_deadline(w);
 
-	if (w->deadline_ns && !w->fired && (t == 0 || w->deadline_ns < t))
-		t = w->deadline_ns;
+	if (d && !w->fired && (t == 0 || d < t))
+		t = d;
 	return t;
 }
 
@@ -43,7 +51,7 @@ static void *watch(void *arg)
 		}
 		if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) == 0 || w->stop)
 			continue;
-		if (w->deadline_ns && !w->fired && li_now_ns() >= w->deadline_ns) {
+		if (first_deadline(w) && !w->fired && li_now_ns() >= first_deadline(w)) {
 			/* The descriptor stays open (libldap owns it): no other
 			 * thread's new descriptor can be hit by mistake. */
 			w->fired = 1;
@@ -67,8 +75,8 @@ li_watchdog *li_watchdog_start(int64_t deadline_ns, int64_t tick_ns, li_watchdog
 	li_watchdog *w;
 	int rc;
 
-	if (deadline_ns == 0 && tick == NULL)
-		return NULL;
+	/* Always a thread, even with nothing to watch yet: a step deadline may
+	 * come later (li_watchdog_set_step_deadline). */
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return NULL;
@@ -106,6 +114,16 @@ void li_watchdog_set_fd(li_watchdog *w, int fd)
 	/* A socket that arrives after the deadline is shut down at once. */
 	if (w->fired && fd >= 0)
 		shutdown(fd, SHUT_RDWR);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void li_watchdog_set_step_deadline(li_watchdog *w, int64_t step_deadline_ns)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->step_ns = step_deadline_ns;
+	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -56,8 +56,9 @@ def timed_out(r, tool, step):
 
 @test
 def tls_handshake_that_never_ends_is_cut_at_the_deadline():
-    # libldap 2.5 gives the handshake no deadline of its own (-o nettimeout
-    # does not bound it): the server reads the ClientHello and never writes.
+    # libldap 2.5 gives the handshake no deadline of its own; --timeout ends
+    # it long before the network timeout's 30 s: the server reads the
+    # ClientHello and never writes.
     for tool in TOOLS:
         with faultserver("tls-silent") as fs:
             uri = "ldaps://127.0.0.1:%d" % fs.port
@@ -69,6 +70,18 @@ def tls_handshake_that_never_ends_is_cut_at_the_deadline():
             closed = fs.wait_log(lambda rec: rec.get("event") == "closed", timeout=5)
             eq(closed.get("by"), "client", "%s: the client gave up the connection" % tool)
             lt(closed["t"] - opened["t"], 1.5 + scaled(1.0), "%s: ... within --timeout + 1 s of the connect" % tool)
+
+
+@test
+def nettimeout_bounds_a_tls_handshake_without_timeout():
+    # No --timeout: the network timeout alone (libldap does not apply it to
+    # the handshake) ends the connect, whichever way it is given.
+    for opt in ("nettimeout=1", "network_timeout=1"):
+        with faultserver("tls-silent") as fs:
+            uri = "ldaps://127.0.0.1:%d" % fs.port
+            r = run("ldapcancel", ["-x", "-H", uri, "-b", BASE, "-o", opt], timeout=20)
+            bounded(r, 1.0, "-o %s: " % opt)
+            timed_out(r, "ldapcancel", "ldap_connect")
 
 
 @test
