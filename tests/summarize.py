@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Counts the checks of one or more meson test logs (TAP subtests, or the
 test itself when it printed no TAP) and ends with "N passed, N failed".
 

@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+# SPDX-License-Identifier: BSD-2-Clause
 """compgen.py - write the tools' bash and zsh completion from the one
 description of every option (cmd/common/options.txt), the one that
 cmd/common/optgen.py makes --help and the man pages' OPTIONS from.

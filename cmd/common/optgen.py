@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """optgen.py - write the tools' popt tables and the man pages' OPTIONS
 section from the one description of every option (cmd/common/options.txt).
 

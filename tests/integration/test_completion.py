@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+# SPDX-License-Identifier: BSD-2-Clause
 """Shell completion, as cmd/common/compgen.py writes it into the build
 (<builddir>/completion): bash's functions driven the way bash calls them
 (COMP_LINE, COMP_POINT, COMP_WORDS, COMP_CWORD set, the function called,

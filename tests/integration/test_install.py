@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The installed library is usable by a program that knows only its
 public face: `meson install --destdir` into a temporary tree, then
 examples/cancel-search.c built with the system cc and pkg-config against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for ldap-interrupt's own integration tests, on top of ldaptest."""
 
 from ldaptest import eq, ok, fail, contains  # noqa: F401
