@@ -18,18 +18,12 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
+from litools import project_version  # noqa: E402
 
 EXAMPLE = os.path.join(SRCDIR, "examples", "cancel-search.c")
 SANITIZED = os.environ.get("LI_SANITIZED") == "1"
 
 _tree = {}
-
-
-def project_version():
-    with open(os.path.join(SRCDIR, "meson.build")) as f:
-        m = re.search(r"project\([^)]*?version\s*:\s*'([^']+)'", f.read(), re.S)
-    ok(m, "meson.build's project() has a version")
-    return m.group(1)
 
 
 def installed():

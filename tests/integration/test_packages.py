@@ -22,6 +22,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
+from litools import project_version  # noqa: E402
 
 PACKAGES = ("ldap-interrupt", "libldapinterrupt2", "libldapinterrupt-dev")
 NEEDED = ("dpkg-buildpackage", "dh", "lintian", "apt-get", "cc", "pkg-config", "man")
@@ -35,13 +36,6 @@ def can_run():
 
 REASON = ("needs root (it installs packages into the system; CI runs as root) and %s "
           "(scripts/setup-debian installs them)" % ", ".join(NEEDED))
-
-
-def project_version():
-    with open(os.path.join(SRCDIR, "meson.build")) as f:
-        m = re.search(r"project\([^)]*?version\s*:\s*'([^']+)'", f.read(), re.S)
-    ok(m, "meson.build's project() has a version")
-    return m.group(1)
 
 
 def status(pkg):
