@@ -11,9 +11,10 @@ writes, for each tool T of the description, DIR/T, its bash completion
 (bash-completion loads a command's completion from the file named after
 it), and DIR/_T, its zsh completion (a #compdef file).  Both offer every option the tool takes, and for an
 option's argument what its record's values: key says: words (after a '!'
-too when the arg starts with [!]), file names (@files), or the URIs of
-ldap.conf and $LDAPURI (@uris; the ldap://, ldaps:// and ldapi:// schemes
-when there are none).  Run by meson (completion/meson.build);
+too when the arg starts with [!]), file names (@files), or the URIs of the
+files libldap reads (ldap.conf, $LDAPCONF, the rc files) and $LDAPURI
+(@uris; the ldap://, ldaps:// and ldapi:// schemes when there are none;
+nothing is read under $LDAPNOINIT, as libldap does).  Run by meson (completion/meson.build);
 tests/integration/test_completion.py drives the bash functions and checks
 that the build's copies are current.
 """
@@ -53,9 +54,12 @@ _ldap_interrupt_words()
 
 _ldap_interrupt_uris()
 {
-	local f key rest u
-	local -a found
-	for f in "${LDAPCONF:-/etc/ldap/ldap.conf}" ~/ldaprc ~/.ldaprc ldaprc; do
+	local f key rest
+	local -a found files=(/etc/ldap/ldap.conf ~/ldaprc ~/.ldaprc ldaprc)
+	[[ -n ${LDAPNOINIT+set} ]] && return
+	[[ -n ${LDAPCONF-} ]] && files+=("$LDAPCONF")
+	[[ -n ${LDAPRC-} ]] && files+=(~/"$LDAPRC" ~/."$LDAPRC" "$LDAPRC")
+	for f in "${files[@]}"; do
 		[[ -r $f ]] || continue
 		while read -r key rest; do
 			[[ ${key^^} == URI ]] || continue
@@ -110,14 +114,19 @@ ZSH_URIS = r'''
 _ldap_interrupt_uris()
 {
 	local f key rest
-	local -a uris
-	for f in ${LDAPCONF:-/etc/ldap/ldap.conf} ~/ldaprc ~/.ldaprc ldaprc; do
-		[[ -r $f ]] || continue
-		while read -r key rest; do
-			[[ ${(U)key} == URI ]] && uris+=(${=${rest//,/ }})
-		done <$f
-	done
-	uris+=(${=${LDAPURI//,/ }})
+	local -a uris files
+	if (( ! ${+LDAPNOINIT} )); then
+		files=(/etc/ldap/ldap.conf ~/ldaprc ~/.ldaprc ldaprc)
+		[[ -n $LDAPCONF ]] && files+=($LDAPCONF)
+		[[ -n $LDAPRC ]] && files+=(~/$LDAPRC ~/.$LDAPRC $LDAPRC)
+		for f in $files; do
+			[[ -r $f ]] || continue
+			while read -r key rest; do
+				[[ ${(U)key} == URI ]] && uris+=(${=${rest//,/ }})
+			done <$f
+		done
+		uris+=(${=${LDAPURI//,/ }})
+	fi
 	if (( $#uris )); then
 		compadd -a uris
 	else
@@ -197,11 +206,19 @@ def zsh_action(o):
     return "{" + "".join(calls).rstrip() + "}"
 
 
+def describe(o):
+    """--help's line, or for popt's own options the man text's first line."""
+    if "help" in o.fields:
+        return o.fields["help"]
+    first = o.man[0] if o.man else ""
+    return "" if first.startswith(".") else first.rstrip(".")
+
+
 def write_zsh(tool, groups):
     out = ["#compdef " + tool, "# " + HEADER % ("zsh", tool), ZSH_URIS.strip("\n"), "",
            "_arguments -s -S \\"]
     for o in tool_options(groups, tool):
-        desc = zsh_escape(o.fields.get("help", "").split("\n")[0]) if o.fields.get("help") else ""
+        desc = zsh_escape(describe(o))
         for n in names(o):
             spec = "*" + n
             if "arg" in o.fields:

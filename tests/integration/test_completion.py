@@ -46,21 +46,34 @@ _dirs = {}
 
 
 def quiet_dir():
-    """An empty ldap.conf, HOME and working directory: no URI anywhere."""
+    """An empty HOME and working directory: no rc file."""
     if "quiet" not in _dirs:
-        d = tempfile.mkdtemp(prefix="li-comp-")
-        open(os.path.join(d, "ldap.conf"), "w").close()
-        _dirs["quiet"] = d
+        _dirs["quiet"] = tempfile.mkdtemp(prefix="li-comp-")
     return _dirs["quiet"]
 
 
-def complete(line, env=None, cwd=None):
+def system_uris():
+    """The URIs of the system's ldap.conf, which libldap, and so the
+    completion, reads first."""
+    uris = []
+    try:
+        with open("/etc/ldap/ldap.conf") as f:
+            for line in f:
+                words = line.replace(",", " ").split()
+                if words and words[0].upper() == "URI":
+                    uris += words[1:]
+    except OSError:
+        pass
+    return uris
+
+
+def complete(line, env=None, cwd=None, compdir=COMPDIR):
     """The words bash's completion offers for `line` (cursor at its end)."""
     tool = line.split()[0]
     d = quiet_dir()
-    e = {"LDAPCONF": os.path.join(d, "ldap.conf"), "HOME": d, "LDAPURI": None, "LDAPRC": None}
+    e = {"HOME": d, "LDAPCONF": None, "LDAPURI": None, "LDAPRC": None, "LDAPNOINIT": None}
     e.update(env or {})
-    r = run("bash", ["--norc", "--noprofile", "-c", DRIVER, "driver", os.path.join(COMPDIR, tool), line, tool],
+    r = run("bash", ["--norc", "--noprofile", "-c", DRIVER, "driver", os.path.join(compdir, tool), line, tool],
             env=e, cwd=cwd or d)
     eq((r.rc, r.err), (0, ""), "bash completing %r" % line)
     return [w for w in r.out.split("\n") if w]
@@ -99,18 +112,69 @@ def files_are_completed_after_y_and_f():
 
 @test(skip_unless=lambda: have("bash"), reason="no bash")
 def uris_come_from_ldap_conf():
+    sys_uris = system_uris()
     with tempfile.TemporaryDirectory() as d:
         conf = os.path.join(d, "ldap.conf")
         with open(conf, "w") as f:
             f.write("# a comment\nBASE dc=example,dc=com\nURI ldap://a.example:389, ldaps://b.example\n")
         env = {"LDAPCONF": conf}
-        eq(complete("ldapcancel -H ", env=env), ["ldap://a.example:389", "ldaps://b.example"], "-H")
+        eq(complete("ldapcancel -H ", env=env), sys_uris + ["ldap://a.example:389", "ldaps://b.example"],
+           "-H: the system's URIs, then $LDAPCONF's")
         # readline replaces only what follows the last ':' (COMP_WORDBREAKS)
-        eq(complete("ldapcancel -H ldaps", env=env), ["ldaps://b.example"], "-H ldaps")
         eq(complete("ldapcancel -H ldaps://b", env=env), ["//b.example"], "-H ldaps://b")
         eq(complete("ldapcancel -H ", env={"LDAPCONF": conf, "LDAPURI": "ldapi://%2Frun%2Fs"}),
-           ["ldap://a.example:389", "ldaps://b.example", "ldapi://%2Frun%2Fs"], "-H with $LDAPURI")
-    eq(complete("ldapcancel -H "), ["ldap://", "ldaps://", "ldapi://"], "-H with no URI anywhere: the schemes")
+           sys_uris + ["ldap://a.example:389", "ldaps://b.example", "ldapi://%2Frun%2Fs"], "-H with $LDAPURI")
+        with open(os.path.join(d, ".myrc"), "w") as f:
+            f.write("URI ldap://rc.example\n")
+        eq(complete("ldapcancel -H ldap://rc", env={"HOME": d, "LDAPRC": "myrc"}), ["//rc.example"],
+           "-H from the rc file $LDAPRC names, in HOME")
+        eq(complete("ldapcancel -H ", env={"LDAPNOINIT": "1", "LDAPCONF": conf, "LDAPURI": "ldap://u"}),
+           ["ldap://", "ldaps://", "ldapi://"], "-H under LDAPNOINIT (nothing read): the schemes")
+        eq(complete("ldapcancel -H ldaps", env={"LDAPNOINIT": "1"}), ["ldaps://"], "-H ldaps, no URI")
+
+
+MARKED = """tools: ldapcancel
+
+== group g
+heading: G
+
+== option -e
+arg: [!]ctrl[=value]
+help: control
+values: manageDSAit relax noop assert= preread
+
+Text.
+
+== option -o
+arg: opt[=value]
+help: general option
+values: nettimeout=
+
+Text.
+"""
+
+
+@test(skip_unless=lambda: have("bash"), reason="no bash")
+def critical_marks_and_words_that_go_on():
+    """An arg starting with [!] completes after a '!' too; a value ending
+    with '=' is offered as it is (bash adds no space after it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        desc = os.path.join(tmp, "options.txt")
+        with open(desc, "w") as f:
+            f.write(MARKED)
+        r = run("python3", [COMPGEN, "--outdir", tmp, desc])
+        eq((r.rc, r.err), (0, ""), "compgen.py")
+        eq(complete("ldapcancel -e re", compdir=tmp), ["relax"], "-e re")
+        eq(complete("ldapcancel -e !re", compdir=tmp), ["!relax"], "-e !re")
+        eq(complete("ldapcancel -e !", compdir=tmp), ["!manageDSAit", "!relax", "!noop", "!assert=", "!preread"],
+           "-e !")
+        eq(complete("ldapcancel -e as", compdir=tmp), ["assert="], "-e as")
+        eq(complete("ldapcancel -o !n", compdir=tmp), [], "-o's arg has no [!]")
+        eq(complete("ldapcancel -o n", compdir=tmp), ["nettimeout="], "-o n")
+        eq(complete("ldapcancel -", compdir=tmp), ["-e", "-o"], "the options")
+        if have("zsh"):
+            r = run("zsh", ["-n", os.path.join(tmp, "_ldapcancel")])
+            eq((r.rc, r.err), (0, ""), "zsh -n")
 
 
 def help_options(tool):
