@@ -34,8 +34,13 @@ def can_run():
     return os.geteuid() == 0 and all(have(p) for p in NEEDED)
 
 
-REASON = ("needs root (it installs packages into the system; CI runs as root) and %s "
-          "(scripts/setup-debian installs them)" % ", ".join(NEEDED))
+def why_not():
+    if os.geteuid() != 0:
+        return "needs root: it installs packages into the system (CI runs as root)"
+    return "missing %s (scripts/setup-debian installs them)" % ", ".join(p for p in NEEDED if not have(p))
+
+
+REASON = why_not()
 
 
 def status(pkg):
@@ -168,7 +173,7 @@ def installed_tools_report_the_version_and_have_pages():
 
 
 @test(skip_unless=lambda: can_run() and os.path.exists("/usr/share/bash-completion/bash_completion"),
-      reason=REASON + " and bash-completion")
+      reason=REASON if not can_run() else "no bash-completion (scripts/setup-debian installs it)")
 def installed_completion_loads_on_demand():
     install()
     # What bash does on the first Tab after ldapcancel: bash-completion
