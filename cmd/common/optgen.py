@@ -38,7 +38,7 @@ FIELDS = {"file": {"tools"},
           "option": {"arg", "help", "tools", "values"}}
 # values: what shell completion offers for an option's argument
 # (cmd/common/compgen.py): words, or one of these
-VALUE_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*=?$")
+VALUE_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/=-]*$")
 VALUE_KINDS = {"@files", "@uris"}
 
 
@@ -197,8 +197,9 @@ def load(path):
 
 
 def check_values(rec):
-    """values: NAME... of an option with an argument: words (one may end
-    with '=': the user types on), or @files or @uris alone."""
+    """values: WORD... of an option with an argument: distinct words
+    (sync=ro; one ending with '=' waits for the rest), or @files or @uris
+    alone."""
     if "values" not in rec.fields:
         rec.values = None
         return
@@ -210,7 +211,7 @@ def check_values(rec):
         return
     bad = [w for w in words if not VALUE_WORD.match(w)]
     if not words or bad or len(set(words)) != len(words):
-        raise DescError("%s: values: distinct words in [A-Za-z0-9._/-] (one may end with '='), "
+        raise DescError("%s: values: distinct words in [A-Za-z0-9._/=-], "
                         "or one of %s alone" % (rec.where, ", ".join(sorted(VALUE_KINDS))))
     rec.values = words
 

@@ -141,7 +141,7 @@ heading: G
 == option -e
 arg: [!]ctrl[=value]
 help: control
-values: manageDSAit relax noop assert= preread
+values: manageDSAit relax noop assert= preread sync=ro sync=rp
 
 Text.
 
@@ -166,8 +166,11 @@ def critical_marks_and_words_that_go_on():
         eq((r.rc, r.err), (0, ""), "compgen.py")
         eq(complete("ldapcancel -e re", compdir=tmp), ["relax"], "-e re")
         eq(complete("ldapcancel -e !re", compdir=tmp), ["!relax"], "-e !re")
-        eq(complete("ldapcancel -e !", compdir=tmp), ["!manageDSAit", "!relax", "!noop", "!assert=", "!preread"],
-           "-e !")
+        eq(complete("ldapcancel -e !", compdir=tmp),
+           ["!manageDSAit", "!relax", "!noop", "!assert=", "!preread", "!sync=ro", "!sync=rp"], "-e !")
+        # readline replaces what follows the '=' (COMP_WORDBREAKS)
+        eq(complete("ldapcancel -e sync=r", compdir=tmp), ["ro", "rp"], "-e sync=r")
+        eq(complete("ldapcancel -e !sync=rp", compdir=tmp), ["rp"], "-e !sync=rp")
         eq(complete("ldapcancel -e as", compdir=tmp), ["assert="], "-e as")
         eq(complete("ldapcancel -o !n", compdir=tmp), [], "-o's arg has no [!]")
         eq(complete("ldapcancel -o n", compdir=tmp), ["nettimeout="], "-o n")
@@ -227,6 +230,7 @@ def bad_values_are_refused_with_the_line():
     with tempfile.TemporaryDirectory() as tmp:
         for values, rec, why in (("x", "== option -q\nhelp: quiet\nvalues: x\n", "takes no argument"),
                                  ("a b a", "== option -s\narg: scope\nhelp: scope\nvalues: a b a\n", "distinct"),
+                                 ("=x", "== option -s\narg: scope\nhelp: scope\nvalues: =x\n", "distinct"),
                                  ("@files x", "== option -s\narg: f\nhelp: f\nvalues: @files x\n", "distinct")):
             desc = os.path.join(tmp, "options.txt")
             with open(desc, "w") as f:
