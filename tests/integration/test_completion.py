@@ -6,9 +6,10 @@
 (COMP_LINE, COMP_POINT, COMP_WORDS, COMP_CWORD set, the function called,
 COMPREPLY read back) in a non-interactive bash, for options, the values
 options.txt lists, file names and the URIs of ldap.conf; the options
-offered are exactly those --help lists; zsh's files parse; the build's
-copies are what compgen.py writes now; meson installs them where bash and
-zsh look.
+offered are exactly those --help lists; zsh's files parse, and an
+interactive zsh on a pty completes a few lines on Tab; the build's copies
+are what compgen.py writes now; meson installs them where bash and zsh
+look.
 """
 
 import difflib
@@ -208,6 +209,52 @@ def zsh_files_parse():
             eq(f.readline(), "#compdef %s\n" % tool, "%s: the #compdef line" % path)
         r = run("zsh", ["-n", path])
         eq((r.rc, r.err), (0, ""), "zsh -n %s" % path)
+
+
+# Starts an interactive zsh on a pty (zsh/zpty) with the build's
+# completion in fpath and compinit loaded, types $2 and a Tab, and waits
+# until $3 shows in what the terminal gets: the completed line, or the
+# list of choices.  What never shows is caught by run()'s deadline.
+ZSH_DRIVER = r"""
+zmodload zsh/zpty zsh/zselect || exit 3
+zpty z zsh -f -i
+fd=$REPLY
+zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; echo READY-\$((6*7))"
+all=
+wait_for() {
+	local out
+	while [[ $all != *$1* ]]; do
+		zselect -r $fd
+		while zpty -r -t z out; do all+=$out; done
+	done
+}
+wait_for READY-42
+all=
+zpty -w -n z "$2"$'\t'
+wait_for "$3"
+zpty -d z
+print shown
+"""
+
+
+def zsh_shows(typed, want, env=None, cwd=None):
+    r = run("zsh", ["-f", "-c", ZSH_DRIVER, "driver", COMPDIR, typed, want], env=env, cwd=cwd or quiet_dir(),
+            timeout=30)
+    eq((r.rc, r.out), (0, "shown\n"), "zsh: %r then Tab shows %r" % (typed, want))
+
+
+@test(skip_unless=lambda: have("zsh"), reason="no zsh (scripts/setup-debian installs it)")
+def zsh_completes_on_a_terminal():
+    zsh_shows("ldapcancel -s chi", "ldapcancel -s children")
+    zsh_shows("ldapcancel --op=modi", "ldapcancel --op=modify")
+    zsh_shows("ldaptrace --he", "--hex")
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "pw.txt"), "w").close()
+        zsh_shows("ldapabandon -y p", "ldapabandon -y pw.txt", cwd=d)
+        conf = os.path.join(d, "ldap.conf")
+        with open(conf, "w") as f:
+            f.write("URI ldaps://b.example\n")
+        zsh_shows("ldapcancel -H ldaps://b", "ldapcancel -H ldaps://b.example", env={"LDAPCONF": conf})
 
 
 @test
