@@ -26,7 +26,7 @@ static void on_event(void *arg, const li_event *ev)
 		li_trace_json(ev, flags, ctx->buf);
 	else
 		li_trace_text(ev, flags, ctx->buf);
-	tool_write(ctx, ctx->buf);
+	tool_write_report(ctx, ctx->buf);
 }
 
 int main(int argc, char **argv)

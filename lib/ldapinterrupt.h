@@ -114,9 +114,21 @@ typedef struct li_sasl {
 int li_params_set_bind_sasl(li_params *p, const li_sasl *sasl, li_error *err);
 /* SASL prompts (mechanisms that ask for more than li_sasl gives). The
  * library never prompts; the caller may. Return 0 and fill *answer
- * (malloc'ed) or return -1 to refuse. */
+ * (malloc'ed) or return -1 to refuse. An empty answer takes the value
+ * already given for it (li_sasl's, else ldap.conf's), as ldapsearch does. */
 typedef int (*li_prompt_fn)(void *arg, const char *prompt, int echo, char **answer);
 void li_params_set_prompt(li_params *p, li_prompt_fn fn, void *arg);
+/* The same, with what a prompt needs to show (ldapsearch's "Challenge:" and
+ * "Default:" lines); replaces li_params_set_prompt's callback. */
+typedef struct li_prompt {
+	const char *text;      /* the mechanism's question, e.g. "Please enter your authentication name" */
+	const char *challenge; /* the server's challenge to show first, or NULL */
+	const char *dflt;      /* what an empty answer takes, or NULL; a secret when !echo: never show it */
+	int echo;              /* 0: a secret (a password), read without echo */
+	int first;             /* the first question of an interactive (li_sasl.interactive) round */
+} li_prompt;
+typedef int (*li_sasl_prompt_fn)(void *arg, const li_prompt *prompt, char **answer);
+void li_params_set_sasl_prompt(li_params *p, li_sasl_prompt_fn fn, void *arg);
 
 /* Seconds; -1: none; unset: ldap.conf's NETWORK_TIMEOUT, else 30. */
 int li_params_set_network_timeout(li_params *p, long long seconds, li_error *err);
@@ -155,8 +167,15 @@ int li_params_add_control(li_params *p, const char *oid, int critical, const voi
 /* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
  * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
  * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
- * encoded with libldap's encoders once a session exists. */
+ * encoded with libldap's encoders once a session exists. Not pr=<size>:
+ * paged results take their size through li_params_add_paged. */
 int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
+/* Paged results (RFC 2696; ldapsearch's -E [!]pr=size): the search is
+ * asked for in pages of at most size (1 to 2^31-1) entries, each page a
+ * search request of its own with the cookie of the page before; the
+ * trigger counts entries across pages, the interrupt names the page in
+ * flight. At most once; the text form "pr=..." is the caller's to parse. */
+int li_params_add_paged(li_params *p, int size, int critical, li_error *err);
 
 /* ---- the interrupt and its moment ---- */
 typedef enum li_interrupt {
@@ -175,6 +194,16 @@ int li_params_set_after_entries(li_params *p, long long n, li_error *err);
 /* How long to listen after the interrupt, in microseconds, at most a week;
  * -1: the interrupt's default (abandon 1s, cancel 30s). */
 int li_params_set_wait(li_params *p, int64_t us, li_error *err);
+/* A hard bound on the whole run, in microseconds from li_run_connect (1 us
+ * to a week; LI_NEVER, the default: none). Connecting, TLS and the bind
+ * end by then (an error, LDAP_TIMEOUT); an interrupt not yet sent is sent
+ * before it (trigger LI_TRIGGER_TIMEOUT: at nine tenths of it, or the wait
+ * before it when the wait is shorter), and the listening ends at it, the
+ * outcome decided from what has arrived. Without an interrupt the run
+ * stops at it (LI_OUTCOME_NO_RESPONSE). While li_run_connect blocks in
+ * libldap, a thread of the library's own shuts the socket down at the
+ * deadline; no signal or timer of the program's is used. */
+int li_params_set_timeout(li_params *p, int64_t us, li_error *err);
 /* Checks what no single setter can (the interrupt's options without an
  * interrupt, the encoders' refusals): 0 or -1 with err. li_run_new expects
  * parameters that passed it. */
@@ -324,10 +353,46 @@ int li_run_signal_pending(const li_run *run);
  * is being written, so that `ldaptrace ... | head` ends promptly. */
 void li_run_watch_output(li_run *run, int fd);
 
+/* Called for each response to the operation (entries, references,
+ * intermediate responses, each page's result and the final one), before
+ * and after the interrupt alike, as it crosses the wire: libldap drops
+ * what arrives after an abandon, the run does not. Like the observer, it is
+ * also called with ev == NULL when the run is about to wait; independent
+ * of it. */
+void li_run_set_entry_fn(li_run *run, li_event_fn fn, void *arg);
+
 /* Warnings (warning = 1, always worth showing) and, for -v, the steps of
  * the run as text lines: the library never prints them itself. */
 typedef void (*li_log_fn)(void *arg, int warning, const char *line);
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg);
+
+/* What the run is waiting for, for a progress display. */
+typedef enum li_phase {
+	LI_PHASE_CONNECT,  /* the TCP connection (and ldaps:// TLS handshake) */
+	LI_PHASE_STARTTLS, /* StartTLS (-Z) */
+	LI_PHASE_BIND,     /* the bind's answer */
+	LI_PHASE_TRIGGER,  /* the operation runs; the trigger has not fired */
+	LI_PHASE_RESULT,   /* no interrupt: the operation's end */
+	LI_PHASE_LISTEN,   /* the interrupt was sent: its answers (cancel) or silence (abandon) */
+} li_phase;
+
+typedef struct li_progress {
+	li_phase phase;
+	li_interrupt interrupt;
+	int64_t phase_ns;        /* how long it has been in this phase */
+	int64_t elapsed_ns;      /* since li_run_connect began */
+	int64_t left_ns;         /* until li_params_set_timeout's deadline; -1: none */
+	uint64_t entries[2];     /* entries and references before / after the interrupt */
+	long long after_entries; /* the trigger's count; -1: none */
+	int64_t after_us;        /* the trigger's delay; LI_NEVER: none */
+} li_progress;
+
+typedef void (*li_progress_fn)(void *arg, const li_progress *p);
+/* Called about every 200 ms while the run waits. While li_run_connect blocks in libldap the calls
+ * come from another thread of the library's (with every signal blocked),
+ * so the hook must not race the program's own output; later ones come from
+ * the thread that runs li_run_execute. Do not call into the run from it. */
+void li_run_set_progress(li_run *run, li_progress_fn fn, void *arg);
 
 /* Connect, StartTLS, bind. 0 or an error ready to print. */
 int li_run_connect(li_run *run, li_error *err);
@@ -380,9 +445,11 @@ typedef enum li_trigger {
 	LI_TRIGGER_AFTER_ENTRIES, /* --after-entries' Nth entry or reference arrived */
 	LI_TRIGGER_SIGNAL,        /* Ctrl-C */
 	LI_TRIGGER_MSGID,         /* --msgid: no operation to wait for */
+	LI_TRIGGER_TIMEOUT,       /* li_params_set_timeout's deadline was near */
 } li_trigger;
 
-/* "after", "after-entries", "signal", "msgid"; NULL for LI_TRIGGER_NONE. */
+/* "after", "after-entries", "signal", "msgid", "timeout"; NULL for
+ * LI_TRIGGER_NONE. */
 const char *li_trigger_name(li_trigger t);
 
 /* What the run noticed beyond the verdict. The numbers each one needs are
@@ -391,7 +458,7 @@ typedef enum li_note {
 	LI_NOTE_DONE_BEFORE_DUE,          /* the operation ended before the trigger */
 	LI_NOTE_CANCEL_CODE_NOT_ALLOWED,  /* code: the Cancel's answer, not one RFC 3909 allows */
 	LI_NOTE_CANCEL_CONTRADICTED,      /* code: the Cancel's answer, though the operation ended canceled */
-	LI_NOTE_NO_CANCEL_RESPONSE,       /* flag: 1 when the connection closed first, 0 --wait ran out */
+	LI_NOTE_NO_CANCEL_RESPONSE,       /* flag: 1 when the connection closed first, 2 the deadline came (li_params_set_timeout), 0 --wait ran out */
 	LI_NOTE_CANCEL_SUCCESS_YET_DONE,  /* code: the operation's result, after a Cancel answered success */
 	LI_NOTE_TOO_LATE_BEFORE_RESULT,   /* tooLate arrived before the operation's result */
 	LI_NOTE_CANCEL_ANSWERED_NO_END,   /* code: the Cancel's answer; the operation did not end */
@@ -462,7 +529,7 @@ typedef struct li_result {
 	int64_t t_first_ns, t_last_ns; /* first and last response to the operation */
 	int64_t t_last_late_ns;        /* last message for it after the interrupt */
 	int64_t t_window_cut_ns;       /* Ctrl-C ended the listening */
-	int still_sending;    /* abandon: messages kept coming until the cap */
+	int still_sending;    /* abandon: messages kept coming until the cap (or the deadline) */
 
 	/* the connection */
 	int lost;
@@ -477,6 +544,15 @@ typedef struct li_result {
 	li_outcome outcome;
 	li_note_fact notes[LI_RESULT_MAX_NOTES];
 	int nnotes;
+
+	/* a paged search (li_params_add_paged); 0 for any other operation */
+	int page_size;
+	uint64_t pages;       /* page requests sent: op_msgid is the last one's */
+
+	/* li_params_set_timeout */
+	int64_t timeout_us;   /* 0: none */
+	int timed_out;        /* the deadline fired the trigger, cut the listening or stopped the run */
+	int64_t t_deadline_ns; /* the deadline (0: none) */
 } li_result;
 
 /* The run's result as it stands (complete once li_run_execute returned 0;
@@ -502,6 +578,47 @@ int li_trace_text(const li_event *ev, unsigned flags, li_buf *out);
 int li_trace_json(const li_event *ev, unsigned flags, li_buf *out);
 /* The closing summary of a trace: messages and bytes each way, timings. */
 int li_trace_summary_text(const li_result *res, li_buf *out);
+
+/* ---- LDIF: the operation's entries as ldapsearch(1) -L, -LL, -LLL writes them ---- */
+typedef struct li_ldif li_ldif;
+
+/* No folding of long lines (ldapsearch's -o ldif_wrap=no). */
+#define LI_LDIF_NO_WRAP ((size_t)-1)
+
+/* level: 1 (-L: "version: 1" and comments), 2 (-LL: "version: 1", no
+ * comments), 3 (-LLL: neither); wrap: fold lines at this width, as
+ * ldapsearch's -o ldif_wrap (0: libldap's default, 78; never 1);
+ * attrsonly: the search asked for types only (-A). NULL for a bad level
+ * or width, or when out of memory. */
+li_ldif *li_ldif_new(int level, size_t wrap, int attrsonly);
+void li_ldif_free(li_ldif *l);
+
+/* The search as -L's opening comments show it; base_is_default: the base
+ * came from ldap.conf. */
+typedef struct li_ldif_search {
+	const char *base;
+	int base_is_default;
+	int scope;
+	const char *filter;       /* as typed; NULL: none given */
+	const char *const *attrs; /* NULL: all */
+} li_ldif_search;
+/* What comes before the first entry: "version: 1" (levels 1 and 2) and,
+ * at level 1, the comments that describe the search; li_ldif_event writes
+ * it again after each page of a paged search that another follows, as
+ * ldapsearch, which asks for each page as a new search. */
+int li_ldif_begin(li_ldif *l, const li_ldif_search *s, li_buf *out);
+/* A SearchResultEntry, SearchResultReference or IntermediateResponse
+ * received (see li_run_set_entry_fn), appended to out with the blank line
+ * that separates it from the response before, and a page's
+ * SearchResultDone as ldapsearch writes it ("# pagedresults: cookie=...");
+ * other events append nothing. userPassword-like values are never written: each becomes the
+ * comment "# attr: <redacted N bytes>". 0, or -1 (nothing appended) for a
+ * message that does not decode, or when out of memory. */
+int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out);
+/* The end: the blank line after the last response and, at level 1, the
+ * comments "# search result" (when the operation's result arrived) and
+ * "# numResponses: N" with the counts. */
+int li_ldif_end(li_ldif *l, int result_seen, li_buf *out);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 #include "exit.h"
 #include "ldiffile.h"
 #include "numbers.h"
+#include "paged.h"
 #include "secret.h"
 
 /* A setter's complaint names the value ("URI"); the user gave an option. */
@@ -60,6 +61,7 @@ cmdline *cmdline_new(const char *prog, li_interrupt interrupt)
 	cl->deref = LDAP_DEREF_NEVER;
 	cl->after_entries = -1;
 	cl->wait_us = -1;
+	cl->timeout_us = -1;
 	return cl;
 }
 
@@ -80,6 +82,8 @@ void cmdline_free(cmdline *cl)
 	free(cl->op_name);
 	free(cl->base);
 	free(cl->ldif_file);
+	li_ldif_free(cl->ldif_out);
+	li_buf_free(cl->ldif_head);
 	free(cl);
 }
 
@@ -125,14 +129,39 @@ static int lookup(const char *const *names, const char *s)
 	return -1;
 }
 
+/* -o ldif_wrap[=N|no], as ldapsearch takes it; 1 would make libldap's
+ * LDIF writer divide by zero. */
+static int apply_ldif_wrap(cmdline *cl, const char *v, li_error *err)
+{
+	long long w;
+	const char *why;
+
+	if (*v == '\0') {
+		cl->ldif_wrap = 0;
+	} else if (*v++ != '=') {
+		return li_usage_error(err, "-o", "'ldif_wrap%s' is not a known option (ldif_wrap=<width>|no)", v - 1);
+	} else if (strcasecmp(v, "no") == 0) {
+		cl->ldif_wrap = LI_LDIF_NO_WRAP;
+	} else if (li_parse_int(v, 0, 2147483647, &w, &why) < 0 || w == 1) {
+		return li_usage_error(err, "-o", "ldif_wrap '%s' %s (a width of 2 columns or more, 0 for the "
+				 "default, or no)", v, w == 1 ? "too narrow" : why);
+	} else {
+		cl->ldif_wrap = (size_t)w;
+	}
+	return 0;
+}
+
 static int apply_o(cmdline *cl, const char *arg, li_error *err)
 {
 	const char *v;
 	long long secs;
 	const char *why;
 
+	if (strncasecmp(arg, "ldif_wrap", 9) == 0)
+		return apply_ldif_wrap(cl, arg + 9, err);
 	if (strncasecmp(arg, "nettimeout=", 11) != 0)
-		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max)", arg);
+		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max, "
+				 "ldif_wrap=<width>|no)", arg);
 	v = arg + 11;
 	if (strcasecmp(v, "none") == 0) {
 		secs = -1;
@@ -156,7 +185,9 @@ static int want_sasl(cmdline *cl, const char *opt, li_error *err)
 
 static int apply_control(cmdline *cl, const char *spec, int search_ext, li_error *err)
 {
-	if (li_params_add_control_text(cl->params, spec, search_ext, err) < 0)
+	int rc = search_ext ? cmd_paged_control(cl->params, spec, err) : 1;
+
+	if (rc < 0 || (rc == 1 && li_params_add_control_text(cl->params, spec, search_ext, err) < 0))
 		return -1;
 	cl->search_ext |= search_ext;
 	return 0;
@@ -227,6 +258,12 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 		if (li_parse_duration(*arg, 0, &cl->wait_us, &why) < 0)
 			return bad(err, "--wait", *arg, why);
 		return 0;
+	case LI_OPT_TIMEOUT:
+		if (li_parse_duration(*arg, 0, &cl->timeout_us, &why) < 0)
+			return bad(err, "--timeout", *arg, why);
+		if (cl->timeout_us == 0)
+			return bad(err, "--timeout", *arg, "must be more than 0");
+		return 0;
 	}
 	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
 }
@@ -257,6 +294,7 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	case 'n': cl->dry_run = 1; break;
 	case 'A': cl->attrsonly = 1; break;
 	case 'q': cl->quiet = 1; break;
+	case 'L': cl->ldif += cl->ldif < 3; break;
 	case LI_OPT_JSON: cl->json = 1; break;
 	case LI_OPT_HEX: cl->hex = 1; break;
 	case LI_OPT_ABANDON:
@@ -340,6 +378,28 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 	return 0;
 }
 
+/* -L's writer, and what it writes first: the search as ldapsearch's -L
+ * comments describe it, with ldap.conf's base when -b is not given. */
+static int ldif_writer(cmdline *cl, const li_search *s, li_error *err)
+{
+	li_ldif_search ls = { .base = s->base, .scope = s->scope, .filter = s->filter, .attrs = s->attrs };
+	char *defbase = NULL;
+	int rc;
+
+	cl->ldif_out = li_ldif_new(cl->ldif, cl->ldif_wrap, s->attrsonly);
+	cl->ldif_head = li_buf_new();
+	if (cl->ldif_out == NULL || cl->ldif_head == NULL)
+		return li_ldap_error(err, "-L", LDAP_NO_MEMORY, NULL, NULL);
+	if (ls.base == NULL) {
+		ldap_get_option(NULL, LDAP_OPT_DEFBASE, &defbase);
+		ls.base = defbase;
+		ls.base_is_default = 1;
+	}
+	rc = li_ldif_begin(cl->ldif_out, &ls, cl->ldif_head);
+	ldap_memfree(defbase);
+	return rc < 0 ? li_ldap_error(err, "-L", LDAP_NO_MEMORY, NULL, NULL) : 0;
+}
+
 static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 {
 	li_search s = {
@@ -350,7 +410,7 @@ static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 
 	if (li_params_set_search(cl->params, &s, err) < 0)
 		return as_opt(err, "base", "-b");
-	return 0;
+	return cl->ldif ? ldif_writer(cl, &s, err) : 0;
 }
 
 /* The setter refuses a bad OID; the operand also takes whoami. */
@@ -471,6 +531,8 @@ static int search_only(const cmdline *cl, li_error *err)
 		return li_usage_error(err, "-E", "search extensions apply to searches only");
 	if (cl->after_entries >= 0)
 		return li_usage_error(err, "--after-entries", "counts search entries: use it with a search");
+	if (cl->ldif)
+		return li_usage_error(err, "-L", "writes a search's entries: use it with a search");
 	return 0;
 }
 
@@ -478,6 +540,8 @@ static int trigger_checks(cmdline *cl, li_error *err)
 {
 	li_params *p = cl->params;
 
+	if (cl->timeout_us > 0 && li_params_set_timeout(p, cl->timeout_us, err) < 0)
+		return as_opt(err, "timeout", "--timeout");
 	if (cl->interrupt == LI_INTERRUPT_NONE) {
 		if (cl->after_given || cl->after_entries >= 0 || cl->wait_us >= 0)
 			return li_usage_error(err, "arguments", "--after, --after-entries and --wait need --abandon or --cancel");

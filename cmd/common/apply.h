@@ -23,6 +23,7 @@ enum {
 	LI_OPT_HEX,
 	LI_OPT_ABANDON,
 	LI_OPT_CANCEL,
+	LI_OPT_TIMEOUT,
 };
 
 typedef struct cmdline {
@@ -65,8 +66,14 @@ typedef struct cmdline {
 	int after_given;
 	long long after_entries; /* -1: not set */
 	int64_t wait_us;         /* -1: the interrupt's default */
+	int64_t timeout_us;      /* -1: none */
 
 	int verbose, dry_run, json, quiet, hex;
+
+	int ldif;            /* -L count (at most 3) */
+	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */
+	li_ldif *ldif_out;   /* -L's writer, made by cmdline_finish */
+	li_buf *ldif_head;   /* and what it writes before the first entry */
 } cmdline;
 
 /* interrupt: the tool's default. NULL when out of memory. */

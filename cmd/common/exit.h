@@ -25,6 +25,11 @@
 /* The status for a decided outcome; code: the operation's result code
  * (li_run_result_code), the status of a run that completed. */
 int exit_for_outcome(li_outcome o, int code);
+/* The status under -L, which answers "is the LDIF whole?": the
+ * operation's own result code when it ended by itself (0: whole), 4 when
+ * --after-entries cut the search, 3 when a time (--after, Ctrl-C) did;
+ * any other outcome as exit_for_outcome. */
+int exit_for_ldif(const li_result *res);
 /* The status for an error: a signal's 128 + N, a usage error's 1, else
  * the LDAP code (as OpenLDAP's tools: exit(rc), so -1 becomes 255). */
 int exit_for_error(const li_error *err);

@@ -3,7 +3,8 @@
 
 #include "argv.h"
 #include "exit.h"
-#include "secret.h"
+#include "prompt.h"
+#include "status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <ldap.h>
@@ -51,53 +51,16 @@ static void print_version(const char *prog)
 	}
 }
 
-/* Reads a line from the terminal, without echo when asked; 0, or -1 with
- * *why NULL when there is no terminal or nothing was read. */
-static int read_tty(const char *prompt, int echo, char **answer, const char **why)
-{
-	struct termios old, quiet;
-	size_t n;
-	FILE *tty = fopen("/dev/tty", "r+");
-	int restore = 0, rc;
-
-	*why = NULL;
-	if (tty == NULL)
-		return -1;
-	/* Echo off before the prompt, and without flushing: an answer typed (or
-	 * sent) as soon as the prompt shows must not be thrown away. */
-	if (!echo && tcgetattr(fileno(tty), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(tty), TCSANOW, &quiet) == 0;
-	}
-	fprintf(tty, "%s", prompt);
-	fflush(tty);
-	/* Not through stdio: its buffer would keep a copy of the answer. */
-	rc = cmd_secret_read_line(fileno(tty), answer, &n, why);
-	if (restore) {
-		tcsetattr(fileno(tty), TCSANOW, &old);
-		fputc('\n', tty);
-	}
-	fclose(tty);
-	return rc == 0 ? 0 : -1;
-}
-
-static int prompt_tty(void *arg, const char *prompt, int echo, char **answer)
-{
-	const char *why;
-
-	(void)arg;
-	return read_tty(prompt, echo, answer, &why);
-}
-
 static void on_log(void *arg, int warning, const char *line)
 {
 	const tool_ctx *ctx = arg;
 	size_t n = strlen(line);
+	char out[1280];
 
 	if (!warning && !ctx->cl->verbose)
 		return;
-	fprintf(stderr, "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
+	snprintf(out, sizeof(out), "%s: %s%s", ctx->spec->name, line, n && line[n - 1] == '\n' ? "" : "\n");
+	status_line(ctx->status, out);
 }
 
 /* A closed pipe ends the output quietly; any other failure (a full disk)
@@ -130,6 +93,7 @@ static int write_ready(tool_ctx *ctx, int all)
 			write_failed(ctx, EBADF);
 			return 0;
 		}
+		status_erase(ctx->status); /* stdout may be the same terminal */
 		w = write(STDOUT_FILENO, ctx->out + ctx->out_off, n > PIPE_BUF ? PIPE_BUF : n);
 		if (w < 0 && errno != EINTR && errno != EAGAIN) {
 			write_failed(ctx, errno);
@@ -164,6 +128,9 @@ static int queue(tool_ctx *ctx, const char *p, size_t n)
 {
 	size_t need = ctx->out_len + n;
 
+	if (n == 0) /* -LLL writes nothing first: no buffer yet */
+		return 0;
+
 	if (ctx->out_off > 0 && need > ctx->out_cap) {
 		memmove(ctx->out, ctx->out + ctx->out_off, ctx->out_len - ctx->out_off);
 		ctx->out_len -= ctx->out_off;
@@ -197,6 +164,47 @@ void tool_write(tool_ctx *ctx, const li_buf *buf)
 	}
 	write_ready(ctx, 0);
 	hold_back(ctx);
+}
+
+void tool_write_report(tool_ctx *ctx, const li_buf *buf)
+{
+	if (!ctx->cl->ldif) {
+		tool_write(ctx, buf);
+		return;
+	}
+	/* stderr is unbuffered: this is the write itself. */
+	fwrite(li_buf_data(buf), 1, li_buf_len(buf), stderr);
+}
+
+/* -L: each response to the search as LDIF, through the output queue. */
+static void on_entry(void *arg, const li_event *ev)
+{
+	tool_ctx *ctx = arg;
+
+	if (ev == NULL) {
+		tool_write_some(ctx);
+		return;
+	}
+	li_buf_reset(ctx->ldif);
+	if (li_ldif_event(ctx->cl->ldif_out, ev, ctx->ldif) == 0)
+		tool_write(ctx, ctx->ldif);
+}
+
+/* -L: what comes before the first entry, once connected (as ldapsearch,
+ * nothing on standard output when the connection or the bind fails). */
+static void ldif_begin(tool_ctx *ctx)
+{
+	if (ctx->cl->ldif)
+		tool_write(ctx, ctx->cl->ldif_head);
+}
+
+static void ldif_end(tool_ctx *ctx)
+{
+	if (!ctx->cl->ldif)
+		return;
+	li_buf_reset(ctx->ldif);
+	li_ldif_end(ctx->cl->ldif_out, li_run_result(ctx->run)->op.seen, ctx->ldif);
+	tool_write(ctx, ctx->ldif);
 }
 
 /* Waits until stdout takes everything, unless a signal comes first (a
@@ -278,7 +286,7 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	char *pw = NULL;
 	int rc;
 
-	if (read_tty("Enter LDAP Password: ", 0, &pw, &why) < 0) {
+	if (prompt_read_tty("Enter LDAP Password: ", 0, &pw, &why) < 0) {
 		if (why)
 			fprintf(stderr, "%s: -W: the password typed %s\n", spec->name, why);
 		else
@@ -327,9 +335,11 @@ static int write_error(const tool_ctx *ctx)
 	return EXIT_WRITE_ERROR;
 }
 
-static int exit_for_run(const li_run *run)
+static int exit_for_run(const tool_ctx *ctx)
 {
-	return exit_for_outcome(li_run_outcome(run), li_run_result_code(run));
+	if (ctx->cl->ldif)
+		return exit_for_ldif(li_run_result(ctx->run));
+	return exit_for_outcome(li_run_outcome(ctx->run), li_run_result_code(ctx->run));
 }
 
 /* The operation's error, as OpenLDAP's tools print one, whatever -q or
@@ -359,26 +369,37 @@ static int report(tool_ctx *ctx)
 		return 0;
 	res = li_run_result(ctx->run);
 	if (ctx->cl->json)
-		li_report_json(res, exit_for_run(ctx->run), ctx->buf);
+		li_report_json(res, exit_for_run(ctx), ctx->buf);
 	else if (ctx->spec->trace && li_trace_summary_text(res, ctx->buf) == 0)
 		li_report_text(res, ctx->buf);
 	else
 		li_report_text(res, ctx->buf);
-	tool_write(ctx, ctx->buf);
+	tool_write_report(ctx, ctx->buf);
 	return 0;
 }
 
 static int run_tool(tool_ctx *ctx)
 {
 	li_error err;
-	int signo;
+	int signo, rc;
 
-	if (li_run_connect(ctx->run, &err) < 0) {
+	rc = li_run_connect(ctx->run, &err);
+	status_erase(ctx->status);
+	if (rc < 0) {
+		/* The terminal's reason beats the library's "no answer". */
+		if (ctx->prompt.failure[0]) {
+			fprintf(stderr, "%s: SASL: %s\n", ctx->spec->name, ctx->prompt.failure);
+			return EXIT_USAGE;
+		}
 		print_error(ctx->spec->name, &err);
 		return exit_for_error(&err);
 	}
 	catch_signals(ctx->run);
-	if (li_run_execute(ctx->run, &err) < 0) {
+	ldif_begin(ctx);
+	rc = li_run_execute(ctx->run, &err);
+	/* No more progress once the run is over: the report comes next. */
+	status_erase(ctx->status);
+	if (rc < 0) {
 		/* The trace so far, then why it ended. */
 		signo = write_all(ctx);
 		if (ctx->write_errno)
@@ -390,6 +411,7 @@ static int run_tool(tool_ctx *ctx)
 		return exit_for_error(&err);
 	}
 	li_run_close(ctx->run);
+	ldif_end(ctx);
 	print_failure(ctx);
 	report(ctx);
 	signo = write_all(ctx);
@@ -397,7 +419,7 @@ static int run_tool(tool_ctx *ctx)
 		return write_error(ctx);
 	if (signo)
 		return output_abandoned(ctx, signo);
-	return exit_for_run(ctx->run);
+	return exit_for_run(ctx);
 }
 
 /* A closed 0, 1 or 2 would be handed out again by the next open(), the
@@ -435,12 +457,13 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ctx.cl = cmdline_new(spec->name, spec->interrupt);
 	ctx.buf = li_buf_new();
-	if (ctx.cl == NULL || ctx.buf == NULL) {
+	ctx.ldif = li_buf_new();
+	if (ctx.cl == NULL || ctx.buf == NULL || ctx.ldif == NULL) {
 		fprintf(stderr, "%s: out of memory\n", spec->name);
 		status = EXIT_USAGE;
 		goto out;
 	}
-	li_params_set_prompt(ctx.cl->params, prompt_tty, NULL);
+	li_params_set_sasl_prompt(ctx.cl->params, prompt_sasl, &ctx.prompt);
 	status = parse(spec, ctx.cl, argc, argv);
 	if (status != 0) {
 		status = status < 0 ? 0 : status;
@@ -460,18 +483,27 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	}
 	li_run_set_log(ctx.run, on_log, &ctx);
-	/* A trace streams: once nobody reads it, stop. The other tools print
-	 * once at the end, and their exit status is worth having anyway. */
-	if (spec->trace && !ctx.cl->quiet)
+	/* A status line only where someone watches, and never in the way of
+	 * -q's silence or --json's one object. */
+	if (!ctx.cl->quiet && !ctx.cl->json && (ctx.status = status_new(spec->name)) != NULL)
+		li_run_set_progress(ctx.run, status_progress, ctx.status);
+	ctx.prompt.status = ctx.status;
+	/* A trace or LDIF streams: once nobody reads it, stop. The other tools
+	 * print once at the end, and their exit status is worth having anyway. */
+	if ((spec->trace && !ctx.cl->quiet) || ctx.cl->ldif)
 		li_run_watch_output(ctx.run, fileno(stdout));
+	if (ctx.cl->ldif)
+		li_run_set_entry_fn(ctx.run, on_entry, &ctx);
 	if (spec->observer && !ctx.cl->quiet)
 		li_run_set_observer(ctx.run, spec->observer, &ctx);
 	status = run_tool(&ctx);
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);
+	status_free(ctx.status);
 	free(ctx.out);
 	li_buf_free(ctx.buf);
+	li_buf_free(ctx.ldif);
 	cmdline_free(ctx.cl);
 	return status;
 }

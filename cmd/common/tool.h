@@ -8,6 +8,7 @@
 #include <ldapinterrupt.h>
 
 #include "apply.h"
+#include "prompt.h"
 
 typedef struct tool_spec {
 	li_interrupt interrupt;         /* the default: --abandon or --cancel may change it */
@@ -22,9 +23,12 @@ typedef struct tool_ctx {
 	cmdline *cl;
 	li_run *run;
 	li_buf *buf;
+	li_buf *ldif;    /* -L: the LDIF of one response */
 	char *out;       /* written to stdout as it becomes writable */
 	size_t out_len, out_off, out_cap;
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
+	prompt_ctx prompt;
+	struct statusline *status; /* the status line on stderr, or NULL */
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
@@ -37,5 +41,8 @@ const struct poptOption *tool_options(const char *tool);
 void tool_write(tool_ctx *ctx, const li_buf *buf);
 /* Writes what the reader takes without blocking (the run is about to wait). */
 void tool_write_some(tool_ctx *ctx);
+/* Where the report (and ldaptrace's trace) goes: standard output, or
+ * standard error under -L, where the LDIF has standard output. */
+void tool_write_report(tool_ctx *ctx, const li_buf *buf);
 
 #endif

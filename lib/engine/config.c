@@ -11,6 +11,7 @@
 #include "config.h"
 #include "controls.h"
 #include "ldifrecord.h"
+#include "paging.h"
 #include "parse.h"
 
 #define LI_WAIT_ABANDON_US 1000000LL
@@ -29,6 +30,7 @@ li_params *li_params_new(void)
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
+	cfg->timeout_us = LI_DURATION_NEVER;
 	/* The default operation: a search for everything. */
 	cfg->filter = strdup(DEFAULT_FILTER);
 	if (cfg->filter == NULL) {
@@ -252,6 +254,14 @@ int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
 void li_params_set_prompt(li_params *cfg, li_prompt_fn fn, void *arg)
 {
 	cfg->prompt = fn;
+	cfg->sasl_prompt = NULL;
+	cfg->prompt_arg = arg;
+}
+
+void li_params_set_sasl_prompt(li_params *cfg, li_sasl_prompt_fn fn, void *arg)
+{
+	cfg->sasl_prompt = fn;
+	cfg->prompt = NULL;
 	cfg->prompt_arg = arg;
 }
 
@@ -485,6 +495,14 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 	return 0;
 }
 
+int li_params_set_timeout(li_params *cfg, int64_t us, li_error *err)
+{
+	if (us != LI_NEVER && (us < 1 || us > LI_DURATION_MAX_US))
+		return li_usage_error(err, "timeout", "out of range (1us to a week)");
+	cfg->timeout_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	return 0;
+}
+
 /* What only the whole can say; the defaults that hang on the interrupt. */
 int li_params_check(li_params *cfg, li_error *err)
 {
@@ -497,6 +515,8 @@ int li_params_check(li_params *cfg, li_error *err)
 		for (i = 0; i < cfg->nctrls; i++)
 			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
 				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+		if (li_paging_size(cfg))
+			return li_usage_error(err, "controls", "paged results apply to searches only");
 		if (cfg->after_entries >= 0)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}

@@ -9,10 +9,15 @@
 
 #include <sasl/sasl.h>
 
+#include "buf.h"
 #include "conn.h"
 #include "controls.h"
+#include "error.h"
+#include "watchdog.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
+#define NS_PER_US 1000LL
+#define TICK_NS (200 * 1000 * NS_PER_US)
 
 struct li_conn {
 	li_params *cfg;
@@ -21,6 +26,11 @@ struct li_conn {
 	li_conn_hooks hooks;
 	char *uri;
 	char *defbase;
+	int64_t deadline_ns;      /* 0: none */
+	li_watchdog *watchdog;    /* while li_conn_connect runs */
+	struct ldap_conncb fd_cb; /* hands the socket to the watchdog */
+	int phase;                /* li_phase; read by the watchdog's thread */
+	int64_t t_phase_ns;
 };
 
 static void conn_log(li_conn *c, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -36,6 +46,43 @@ static void conn_log(li_conn *c, int warning, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	c->hooks.log(c->hooks.arg, warning, line);
+}
+
+/* What li_conn_connect waits for now: the watchdog's ticks report it. */
+static void enter(li_conn *c, li_phase phase)
+{
+	__atomic_store_n(&c->t_phase_ns, li_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&c->phase, (int)phase, __ATOMIC_RELEASE);
+}
+
+static void tick(void *arg)
+{
+	li_conn *c = arg;
+	int phase = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
+
+	c->hooks.tick(c->hooks.arg, (li_phase)phase, __atomic_load_n(&c->t_phase_ns, __ATOMIC_RELAXED));
+}
+
+static int on_socket(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd);
+	li_watchdog_set_fd(c->watchdog, fd);
+	return 0;
+}
+
+static void on_socket_gone(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	li_conn *c = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	li_watchdog_set_fd(c->watchdog, -1);
 }
 
 static int set_opt(li_conn *c, int opt, const void *value, const char *name, li_error *err)
@@ -123,6 +170,7 @@ typedef struct sasl_defaults {
 	char *mech, *realm, *authcid, *authzid;
 	char *answers[8];
 	int nanswers;
+	char unanswered[128]; /* the question nobody answered */
 } sasl_defaults;
 
 static char *conf_default(li_conn *c, int opt, const char *given)
@@ -153,35 +201,61 @@ static const char *interact_default(const sasl_defaults *d, unsigned long id, in
 	}
 }
 
+/* A challenge comes from the server: the caller gets it escaped, fit for
+ * a terminal. 0 with *answer, or -1. */
+static int ask_safe(const li_params *cfg, li_prompt *p, const sasl_interact_t *i, char **answer)
+{
+	li_buf challenge = { 0 };
+	int rc = -1;
+
+	if (i->challenge && (i->id == SASL_CB_ECHOPROMPT || i->id == SASL_CB_NOECHOPROMPT)) {
+		li_buf_add_safe(&challenge, i->challenge);
+		if (challenge.failed)
+			goto out;
+		p->challenge = challenge.data;
+	}
+	if (cfg->sasl_prompt)
+		rc = cfg->sasl_prompt(cfg->prompt_arg, p, answer);
+	else if (cfg->prompt)
+		rc = cfg->prompt(cfg->prompt_arg, p->text, p->echo, answer);
+	if (rc == 0 && *answer == NULL)
+		rc = -1;
+out:
+	free(challenge.data);
+	return rc;
+}
+
 /* The same rules as OpenLDAP's lutil_sasl_interact: use what was given;
- * prompt (through the caller) only when allowed and needed. */
+ * prompt (through the caller) only when allowed and needed; an empty
+ * answer takes what was given. */
 static int interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 {
 	sasl_defaults *d = defaults;
 	sasl_interact_t *i;
 	const li_params *cfg = d->c->cfg;
+	int first = flags == LDAP_SASL_INTERACTIVE;
 
 	(void)ld;
 	for (i = in; i->id != SASL_CB_LIST_END; i++) {
-		int echo;
-		const char *dflt = interact_default(d, i->id, &echo);
+		li_prompt p = { .text = i->prompt ? i->prompt : "Interact", .first = first };
 		char *answer = NULL;
 
-		if (dflt && !*dflt)
-			dflt = NULL;
-		if (flags != LDAP_SASL_INTERACTIVE && (dflt || i->id == SASL_CB_USER)) {
-			i->result = dflt ? dflt : "";
+		p.dflt = interact_default(d, i->id, &p.echo);
+		if (p.dflt && !*p.dflt)
+			p.dflt = NULL;
+		if (flags != LDAP_SASL_INTERACTIVE && (p.dflt || i->id == SASL_CB_USER)) {
+			i->result = p.dflt ? p.dflt : "";
 			i->len = (unsigned)strlen(i->result);
 			continue;
 		}
-		if (flags == LDAP_SASL_QUIET || cfg->prompt == NULL || d->nanswers == 8)
+		if (flags == LDAP_SASL_QUIET || d->nanswers == 8 || ask_safe(cfg, &p, i, &answer) < 0) {
+			snprintf(d->unanswered, sizeof(d->unanswered), "%s", p.text);
 			return LDAP_OTHER;
-		if (cfg->prompt(cfg->prompt_arg, i->prompt ? i->prompt : i->challenge ? i->challenge : "SASL",
-				echo, &answer) < 0 || answer == NULL)
-			return LDAP_OTHER;
+		}
+		first = 0;
 		d->answers[d->nanswers++] = answer;
-		i->result = answer;
-		i->len = (unsigned)strlen(answer);
+		i->result = *answer || p.dflt == NULL ? answer : p.dflt;
+		i->len = (unsigned)strlen(i->result);
 	}
 	return LDAP_SUCCESS;
 }
@@ -205,6 +279,8 @@ static int bind_sasl(li_conn *c, li_error *err)
 	free(d.realm);
 	free(d.authcid);
 	free(d.authzid);
+	if (rc != LDAP_SUCCESS && d.unanswered[0])
+		return li_usage_error(err, "SASL", "no answer to \"%s\"", d.unanswered);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(c, "ldap_sasl_interactive_bind", rc, err);
 	return 0;
@@ -275,7 +351,11 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
 	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
-	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS)
+	c->fd_cb.lc_add = on_socket;
+	c->fd_cb.lc_del = on_socket_gone;
+	c->fd_cb.lc_arg = c;
+	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS)
 		goto fail;
 	return c;
 fail:
@@ -283,20 +363,23 @@ fail:
 	return NULL;
 }
 
-int li_conn_connect(li_conn *c, li_error *err)
+static int steps(li_conn *c, li_error *err)
 {
 	li_params *cfg = c->cfg;
 	struct timeval forever = { -1, 0 };
 	int rc;
 
+	enter(c, LI_PHASE_CONNECT);
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
 		return ldap_failure(c, "ldap_connect", rc, err);
 	if (li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
+	enter(c, LI_PHASE_STARTTLS);
 	if (cfg->starttls && start_tls(c, err) < 0)
 		return -1;
 	nonblocking(c);
+	enter(c, LI_PHASE_BIND);
 	if (cfg->auth_simple)
 		rc = bind_simple(c, err);
 	else if (cfg->auth_sasl)
@@ -312,6 +395,57 @@ int li_conn_connect(li_conn *c, li_error *err)
 		conn_log(c, 0, "bound");
 	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);
 	return 0;
+}
+
+/* libldap's own limits (the network timeout for the TCP connect, where the
+ * watchdog has no socket yet; the result timeout for a simple bind) end no
+ * later than the deadline. */
+static void bound_waits(li_conn *c)
+{
+	struct timeval *net = NULL, tv;
+	int64_t left_us = (c->deadline_ns - li_now_ns()) / NS_PER_US;
+
+	if (left_us < 1)
+		left_us = 1;
+	ldap_get_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &net);
+	if (net == NULL || net->tv_sec < 0 || (int64_t)net->tv_sec * 1000000 + net->tv_usec > left_us) {
+		tv.tv_sec = (time_t)(left_us / 1000000);
+		tv.tv_usec = (suseconds_t)(left_us % 1000000);
+		ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+		ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
+	}
+	ldap_memfree(net);
+}
+
+/* Whatever libldap made of a connection the deadline ended (a closed
+ * socket, a failed handshake), the reason is the deadline. */
+static int timed_out(li_error *err)
+{
+	char what[sizeof(err->what)];
+
+	memcpy(what, err->what, sizeof(what));
+	return li_ldap_error(err, what[0] ? what : "ldap_connect", LDAP_TIMEOUT, NULL, NULL);
+}
+
+void li_conn_set_deadline(li_conn *c, int64_t deadline_ns)
+{
+	c->deadline_ns = deadline_ns;
+}
+
+int li_conn_connect(li_conn *c, li_error *err)
+{
+	int rc, fired;
+
+	memset(err, 0, sizeof(*err));
+	if (c->deadline_ns)
+		bound_waits(c);
+	c->watchdog = li_watchdog_start(c->deadline_ns, TICK_NS, c->hooks.tick ? tick : NULL, c);
+	rc = steps(c, err);
+	fired = li_watchdog_stop(c->watchdog);
+	c->watchdog = NULL;
+	if (fired || (c->deadline_ns && rc < 0 && li_now_ns() >= c->deadline_ns))
+		return timed_out(err);
+	return rc;
 }
 
 LDAP *li_conn_ld(const li_conn *c)

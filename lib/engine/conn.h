@@ -16,12 +16,18 @@ typedef struct li_conn_hooks {
 	/* The tap kept a malformed message from libldap, which then sees only
 	 * a failed read: the reason to report instead, or NULL. */
 	const char *(*malformed)(void *arg);
-	void *arg;       /* for both */
+	/* From the watchdog's thread, every 200 ms while li_conn_connect
+	 * waits: what for, and since when; NULL: no ticks. */
+	void (*tick)(void *arg, li_phase phase, int64_t t_phase_ns);
+	void *arg;       /* for all three */
 } li_conn_hooks;
 
 /* Checks cfg, initializes libldap with its options and attaches tap (which
  * must outlive the handle); nothing is sent yet. NULL on failure. */
 li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li_error *err);
+/* No step of li_conn_connect outlives this moment (CLOCK_MONOTONIC; 0:
+ * none): past it, the error is LDAP_TIMEOUT. */
+void li_conn_set_deadline(li_conn *c, int64_t deadline_ns);
 /* Connects, StartTLS, binds; the password is wiped once sent. On failure
  * the handle stays for li_conn_close, as a connection may be open. */
 int li_conn_connect(li_conn *c, li_error *err);

@@ -9,6 +9,7 @@
 #include <ldif.h>
 
 #include "buf.h"
+#include "paging.h"
 #include "redact.h"
 
 /* Controls ldapsearch(1) knows that make no sense here, with the reason. */
@@ -23,7 +24,7 @@ static const struct {
 	{ "ignore", "is not needed: the tools always read every response" },
 	{ "ppolicy", "applies to binds, which these tools do not interrupt" },
 	{ "bauthzid", "applies to binds, which these tools do not interrupt" },
-	{ "pr", "(paged results) needs more than one operation" },
+	{ "pr", "(paged results) is a search extension: give it as -E pr=<size>" },
 	{ "sss", "(server-side sorting) is not supported by these tools" },
 	{ "vlv", "is not supported by these tools" },
 	{ "deref", "is not supported by these tools" },
@@ -387,6 +388,8 @@ static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *e
 		if (c->has_value && ber_dupbv(bv, (struct berval *)&c->value) == NULL)
 			return li_ldap_error(err, "-e", LDAP_NO_MEMORY, NULL, NULL);
 		return 0;
+	case LI_CTRL_PAGED:
+		return li_paging_encode(ld, c, bv, err);
 	case LI_CTRL_ASSERT:
 		rc = ldap_create_assertion_control_value(ld, c->text, bv);
 		if (rc != LDAP_SUCCESS) {

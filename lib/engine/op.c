@@ -9,6 +9,7 @@
 #include "ldifrecord.h"
 #include "names.h"
 #include "op.h"
+#include "paging.h"
 #include "redact.h"
 
 static const char *const type_names[] = {
@@ -148,10 +149,10 @@ void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 	}
 }
 
+static void describe_interrupt(const li_params *cfg, li_buf *out);
+
 int li_params_describe(const li_params *cfg, li_buf *out)
 {
-	static const char *const intr[] = { "nothing", "abandon", "cancel" };
-
 	li_buf_addf(out, "connect to %s\n", cfg->uri ? cfg->uri : "the URI from ldap.conf");
 	if (cfg->starttls)
 		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
@@ -163,9 +164,23 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	else
 		li_buf_adds(out, "no bind (anonymous)\n");
 	li_op_describe(cfg, NULL, out);
+	if (li_paging_size(cfg))
+		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
 	li_buf_addc(out, '\n');
-	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return 0;
+	if (cfg->interrupt != LI_INTERRUPT_NONE)
+		describe_interrupt(cfg, out);
+	if (cfg->timeout_us >= 0) {
+		li_buf_adds(out, "all within ");
+		li_buf_add_duration(out, cfg->timeout_us);
+		li_buf_adds(out, " (--timeout)\n");
+	}
+	return 0;
+}
+
+static void describe_interrupt(const li_params *cfg, li_buf *out)
+{
+	static const char *const intr[] = { "nothing", "abandon", "cancel" };
+
 	li_buf_addf(out, "then %s it", intr[cfg->interrupt]);
 	if (cfg->op == LI_OP_NONE)
 		li_buf_addf(out, " at once");
@@ -181,5 +196,4 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	li_buf_adds(out, ", and listen for ");
 	li_buf_add_duration(out, cfg->wait_us);
 	li_buf_addc(out, '\n');
-	return 0;
 }

@@ -49,6 +49,9 @@ static li_outcome no_interrupt(const li_facts *f)
 		return LI_OUTCOME_CONNECTION_LOST;
 	if (f->stopped)
 		return LI_OUTCOME_STOPPED;
+	/* The deadline came before the operation's end. */
+	if (f->timed_out)
+		return LI_OUTCOME_NO_RESPONSE;
 	return LI_OUTCOME_UNDECIDED;
 }
 
@@ -151,7 +154,7 @@ static void cancel_notes(const li_facts *f, li_outcome o, notes_out *out)
 	    li_cancel_expected(f->intr_code))
 		note_code(out, LI_NOTE_CANCEL_CONTRADICTED, f->intr_code);
 	if (o == LI_OUTCOME_CANCELED && !f->intr_done && f->op_done && (n = note(out, LI_NOTE_NO_CANCEL_RESPONSE)))
-		n->flag = f->lost;
+		n->flag = f->lost ? 1 : f->timed_out ? 2 : 0;
 	if ((o == LI_OUTCOME_TOO_LATE || o == LI_OUTCOME_FAILED) && f->intr_done && f->intr_code == LDAP_SUCCESS &&
 	    f->op_done &&
 	    !f->op_done_before_interrupt)

@@ -19,6 +19,7 @@ typedef struct li_facts {
 	int window_over;              /* --wait has run out (or was cut short) */
 	int stopped;                  /* ldaptrace without an interrupt: Ctrl-C */
 	int still_sending;            /* abandon: messages kept coming until the cap */
+	int timed_out;                /* the run's deadline fired the trigger or cut the listening */
 
 	/* only for the notes */
 	int64_t op_after_intr_ns;     /* the operation's result, this long after the interrupt */

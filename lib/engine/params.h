@@ -28,6 +28,7 @@ typedef enum li_ctrlkind {
 	LI_CTRL_ATTRLIST, /* preread, postread */
 	LI_CTRL_SYNC,
 	LI_CTRL_BOOL,     /* subentries */
+	LI_CTRL_PAGED,    /* pr: lib/engine/paging.c */
 } li_ctrlkind;
 
 /* One -e or -E request control, as given; encoded once the session exists
@@ -41,6 +42,7 @@ typedef struct li_ctrlspec {
 	int has_value;
 	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
 	int flag;               /* bool controls */
+	int page_size;          /* pr */
 } li_ctrlspec;
 
 #define LI_MAX_CTRLS 16
@@ -91,8 +93,10 @@ struct li_params {
 	int after_given;
 	int64_t wait_us;         /* set by li_params_check unless wait_given */
 	int wait_given;
+	int64_t timeout_us;      /* LI_DURATION_NEVER: none */
 
 	li_prompt_fn prompt;
+	li_sasl_prompt_fn sasl_prompt;
 	void *prompt_arg;
 };
 

@@ -15,6 +15,7 @@
 #include "controls.h"
 #include "names.h"
 #include "op.h"
+#include "paging.h"
 #include "parse.h"
 #include "run.h"
 
@@ -26,6 +27,8 @@
 #define SPIN_NS (2 * NS_PER_MS)
 /* warm_encoder() this many entries before --after-entries fires. */
 #define WARM_AHEAD_ENTRIES 8
+/* The progress hook's pace. */
+#define TICK_NS (200 * NS_PER_MS)
 
 /* A note as a code: render/words.c has the words. */
 static li_note_fact *note(li_run *run, li_note n)
@@ -96,7 +99,8 @@ static void account_send(li_run *run, const li_event *ev)
 		run->sent[run->nsent++] = ev->pdu.msgid;
 	if (run->expect == LI_EXPECT_OP && !ev->pdu.is_final) {
 		run->op_msgid = ev->pdu.msgid;
-		run->t_op_ns = ev->t_ns;
+		if (run->t_op_ns == 0) /* a paged search counts from its first page */
+			run->t_op_ns = ev->t_ns;
 		run->expect = LI_EXPECT_NONE;
 	} else if (run->expect == LI_EXPECT_INTERRUPT && (ev->pdu.tag == LDAP_REQ_ABANDON ||
 							  ev->pdu.tag == LDAP_REQ_EXTENDED)) {
@@ -128,6 +132,9 @@ static void account_op_message(li_run *run, const li_event *ev)
 	const li_pdu *p = &ev->pdu;
 	int after = run->intr_sent;
 
+	if (run->entry_fn && !run->output_stopped)
+		run->entry_fn(run->entry_arg, ev);
+
 	if (run->t_first_ns == 0) {
 		run->t_first_ns = ev->t_ns;
 		li_run_log(run, 0, "first response: %s at %.3f ms", p->op, li_run_ms(run, ev->t_ns));
@@ -147,6 +154,8 @@ static void account_op_message(li_run *run, const li_event *ev)
 		run->refs[after]++;
 	else if (p->tag == LDAP_RES_INTERMEDIATE)
 		run->intermediates[after]++;
+	else if (p->is_final && run->page.size && !after && p->result_code == LDAP_SUCCESS)
+		record(&run->page.end, ev); /* the last page, unless its cookie says otherwise */
 	else if (p->is_final && !run->op_res.seen) {
 		record(&run->op_res, ev);
 		run->op_done_before_interrupt = !after;
@@ -261,6 +270,7 @@ void li_run_free(li_run *run)
 	close_conn(run);
 	li_conn_free(run->conn);
 	ldap_controls_free(run->ctrls);
+	ldap_msgfree(run->page.done);
 	ber_free(run->scratch, 0);
 	ber_bvfree(run->cancel_value);
 	li_tap_free(run->tap);
@@ -275,10 +285,66 @@ void li_run_set_observer(li_run *run, li_event_fn fn, void *arg)
 	run->observer_arg = arg;
 }
 
+void li_run_set_entry_fn(li_run *run, li_event_fn fn, void *arg)
+{
+	run->entry_fn = fn;
+	run->entry_arg = arg;
+}
+
 void li_run_set_log(li_run *run, li_log_fn fn, void *arg)
 {
 	run->log = fn;
 	run->log_arg = arg;
+}
+
+void li_run_set_progress(li_run *run, li_progress_fn fn, void *arg)
+{
+	run->progress = fn;
+	run->progress_arg = arg;
+}
+
+static void report_progress(li_run *run, li_phase phase, int64_t t_phase_ns)
+{
+	int64_t now = li_now_ns();
+	li_progress p = {
+		.phase = phase,
+		.interrupt = run->cfg->interrupt,
+		.phase_ns = now - t_phase_ns,
+		.elapsed_ns = now - run->t_start_ns,
+		.left_ns = run->deadline_ns ? (run->deadline_ns > now ? run->deadline_ns - now : 0) : -1,
+		.after_entries = run->cfg->after_entries,
+		.after_us = run->cfg->after_us == LI_DURATION_NEVER ? LI_NEVER : run->cfg->after_us,
+	};
+	int i;
+
+	for (i = 0; i < 2; i++)
+		p.entries[i] = run->entries[i] + run->refs[i];
+	run->progress(run->progress_arg, &p);
+}
+
+/* From the connection's watchdog thread: nothing of the run changes
+ * while li_run_connect waits in libldap. */
+static void conn_tick(void *arg, li_phase phase, int64_t t_phase_ns)
+{
+	report_progress(arg, phase, t_phase_ns);
+}
+
+static void enter(li_run *run, li_phase phase)
+{
+	run->phase = phase;
+	run->t_phase_ns = li_now_ns();
+	run->next_tick_ns = run->t_phase_ns + TICK_NS;
+}
+
+/* On every pass of the waiting loops. */
+static void tick(li_run *run)
+{
+	int64_t now;
+
+	if (run->progress == NULL || (now = li_now_ns()) < run->next_tick_ns)
+		return;
+	run->next_tick_ns = now + TICK_NS;
+	report_progress(run, run->phase, run->t_phase_ns);
 }
 
 void li_run_set_signals(li_run *run, const int *signos, size_t n)
@@ -364,13 +430,17 @@ static const char *conn_malformed(void *arg)
 
 int li_run_connect(li_run *run, li_error *err)
 {
-	li_conn_hooks hooks = { conn_log, conn_malformed, run };
+	li_conn_hooks hooks = { conn_log, conn_malformed, run->progress ? conn_tick : NULL, run };
 
 	if (run->conn)
 		return li_usage_error(err, "run", "internal: li_run_connect called twice");
+	run->t_start_ns = li_now_ns();
+	if (run->cfg->timeout_us != LI_DURATION_NEVER)
+		run->deadline_ns = run->t_start_ns + run->cfg->timeout_us * NS_PER_US;
 	run->conn = li_conn_new(run->cfg, run->tap, &hooks, err);
 	if (run->conn == NULL)
 		return -1;
+	li_conn_set_deadline(run->conn, run->deadline_ns);
 	run->ld = li_conn_ld(run->conn);
 	/* Before connecting: what is wrong with the request is found without
 	 * a server. */
@@ -397,7 +467,12 @@ static int pump(li_run *run)
 		return -1;
 	rc = ldap_result(run->ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &msg);
 	if (rc > 0) {
-		ldap_msgfree(msg);
+		/* A page's end: its cookie decides what comes next (next_page). */
+		if (run->page.end.seen && run->page.done == NULL && rc == LDAP_RES_SEARCH_RESULT &&
+		    ldap_msgid(msg) == run->op_msgid)
+			run->page.done = msg;
+		else
+			ldap_msgfree(msg);
 		return 1;
 	}
 	if (rc < 0) {
@@ -443,6 +518,8 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 	/* About to sleep: the observer may write what it has kept. */
 	if (run->observer && !run->output_stopped)
 		run->observer(run->observer_arg, NULL);
+	if (run->entry_fn && !run->output_stopped)
+		run->entry_fn(run->entry_arg, NULL);
 	if (!output_backed_up(run) && ldap_get_option(run->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS &&
 	    sb != NULL && ber_sockbuf_ctrl(sb, LBER_SB_OPT_DATA_READY, NULL))
 		return; /* TLS or SASL holds decoded bytes already */
@@ -465,9 +542,12 @@ static void wait_io(li_run *run, int64_t deadline_ns)
 		pfd[0].events |= POLLOUT;
 	if (pfd[0].events == 0)
 		pfd[0].fd = -1;
-	if (deadline_ns > 0) {
-		int64_t left = deadline_ns - li_now_ns() - SPIN_NS;
+	if (deadline_ns > 0 || run->progress) {
+		int64_t now = li_now_ns(), left = deadline_ns - now - SPIN_NS;
 
+		/* The next tick is no deadline to spin for. */
+		if (run->progress && (deadline_ns <= 0 || run->next_tick_ns - now < left))
+			left = run->next_tick_ns - now;
 		if (left < 0)
 			left = 0;
 		ts.tv_sec = (time_t)(left / 1000000000);
@@ -520,6 +600,7 @@ static li_facts facts(const li_run *run)
 	f.nod_code = run->nod_res.code;
 	f.malformed = run->malformed;
 	f.strays = run->strays;
+	f.timed_out = run->timed_out;
 	return f;
 }
 
@@ -552,21 +633,44 @@ static int64_t trigger_deadline(const li_run *run)
 	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
 }
 
+/* When the deadline is near enough to send the interrupt, so that its
+ * answers have time to arrive: a tenth of the timeout before it, or the
+ * wait when that is shorter. Without an interrupt, the deadline itself. */
+static int64_t timeout_trigger_at(const li_run *run)
+{
+	int64_t reserve;
+
+	if (run->deadline_ns == 0 || run->cfg->interrupt == LI_INTERRUPT_NONE)
+		return run->deadline_ns;
+	reserve = run->cfg->timeout_us * NS_PER_US / 10;
+	if (run->cfg->wait_us * NS_PER_US < reserve)
+		reserve = run->cfg->wait_us * NS_PER_US;
+	return run->deadline_ns - reserve;
+}
+
+/* The earlier of two moments, 0 meaning none. */
+static int64_t earlier(int64_t a, int64_t b)
+{
+	return a == 0 || (b != 0 && b < a) ? b : a;
+}
+
 static li_trigger trigger_due(li_run *run)
 {
 	const li_params *cfg = run->cfg;
-	int64_t deadline;
+	int64_t deadline, at = timeout_trigger_at(run);
 
 	if (run->sigint != run->sigint_seen)
 		return LI_TRIGGER_SIGNAL;
 	if (cfg->interrupt == LI_INTERRUPT_NONE)
-		return LI_TRIGGER_NONE;
+		return at && li_now_ns() >= at ? LI_TRIGGER_TIMEOUT : LI_TRIGGER_NONE;
 	if (cfg->after_entries >= 0 &&
 	    run->entries[0] + run->refs[0] >= (unsigned long long)cfg->after_entries)
 		return LI_TRIGGER_AFTER_ENTRIES;
 	deadline = trigger_deadline(run);
-	if (deadline > 0 && li_now_ns() >= deadline)
+	if (deadline > 0 && li_now_ns() >= deadline && (at == 0 || deadline <= at))
 		return LI_TRIGGER_AFTER;
+	if (at && li_now_ns() >= at)
+		return LI_TRIGGER_TIMEOUT;
 	return LI_TRIGGER_NONE;
 }
 
@@ -593,7 +697,7 @@ static void warm_encoder(li_run *run)
 static void warm_if_near(li_run *run)
 {
 	const li_params *cfg = run->cfg;
-	int64_t deadline = trigger_deadline(run);
+	int64_t deadline = earlier(trigger_deadline(run), timeout_trigger_at(run));
 
 	if (run->warmed || cfg->interrupt == LI_INTERRUPT_NONE)
 		return;
@@ -607,6 +711,8 @@ static int64_t trigger_moment(const li_run *run, li_trigger why)
 {
 	if (why == LI_TRIGGER_AFTER)
 		return trigger_deadline(run);
+	if (why == LI_TRIGGER_TIMEOUT)
+		return timeout_trigger_at(run);
 	if (why == LI_TRIGGER_AFTER_ENTRIES && run->t_nth_ns)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
 	if (why == LI_TRIGGER_SIGNAL && run->t_sigint_ns)
@@ -629,6 +735,8 @@ static int output_closed(li_error *err)
 	return -1;
 }
 
+static int next_page(li_run *run, li_error *err);
+
 /* Until the trigger fires (1), the outcome is decided early (0), or SIGTERM. */
 static int await_trigger(li_run *run, li_error *err)
 {
@@ -640,6 +748,8 @@ static int await_trigger(li_run *run, li_error *err)
 			return terminated(err);
 		if (run->output_stopped)
 			return output_closed(err);
+		if (run->page.done && !run->lost && next_page(run, err) < 0)
+			return -1;
 		/* Each message is a chance for the trigger: check before reading on. */
 		if (run->op_res.seen || run->lost)
 			return decide(run) ? 0 : 1;
@@ -648,11 +758,13 @@ static int await_trigger(li_run *run, li_error *err)
 			run->sigint_seen = run->sigint;
 			run->trigger = why;
 			run->t_trigger_ns = trigger_moment(run, why);
+			run->timed_out = why == LI_TRIGGER_TIMEOUT;
 			return 1;
 		}
 		warm_if_near(run);
+		tick(run);
 		if (rc == 0)
-			wait_io(run, trigger_deadline(run));
+			wait_io(run, earlier(trigger_deadline(run), timeout_trigger_at(run)));
 	}
 }
 
@@ -706,6 +818,18 @@ static int64_t window_end(li_run *run)
 	return end;
 }
 
+/* The deadline ended the listening: the outcome rests on what arrived.
+ * An abandoned operation whose messages kept coming for longer than the
+ * silence since the last one was still being sent: not abandoned. */
+static void cut_at_deadline(li_run *run)
+{
+	int64_t sending = run->t_last_late_ns - run->t_intr_ns, silent = run->deadline_ns - run->t_last_late_ns;
+
+	run->timed_out = 1;
+	if (run->cfg->interrupt == LI_INTERRUPT_ABANDON && run->t_last_late_ns > run->t_intr_ns && silent < sending)
+		run->still_sending = 1;
+}
+
 static int listen_for_outcome(li_run *run, li_error *err)
 {
 	if (run->cfg->wait_us == 0 && run->cfg->interrupt == LI_INTERRUPT_ABANDON)
@@ -727,9 +851,13 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			run->window_cut_ns = run->t_sigint_ns;
 		}
 		end = window_end(run);
+		if (run->deadline_ns && end > run->deadline_ns)
+			end = run->deadline_ns;
 		if (!run->window_over && li_now_ns() >= end) {
 			drain_input(run);
 			run->window_over = 1;
+			if (end == run->deadline_ns)
+				cut_at_deadline(run);
 		}
 		if (!run->window_over)
 			run->still_sending = 0;
@@ -741,6 +869,7 @@ static int listen_for_outcome(li_run *run, li_error *err)
 			notes(run);
 			return 0;
 		}
+		tick(run);
 		if (rc == 0)
 			wait_io(run, end);
 	}
@@ -757,9 +886,14 @@ static int send_operation(li_run *run, li_error *err)
 	if (run->op_msgid != msgid) {
 		/* The request is still being written (a large add): it is ours. */
 		run->op_msgid = msgid;
-		run->t_op_ns = li_now_ns();
+		if (run->t_op_ns == 0)
+			run->t_op_ns = li_now_ns();
 	}
-	li_run_log(run, 0, "%s sent as message %d", li_op_type(run->cfg), msgid);
+	if (run->page.size)
+		li_run_log(run, 0, "page %llu of the search sent as message %d",
+			   (unsigned long long)++run->page.sent, msgid);
+	else
+		li_run_log(run, 0, "%s sent as message %d", li_op_type(run->cfg), msgid);
 	return 0;
 }
 
@@ -783,6 +917,30 @@ static int prepare_cancel(li_run *run, li_error *err)
 	return 0;
 }
 
+/* A page ended with success before the interrupt: the next one is asked
+ * for when its cookie says there is one (the Cancel then names the new
+ * page), else it was the search's end. */
+static int next_page(li_run *run, li_error *err)
+{
+	LDAPMessage *done = run->page.done;
+	int more = 0, rc;
+
+	run->page.done = NULL;
+	rc = li_paging_next(run->ld, done, run->ctrls, run->page.size, &more, err);
+	ldap_msgfree(done);
+	if (rc < 0)
+		return -1;
+	if (!more) {
+		run->op_res = run->page.end;
+		run->op_done_before_interrupt = 1;
+		return 0;
+	}
+	memset(&run->page.end, 0, sizeof(run->page.end));
+	ber_bvfree(run->cancel_value);
+	run->cancel_value = NULL;
+	return send_operation(run, err) < 0 || prepare_cancel(run, err) < 0 ? -1 : 0;
+}
+
 /* --msgid N on a new connection can name the interrupt's own message ID
  * (which depends on StartTLS, the bind, libldap): the server then sees a
  * request that names itself, and whatever it answers says nothing about
@@ -804,8 +962,10 @@ int li_run_execute(li_run *run, li_error *err)
 	if (!run->connected)
 		return li_usage_error(err, "run", "internal: li_run_execute before li_run_connect");
 	if (run->cfg->op != LI_OP_NONE) {
+		run->page.size = li_paging_size(run->cfg);
 		if (send_operation(run, err) < 0 || prepare_cancel(run, err) < 0)
 			return -1;
+		enter(run, run->cfg->interrupt == LI_INTERRUPT_NONE ? LI_PHASE_RESULT : LI_PHASE_TRIGGER);
 		rc = await_trigger(run, err);
 		if (rc <= 0)
 			return rc;
@@ -819,6 +979,7 @@ int li_run_execute(li_run *run, li_error *err)
 		return -1;
 	if (self_target(run))
 		return 0;
+	enter(run, LI_PHASE_LISTEN);
 	return listen_for_outcome(run, err);
 }
 
@@ -897,5 +1058,10 @@ const li_result *li_run_result(li_run *run)
 	r->outcome = run->outcome;
 	r->nnotes = run->nnotes;
 	memcpy(r->notes, run->notes, sizeof(r->notes));
+	r->page_size = run->page.size;
+	r->pages = run->page.sent;
+	r->timeout_us = run->cfg->timeout_us > 0 ? run->cfg->timeout_us : 0;
+	r->timed_out = run->timed_out;
+	r->t_deadline_ns = run->deadline_ns;
 	return r;
 }

@@ -33,6 +33,8 @@ struct li_run {
 	LDAPControl **ctrls;
 	li_event_fn observer;
 	void *observer_arg;
+	li_event_fn entry_fn;  /* the operation's entries, references, intermediates */
+	void *entry_arg;
 	sigset_t sigs;       /* the signals whose handler calls li_run_signal */
 	int have_sigs;
 	volatile sig_atomic_t sigint, sigterm, output_stopped;
@@ -88,6 +90,23 @@ struct li_run {
 	li_buf op_text;      /* ... and its description of the operation */
 
 	int still_sending;      /* abandon: entries kept coming until the cap */
+
+	/* a paged search: each page a search request of its own */
+	struct {
+		int size;            /* 0: not paged */
+		uint64_t sent;       /* page requests sent */
+		li_response end;     /* a page ended with success before the interrupt ... */
+		LDAPMessage *done;   /* ... and its SearchResultDone, for the cookie */
+	} page;
+
+	/* the deadline (li_params_set_timeout) and the progress hook */
+	int64_t t_start_ns;     /* li_run_connect began */
+	int64_t deadline_ns;    /* 0: none */
+	int timed_out;          /* the deadline fired the trigger or cut the listening */
+	li_progress_fn progress;
+	void *progress_arg;
+	li_phase phase;
+	int64_t t_phase_ns, next_tick_ns;
 
 	li_log_fn log;
 	void *log_arg;

@@ -43,6 +43,16 @@ static void text_counts(const li_result *res, li_buf *b, int after)
 			    res->intermediates[after] == 1 ? "" : "s");
 }
 
+/* A paged search: the message ID above is the last page's. */
+static void text_pages(const li_result *res, li_buf *b)
+{
+	if (res->page_size == 0)
+		return;
+	li_buf_addf(b, "    pages: %llu of at most %d entr%s, the last sent as message %lld\n",
+		    (unsigned long long)res->pages, res->page_size, res->page_size == 1 ? "y" : "ies",
+		    (long long)res->op_msgid);
+}
+
 static void text_response(const li_result *res, li_buf *b, const char *label, const li_reply *r)
 {
 	li_buf_addf(b, "  %s: ", label);
@@ -76,6 +86,10 @@ static void text_trigger(const li_result *res, li_buf *b)
 		break;
 	case LI_TRIGGER_SIGNAL:
 		li_buf_adds(b, " (trigger: Ctrl-C");
+		break;
+	case LI_TRIGGER_TIMEOUT:
+		li_buf_adds(b, " (trigger: --timeout ");
+		li_buf_add_duration(b, res->timeout_us);
 		break;
 	default:
 		li_buf_adds(b, " (trigger: --msgid");
@@ -119,6 +133,9 @@ static void verdict_abandoned(const li_result *res, li_buf *b, const char *op)
 	if (res->t_window_cut_ns)
 		li_buf_addf(b, "no result for the %s in the %.3f ms between the abandon and Ctrl-C", op,
 			    since_intr_ms(res, res->t_window_cut_ns));
+	else if (res->timed_out && res->t_deadline_ns)
+		li_buf_addf(b, "no result for the %s in the %.3f ms between the abandon and the --timeout deadline",
+			    op, since_intr_ms(res, res->t_deadline_ns));
 	else if (res->wait_us == 0)
 		li_buf_addf(b, "no result for the %s when the abandon was sent (--wait 0 decides at once)", op);
 	else
@@ -133,12 +150,21 @@ static void verdict_abandoned(const li_result *res, li_buf *b, const char *op)
 static void verdict_no_response(const li_result *res, li_buf *b, const char *op, const char *w)
 {
 	if (res->still_sending) {
-		li_buf_addf(b, "the server kept sending for the abandoned %s", op);
+		li_buf_addf(b, "the server kept sending for the abandoned %s%s", op,
+			    res->timed_out ? " until the --timeout deadline" : "");
+		return;
+	}
+	if (res->interrupt == LI_INTERRUPT_NONE) {
+		li_buf_addf(b, "no end of the %s within --timeout ", op);
+		li_buf_add_duration(b, res->timeout_us);
 		return;
 	}
 	li_buf_addf(b, "no %s ", res->interrupt == LI_INTERRUPT_CANCEL && !res->intr.seen ? "answer to the Cancel"
 		    : "end of the operation");
-	if (res->t_window_cut_ns)
+	if (res->timed_out && res->t_deadline_ns)
+		li_buf_addf(b, "before the --timeout deadline, %.3f ms after the %s", since_intr_ms(res,
+			    res->t_deadline_ns), w);
+	else if (res->t_window_cut_ns)
 		li_buf_addf(b, "before Ctrl-C ended the wait, %.3f ms after the %s", since_intr_ms(res,
 			    res->t_window_cut_ns), w);
 	else
@@ -238,6 +264,7 @@ int li_report_text(const li_result *res, li_buf *out)
 		if (res->op_msgid >= 0)
 			li_buf_addf(out, "\n    sent as message %lld", (long long)res->op_msgid);
 		li_buf_addc(out, '\n');
+		text_pages(res, out);
 	}
 	if (res->interrupt != LI_INTERRUPT_NONE)
 		text_interrupt(res, out);
@@ -316,6 +343,16 @@ static json_object *json_connection(const li_result *res)
 	return o;
 }
 
+/* --timeout: how long, and whether the deadline decided anything. */
+static json_object *json_timeout(const li_result *res)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ms", li_json_ms((double)res->timeout_us / 1e3));
+	json_object_object_add(o, "reached", json_object_new_boolean(res->timed_out));
+	return o;
+}
+
 static json_object *json_notes(const li_result *res)
 {
 	json_object *notes = json_object_new_array();
@@ -357,6 +394,8 @@ json_object *li_report_object(const li_result *res, int exit_status)
 	json_object_object_add(op, "type", json_object_new_string(res->op_type ? res->op_type : ""));
 	json_object_object_add(op, "msgid", res->op_msgid >= 0 ? json_object_new_int64(res->op_msgid) : NULL);
 	json_object_object_add(o, "operation", op);
+	if (res->page_size)
+		json_object_object_add(o, "pages", json_object_new_int64((int64_t)res->pages));
 	json_object_object_add(o, "interrupt", json_interrupt(res));
 	json_object_object_add(o, "entries_before", json_object_new_int64((int64_t)res->entries[0]));
 	json_object_object_add(o, "entries_after", json_object_new_int64((int64_t)res->entries[1]));
@@ -371,6 +410,8 @@ json_object *li_report_object(const li_result *res, int exit_status)
 		json_object_object_add(o, "cancel_result", json_response(res, &res->intr));
 	json_object_object_add(o, "connection", json_connection(res));
 	json_object_object_add(o, "notes", json_notes(res));
+	if (res->timeout_us > 0)
+		json_object_object_add(o, "timeout", json_timeout(res));
 	if (res->traced)
 		json_object_object_add(o, "summary", li_trace_summary_object(res));
 	json_object_object_add(o, "outcome", json_object_new_string(li_outcome_name(res->outcome)));

@@ -40,6 +40,7 @@ static const char *const trigger_names[] = {
 	[LI_TRIGGER_AFTER_ENTRIES] = "after-entries",
 	[LI_TRIGGER_SIGNAL] = "signal",
 	[LI_TRIGGER_MSGID] = "msgid",
+	[LI_TRIGGER_TIMEOUT] = "timeout",
 };
 
 const char *li_trigger_name(li_trigger t)
@@ -91,8 +92,8 @@ static void note_words(const li_result *res, const li_note_fact *n, char *s, siz
 			 "Cancel was answered %s (%d)", li_result_word(n->code), n->code);
 		break;
 	case LI_NOTE_NO_CANCEL_RESPONSE:
-		put(s, size, "no response to the Cancel arrived%s", n->flag ? " before the connection closed"
-			 : " within --wait");
+		put(s, size, "no response to the Cancel arrived%s", n->flag == 1 ? " before the connection closed"
+			 : n->flag == 2 ? " before the --timeout deadline" : " within --wait");
 		break;
 	case LI_NOTE_CANCEL_SUCCESS_YET_DONE:
 		put(s, size, "the server answered success to the Cancel, yet the operation completed with "

@@ -62,6 +62,19 @@ fail:
 	return -1;
 }
 
+char *li_buf_room(li_buf *b, size_t n)
+{
+	if (reserve(b, n) < 0)
+		return NULL;
+	return b->data + b->len;
+}
+
+void li_buf_grew(li_buf *b, const char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
 void li_buf_add(li_buf *b, const void *p, size_t n)
 {
 	if (n == 0 || reserve(b, n) < 0)

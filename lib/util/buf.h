@@ -21,6 +21,11 @@ void li_buf_adds(li_buf *b, const char *s);
 void li_buf_addc(li_buf *b, char c);
 void li_buf_addf(li_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void li_buf_vaddf(li_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Room for n more bytes after the contents, for a writer that fills them
+ * itself (libldap's ldif_sput_wrap), then li_buf_grew with where it
+ * stopped (at most n bytes on). NULL when out of memory. */
+char *li_buf_room(li_buf *b, size_t n);
+void li_buf_grew(li_buf *b, const char *end);
 /* UTF-8 checks (RFC 3629). */
 size_t li_utf8_char(const unsigned char *s, size_t n);
 int li_utf8_valid(const void *p, size_t n);

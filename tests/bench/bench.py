@@ -23,7 +23,9 @@ Starts a throwaway slapd (tests/fixture/slapd.py) whose ou=people holds
   5. what the server does after an interrupt (--after-entries 100): entries
      that still arrived, the Cancel's round trip, when the search ended;
   6. wall and CPU time (user+sys, from os.wait4 of a posix_spawn'ed child)
-     of ldapabandon over the whole 200k stream against ldapsearch's.
+     of ldapabandon over the whole 200k stream against ldapsearch's;
+  7. the whole 200k stream written as LDIF (-LLL) to /dev/null by ldaptrace
+     and ldapcancel against ldapsearch -LLL: wall, CPU, peak RSS.
 
 Every command of a group runs once per iteration, in a fresh random order,
 after a warm-up; figures are medians and p99 (nearest rank) over the runs,
@@ -79,6 +81,7 @@ REPS = {
     "trace": (20, 2),
     "server": (100, 5),
     "cpu": (20, 3),
+    "ldif": (20, 3),
 }
 
 STREAM_SIZES = (1000, 10000, 100000, 200000)
@@ -97,6 +100,7 @@ GOAL_STREAM_RSS = 1.1
 GOAL_RSS_GROWTH_KB = 256
 GOAL_TRACE = 2.0
 GOAL_CPU = 1.0
+GOAL_LDIF_TIME = 1.0
 
 
 class BenchError(RuntimeError):
@@ -817,21 +821,9 @@ class Bench:
             pair = [ours, ref]
             self.rng.shuffle(pair)
             for label, argv, ok in pair:
-                fa = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                      (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-                t0 = time.perf_counter_ns()
-                pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
-                _, status, ru = os.wait4(pid, 0)
-                t1 = time.perf_counter_ns()
-                rc = os.waitstatus_to_exitcode(status)
-                if rc not in ok:
-                    raise BenchError("%s: exit %d" % (shlex.join(argv), rc))
+                r = spawned(argv, ok)
                 if i >= warm:
-                    runs[label].append(((t1 - t0) / 1e6,
-                                        (ru.ru_utime + ru.ru_stime) * 1e3,
-                                        ru.ru_utime * 1e3, ru.ru_stime * 1e3,
-                                        ru.ru_nvcsw))
+                    runs[label].append(r)
             log("6 CPU: %d/%d iterations" % (i + 1, warm + n))
         self.w("## 6. CPU over the whole stream (%d entries)" % n_all)
         self.w()
@@ -867,6 +859,105 @@ class Bench:
                    % (what, fmt_ratio(r, lo, hi), GOAL_CPU, m))
         self.w()
 
+    # 7 ---------------------------------------------------------------
+    def ldif(self):
+        """The whole 200k stream written as LDIF (-LLL) to /dev/null,
+        against ldapsearch -LLL: wall, CPU and peak RSS; the LDIF itself
+        is compared byte for byte once first."""
+        n, warm = self.reps["ldif"], min(self.reps["warmup"], 2)
+        ref = ("ldapsearch -LLL", [self.ldapsearch] + self.conn + ["-LLL"])
+        ours = [("ldaptrace -LLL -q", [self.trace] + self.conn + ["-LLL", "-q"]),
+                ("ldapcancel -LLL -q --after-entries 1000000",
+                 [self.cancel] + self.conn + ["-LLL", "-q", "--after-entries",
+                                              "1000000"])]
+        want = self.runner.run(ref[1], capture=True)
+        for label, argv in ours:
+            got = self.runner.run(argv, capture=True)
+            if (got.rc, got.out) != (0, want.out):
+                raise BenchError("%s: exit %d, %d bytes of LDIF where ldapsearch "
+                                 "wrote %d: not the same" % (label, got.rc, len(got.out),
+                                                             len(want.out)))
+        runs = {label: [] for label, _ in ours + [ref]}
+        rss = {label: [] for label in runs}
+        for i in range(warm + n):
+            order = ours + [ref]
+            self.rng.shuffle(order)
+            for label, argv in order:
+                r = spawned(argv, (0,))
+                if i >= warm:
+                    runs[label].append(r)
+            log("7 LDIF: %d/%d iterations" % (i + 1, warm + n))
+        if self.have_time:
+            for i in range(self.reps["rss"]):
+                order = ours + [ref]
+                self.rng.shuffle(order)
+                for label, argv in order:
+                    r, kb = self.runner.peak_rss_kb(argv)
+                    if r.rc == 0:
+                        rss[label].append(kb)
+        self.w("## 7. LDIF output over the whole stream (%d entries)"
+               % (self.s.entries + 2))
+        self.w()
+        self.w("Each command writes the same LDIF (%d bytes, compared byte "
+               "for byte with ldapsearch's before timing) to /dev/null; %d "
+               "runs each after %d warm-up, interleaved, posix_spawn'ed and "
+               "reaped by `os.wait4` as in section 6; peak RSS "
+               "(`/usr/bin/time -f %%M`) median of %d runs each. `ldapcancel "
+               "--after-entries 1000000` never fires: the search completes "
+               "(too-late, exit 0 under -L). Goals: wall time ≤ %.1f× and "
+               "peak RSS ≤ %.1f× ldapsearch's (medians)."
+               % (len(want.out), n, warm, self.reps["rss"], GOAL_LDIF_TIME,
+                  GOAL_STREAM_RSS))
+        self.w()
+        self.w("| command | runs | wall ms (p99) | CPU ms (user+sys) | "
+               "peak RSS kB | wall ratio [95% CI] | | RSS ratio | |")
+        self.w("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |")
+        b = [r[0] for r in runs[ref[0]]]
+        rb = median(rss[ref[0]]) if rss[ref[0]] else None
+        for label, _ in ours + [ref]:
+            rs = runs[label]
+            a = [r[0] for r in rs]
+            ra = median(rss[label]) if rss[label] else None
+            cells = ["`%s > /dev/null`" % label, str(len(rs)),
+                     "%s (%s)" % (fmt_ms(median(a)), fmt_ms(pct(a, 99))),
+                     fmt_ms(median([r[1] for r in rs])),
+                     "%d" % ra if ra else "n/a"]
+            if label == ref[0]:
+                cells += ["1", "", "1", ""]
+            else:
+                r, lo, hi = ratio_ci(a, b, self.rng)
+                cells += [fmt_ratio(r, lo, hi),
+                          self.goal("7", "%s: wall ≤ %.1f× ldapsearch -LLL"
+                                    % (label, GOAL_LDIF_TIME),
+                                    fmt_ratio(r, lo, hi), r <= GOAL_LDIF_TIME)]
+                if ra and rb:
+                    cells += ["%.2f×" % (ra / rb),
+                              self.goal("7", "%s: peak RSS ≤ %.1f× ldapsearch "
+                                        "-LLL" % (label, GOAL_STREAM_RSS),
+                                        "%.2f× (%d / %d kB)" % (ra / rb, ra, rb),
+                                        ra / rb <= GOAL_STREAM_RSS)]
+                else:
+                    cells += ["n/a", ""]
+            self.w("| " + " | ".join(cells) + " |")
+        self.w()
+
+
+def spawned(argv, ok):
+    """argv posix_spawn'ed with stdin, stdout and stderr on /dev/null and
+    reaped by os.wait4, whose rusage is the child's alone (never a forked
+    Python's): (wall ms, CPU ms user+sys, user ms, sys ms, sleeps)."""
+    fa = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+    t0 = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
+    _, status, ru = os.wait4(pid, 0)
+    t1 = time.perf_counter_ns()
+    rc = os.waitstatus_to_exitcode(status)
+    if rc not in ok:
+        raise BenchError("%s: exit %d" % (shlex.join(argv), rc))
+    return ((t1 - t0) / 1e6, (ru.ru_utime + ru.ru_stime) * 1e3,
+            ru.ru_utime * 1e3, ru.ru_stime * 1e3, ru.ru_nvcsw)
 
 
 def render(bench, info, cmdline, started, elapsed, quick):
@@ -940,7 +1031,7 @@ def main(argv=None):
                          "slapd-cache)")
     ap.add_argument("--seed", type=int, default=1,
                     help="seed of the run order shuffles and bootstrap")
-    ap.add_argument("--only", default="123456",
+    ap.add_argument("--only", default="1234567",
                     help="sections to run, e.g. 23 (default: all)")
     args = ap.parse_args(argv)
     if args.entries < MIN_ENTRIES:
@@ -983,7 +1074,8 @@ def main(argv=None):
             runner.run([bench.ldapsearch] + bench.conn)
             sections = {"1": bench.whole, "2": bench.latency,
                         "3": bench.stream, "4": bench.tracing,
-                        "5": bench.server, "6": bench.cpu}
+                        "5": bench.server, "6": bench.cpu,
+                        "7": bench.ldif}
             for k in sorted(set(args.only)):
                 if k in sections:
                     sections[k]()

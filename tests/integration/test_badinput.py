@@ -188,7 +188,7 @@ la(C + ["-e", "abandon"], 1, r"-e: 'abandon' is what ldapabandon and ldaptrace -
 # names what was typed (not an internal placeholder), in one line
 lc(C + ["-e", "1.2.3=::!!!"], 1, r"-e: '(1\.2\.3=)?::!!!'.*not valid base64")
 lc(C + ["-E", "sync=xx"], 1, r"-E: 'sync=xx'")
-lc(C + ["-E", "pr=10"], 1, r"-E: 'pr'.*paged results")
+lc(C + ["-e", "pr=10"], 1, r"-e: 'pr' \(paged results\) is a search extension: give it as -E pr=<size>$")
 la(C + ["-E", "subentries=maybe"], 1, r"-E: 'subentries=maybe'")
 # ldapsearch's rp/<cookie>/<slimit> and an empty cookie must not become another cookie
 lc(C + ["-E", "sync=rp/cookie/100"], 1,
@@ -205,7 +205,9 @@ for _n in ([], ["-n"]):
     lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
        r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
-lc(C + ["-o", "ldif_wrap=no"], 1, r"-o: 'ldif_wrap=no' is not a known option")
+lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option")
+lc(C + ["-o", "ldif_wrap=1"], 1, r"-o: ldif_wrap '1' too narrow")
+lc(C + ["-L", "--op", "delete", "cn=x"], 1, r"-L: writes a search's entries: use it with a search$")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
 

@@ -793,13 +793,42 @@ def t_slow_accept():
     with FaultServer("slow-accept") as srv:
         c = Client(srv.port)
         c.bind()
-        srv.wait_log(lambda r: r.get("event") == "open")
-        got = c.quiet()
-        check(got == [], summary(got))
-        check(not any("op" in r for r in srv.log()), "server must not read: %r" % srv.log())
-        c.close()
-        rec = srv.wait_log(lambda r: r.get("event") == "closed")
-        check(rec["by"] == "client", repr(rec))
+        silent_until_the_client_closes(srv, c, lambda log: not any("op" in r for r in log),
+                                       "server must not read")
+
+
+def silent_until_the_client_closes(srv, c, log_ok, why):
+    """Nothing comes back, the log passes log_ok, and the server notices the
+    client closing."""
+    srv.wait_log(lambda r: r.get("event") == "open")
+    got = c.quiet()
+    check(got == [], summary(got))
+    check(log_ok(srv.log()), "%s: %r" % (why, srv.log()))
+    c.close()
+    rec = srv.wait_log(lambda r: r.get("event") == "closed")
+    check(rec["by"] == "client", repr(rec))
+
+
+@test("tls-silent: bytes are read (a ClientHello would be), nothing is ever written; close noticed")
+def t_tls_silent():
+    with FaultServer("tls-silent") as srv:
+        c = Client(srv.port)
+        c.send(b"\x16\x03\x01\x00\x05hello" * 100)  # not LDAP, not even BER
+        silent_until_the_client_closes(srv, c, lambda log: [r.get("event") for r in log] == ["open"],
+                                       "no bad-input close")
+
+
+@test("abandon-drip: 3 entries, hold; abandon -> an entry every ~100 ms, never a result")
+def t_abandon_drip():
+    with FaultServer("abandon-drip") as srv:
+        c, s = held_search(srv)
+        t0 = time.monotonic()
+        c.abandon(s)
+        late = [c.recv_msg(timeout=5) for _ in range(5)]
+        dt = time.monotonic() - t0
+        check(summary(late) == ["%d:entry(cn=e%d,dc=example,dc=com)" % (s, k) for k in range(4, 9)],
+              summary(late))
+        check(0.45 <= dt < 3.0, "5 late entries in %.3fs" % dt)
 
 
 @test("--once: exits 0 after the first connection ends")
@@ -840,6 +869,25 @@ def t_ldapsearch_normal():
         check(rc == 0, "rc %d, stderr %s" % (rc, err))
         check(dns == ["dn: cn=e%d,dc=example,dc=com" % k for k in range(1, 6)], out)
         check("result: 0 Success" in out, out)
+
+
+@test("paged, paged-fail: ldapsearch -E pr=2/noprompt reads every page; page 2 fails with 53")
+def t_ldapsearch_paged():
+    check(shutil.which("ldapsearch"), "ldapsearch not installed")
+    with FaultServer("paged", entries=5) as srv:
+        rc, out, err, dt = run_ldap_tool(["ldapsearch", "-x", "-H", srv.uri, "-b", "dc=example,dc=com",
+                                          "-E", "pr=2/noprompt", "cn"])
+        dns = [l for l in out.splitlines() if l.startswith("dn: ")]
+        check(rc == 0, "rc %d, stderr %s" % (rc, err))
+        check(dns == ["dn: cn=e%d,dc=example,dc=com" % k for k in range(1, 6)], out)
+        srv.wait_log(lambda r: r.get("event") == "closed")
+        pages = [(r["msgid"], r.get("controls")) for r in srv.log() if r.get("op") == "search"]
+        check(pages == [(i, [fs.PAGED_OID]) for i in (2, 3, 4)], "three pages: %r" % pages)
+    with FaultServer("paged-fail", entries=5) as srv:
+        rc, out, err, dt = run_ldap_tool(["ldapsearch", "-x", "-H", srv.uri, "-b", "dc=example,dc=com",
+                                          "-E", "pr=2/noprompt", "cn"])
+        check(rc == 53, "rc %d, stderr %s" % (rc, err))
+        check(out.count("\ndn: ") == 4 and "paged-fail: page 2 refused" in out, out)
 
 
 @test("ldapsearch -e '!cancel' against no-cancel finishes (behaviour recorded)")

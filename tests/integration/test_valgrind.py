@@ -54,6 +54,16 @@ def abandon_a_search():
 
 
 @test(skip_unless=PLAIN, reason=WHY)
+def ldif_of_a_search_cut_short():
+    # -L at every level: the wire's entries through libldap's LDIF writer.
+    s = slapd()
+    for level in ("-L", "-LL", "-LLL"):
+        r = memcheck("ldapcancel", anon(s) + ["-b", s.people_base, level, "-o", "ldif_wrap=40", "--after-entries",
+                                               "20", "-q"], 4)
+        ge(r.out.count("\ndn: "), 20, "%s: the entries as LDIF" % level)
+
+
+@test(skip_unless=PLAIN, reason=WHY)
 def trace_every_renderer():
     s = slapd()
     # Interrupted in the persist phase: a Cancel during slapd's refresh

@@ -80,20 +80,30 @@ def persistent_search(s, tool, args, adds, prefix=(), connect=None):
         return p.wait(timeout=120), container
 
 
-def run_with_tty(argv, answer, timeout=20):
+def run_with_tty(argv, answer, timeout=20, columns=None):
     """Runs argv (a built tool's path first) with a controlling terminal and
-    answers the first "Enter LDAP Password:" prompt with `answer` (bytes).
-    Returns (exit status, what the terminal showed)."""
+    answers the first "Enter LDAP Password:" prompt with `answer` (bytes),
+    or, when `answer` is a list of (prompt, answer) pairs of bytes, each
+    prompt in turn, as it shows after the previous answer (a third item,
+    seconds, answers that much later, as a person would). Returns (exit
+    status, what the terminal showed). `columns` sets the terminal's width
+    (else the pty's default, none)."""
+    import fcntl
     import os
     import pty
     import select
     import signal
+    import struct
+    import termios
     import time
     from ldaptest import scaled
+    steps = list(answer) if isinstance(answer, list) else [(b"Enter LDAP Password:", answer)]
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(argv[0], argv)
-    out, sent, deadline = b"", False, time.monotonic() + scaled(timeout)
+    if columns:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    out, pos, shown, deadline = b"", 0, None, time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -104,9 +114,12 @@ def run_with_tty(argv, answer, timeout=20):
             if not chunk:
                 break
             out += chunk
-        if not sent and b"Enter LDAP Password:" in out:
-            os.write(fd, answer)
-            sent = True
+        if steps and shown is None and out.find(steps[0][0], pos) >= 0:
+            pos = out.find(steps[0][0], pos) + len(steps[0][0])
+            shown = time.monotonic()
+        if shown is not None and time.monotonic() >= shown + (steps[0][2] if len(steps[0]) > 2 else 0):
+            os.write(fd, steps.pop(0)[1])
+            shown = None
     else:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)

@@ -191,6 +191,10 @@ int main(void)
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .stopped = 1 }), LI_OUTCOME_STOPPED, "trace: Ctrl-C");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .lost = 1 }), LI_OUTCOME_CONNECTION_LOST, "trace: lost");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE }), LI_OUTCOME_UNDECIDED, "trace: running");
+	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .timed_out = 1 }), LI_OUTCOME_NO_RESPONSE,
+	       "trace: --timeout before the end");
+	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .timed_out = 1, .op_done = 1 }), LI_OUTCOME_COMPLETED,
+	       "trace: the end arrived before --timeout");
 
 	is_str(li_outcome_name(LI_OUTCOME_NO_SUCH_OPERATION), "no-such-operation", "name");
 	is_str(li_outcome_name((li_outcome)99), "undecided", "name out of range");

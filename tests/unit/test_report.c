@@ -99,6 +99,44 @@ static void test_cancel(void)
 		  "ldapcancel: JSON");
 }
 
+/* A paged search: the pages line under the operation, the JSON key after it. */
+static void test_paged(void)
+{
+	li_result r;
+
+	base(&r, "ldapabandon", LI_INTERRUPT_ABANDON);
+	r.op_msgid = r.target = 4;
+	r.page_size = 10;
+	r.pages = 3;
+	r.intr_msgid = 5;
+	r.intr_sent = 1;
+	r.trigger = LI_TRIGGER_AFTER_ENTRIES;
+	r.after_entries = 25;
+	r.t_trigger_ns = T0 + MS(2);
+	r.t_intr_ns = T0 + MS(2.01);
+	r.entries[0] = 25;
+	r.outcome = LI_OUTCOME_ABANDONED;
+	is_render(li_report_text, &r,
+		  "ldap://127.0.0.1:3890\n"
+		  "  search base \"dc=example,dc=com\" scope sub filter \"(objectClass=*)\"\n"
+		  "    sent as message 4\n"
+		  "    pages: 3 of at most 10 entries, the last sent as message 4\n"
+		  "  abandon of message 4 sent as message 5 at 2.010 ms (trigger: 25 entries; on the wire 10 us later)\n"
+		  "  before the abandon: 25 entries\n"
+		  "  after the abandon:  0 entries\n"
+		  "  result: none\n"
+		  "abandoned: no result for the search in the 2 s of silence after the abandon\n",
+		  "paged: text");
+	is_render(report_json, &r,
+		  "{\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
+		  "\"msgid\":4},\"pages\":3,\"interrupt\":{\"type\":\"abandon\",\"msgid\":5,\"target\":4,"
+		  "\"trigger\":\"after-entries\",\"sent_ms\":2.010,\"trigger_ms\":2.000,\"latency_us\":10.000},"
+		  "\"entries_before\":25,\"entries_after\":0,\"references_before\":0,\"references_after\":0,"
+		  "\"intermediates_before\":0,\"intermediates_after\":0,\"op_result\":null,\"connection\":"
+		  "{\"lost\":false,\"strays\":0,\"malformed\":0},\"notes\":[],\"outcome\":\"abandoned\",\"exit\":0}\n",
+		  "paged: JSON");
+}
+
 static void test_trace(void)
 {
 	li_result r;
@@ -249,6 +287,7 @@ static void test_notes(void)
 int main(void)
 {
 	test_cancel();
+	test_paged();
 	test_trace();
 	test_lost();
 	test_notes();
