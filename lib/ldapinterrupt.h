@@ -132,6 +132,12 @@ void li_params_set_sasl_prompt(li_params *p, li_sasl_prompt_fn fn, void *arg);
 
 /* Seconds; -1: none; unset: ldap.conf's NETWORK_TIMEOUT, else 30. */
 int li_params_set_network_timeout(li_params *p, long long seconds, li_error *err);
+/* An option of ldap.conf(5) by name, as ldapsearch -o takes it
+ * ("tls_reqcert", "tls_cacert", "network_timeout", "sasl_secprops", ...,
+ * in any case, '-' for '_'), set on this run's connection only: an unknown
+ * name or a bad value is refused. Options that the parameters set already
+ * (uri, binddn, deref, ...) are refused, saying which. */
+int li_params_set_ldap_option(li_params *p, const char *name, const char *value, li_error *err);
 /* libldap's and liblber's debug level (-1: everything). */
 int li_params_set_debug(li_params *p, int level, li_error *err);
 

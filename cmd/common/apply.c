@@ -151,17 +151,26 @@ static int apply_ldif_wrap(cmdline *cl, const char *v, li_error *err)
 	return 0;
 }
 
+/* -o: the tools' own nettimeout (and ldif_wrap), else an ldap.conf option
+ * the library checks and sets on the connection, as ldapsearch -o. */
 static int apply_o(cmdline *cl, const char *arg, li_error *err)
 {
-	const char *v;
+	const char *v, *eq = strchr(arg, '=');
 	long long secs;
 	const char *why;
+	char *name;
+	int rc;
 
 	if (strncasecmp(arg, "ldif_wrap", 9) == 0)
 		return apply_ldif_wrap(cl, arg + 9, err);
-	if (strncasecmp(arg, "nettimeout=", 11) != 0)
-		return li_usage_error(err, "-o", "'%s' is not a known option (known: nettimeout=<seconds>|none|max, "
-				 "ldif_wrap=<width>|no)", arg);
+	if (strncasecmp(arg, "nettimeout=", 11) != 0) {
+		name = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(arg);
+		if (name == NULL)
+			return li_ldap_error(err, "-o", LDAP_NO_MEMORY, NULL, NULL);
+		rc = li_params_set_ldap_option(cl->params, name, eq ? eq + 1 : NULL, err);
+		free(name);
+		return rc;
+	}
 	v = arg + 11;
 	if (strcasecmp(v, "none") == 0) {
 		secs = -1;
@@ -193,6 +202,29 @@ static int apply_control(cmdline *cl, const char *spec, int search_ext, li_error
 	return 0;
 }
 
+/* ldapsearch's options that act on a search's complete results or on
+ * many searches: one interrupted operation has neither. */
+static int refused(int val, li_error *err)
+{
+	switch (val) {
+	case 'S':
+		return li_usage_error(err, "-S", "ldapsearch sorts the entries once the search has ended, and an "
+				      "interrupted search does not end with its entries (server-side sorting: -E sss=attr)");
+	case 't':
+		return li_usage_error(err, "-t", "ldapsearch writes values to temporary files; these tools do not "
+				      "keep the entries' values, they count the entries");
+	case 'T':
+		return li_usage_error(err, "-T", "names the directory of -t's files, and these tools write no "
+				      "values to files");
+	case 'F':
+		return li_usage_error(err, "-F", "is the URL prefix of -t's files, and these tools write no "
+				      "values to files");
+	default:
+		return li_usage_error(err, "-c", "ldapsearch continues with the next search of its -f file after "
+				      "an error; these tools issue exactly one operation");
+	}
+}
+
 static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 {
 	const char *why;
@@ -213,6 +245,10 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 	case 'e': return apply_control(cl, *arg, 0, err);
 	case 'E': return apply_control(cl, *arg, 1, err);
 	case 'o': return apply_o(cl, *arg, err);
+	case 'S':
+	case 'T':
+	case 'F':
+		return refused(val, err);
 	case 'z': return parse_limit("-z", *arg, &cl->sizelimit, err);
 	case 'l': return parse_limit("-l", *arg, &cl->timelimit, err);
 	case 'd':
@@ -290,6 +326,11 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	case 'Q': cl->sasl_flags = 'Q'; rc = want_sasl(cl, "-Q", err); break;
 	case 'N': cl->sasl_nocanon = 1; break;
 	case 'Z': cl->starttls++; break;
+	case 'M': cl->manage_dsait++; break;
+	case 't':
+	case 'c':
+		rc = refused(val, err);
+		break;
 	case 'v': cl->verbose++; break;
 	case 'n': cl->dry_run = 1; break;
 	case 'A': cl->attrsonly = 1; break;
@@ -378,6 +419,13 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 	return 0;
 }
 
+/* As ldapsearch: the first operand is the filter only when it starts with
+ * '(' or holds '='; otherwise every operand is an attribute. */
+static int is_filter(const char *arg)
+{
+	return arg[0] == '(' || strchr(arg, '=') != NULL;
+}
+
 /* -L's writer, and what it writes first: the search as ldapsearch's -L
  * comments describe it, with ldap.conf's base when -b is not given. */
 static int ldif_writer(cmdline *cl, const li_search *s, li_error *err)
@@ -402,10 +450,11 @@ static int ldif_writer(cmdline *cl, const li_search *s, li_error *err)
 
 static int search_operands(cmdline *cl, const char **args, int n, li_error *err)
 {
+	int f = n > 0 && is_filter(args[0]);
 	li_search s = {
 		.base = cl->base, .scope = cl->scope, .deref = cl->deref, .sizelimit = cl->sizelimit,
-		.timelimit = cl->timelimit, .attrsonly = cl->attrsonly, .filter = n > 0 ? args[0] : NULL,
-		.attrs = n > 1 ? args + 1 : NULL,
+		.timelimit = cl->timelimit, .attrsonly = cl->attrsonly, .filter = f ? args[0] : NULL,
+		.attrs = n > f ? args + f : NULL,
 	};
 
 	if (li_params_set_search(cl->params, &s, err) < 0)
@@ -593,8 +642,6 @@ static int auth_checks(cmdline *cl, li_error *err)
 		return -1;
 	if (cl->passwd_file && read_password_file(cl, err) < 0)
 		return -1;
-	if (cl->binddn && check_dn("-D", cl->binddn, err) < 0)
-		return -1;
 	/* As OpenLDAP's tools: SASL unless -x, or unless a bind DN was given. */
 	if (!cl->auth_simple && !cl->auth_sasl && cl->binddn)
 		cl->auth_simple = 1;
@@ -625,7 +672,12 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 		cl->op = OP_NONE;
 	}
 	if (cl->op != OP_ADD && cl->op != OP_MODIFY && cl->ldif_file)
-		return li_usage_error(err, "-f", "reads an LDIF record for --op add or --op modify only");
+		return li_usage_error(err, "-f", "reads one LDIF record for --op add or --op modify only (not "
+				      "ldapsearch's file of filters: these tools issue exactly one operation)");
+	if (cl->manage_dsait && li_params_add_control_text(cl->params, cl->manage_dsait > 1 ? "!manageDSAit" :
+							   "manageDSAit", 0, err) < 0)
+		return strstr(err->text, "given twice") ? li_usage_error(err, "-M", "the ManageDsaIT control was "
+									  "given with -e too") : -1;
 	if (connection(cl, err) < 0 || search_only(cl, err) < 0 || trigger_checks(cl, err) < 0 ||
 	    auth_checks(cl, err) < 0 || operands(cl, args, err) < 0)
 		return -1;

@@ -46,6 +46,7 @@ typedef struct cmdline {
 	int sasl_flags;      /* 0, 'I' or 'Q': the last given */
 	int sasl_nocanon;    /* -N */
 	int starttls;        /* -Z count */
+	int manage_dsait;    /* -M count */
 	int debug;
 	int nettimeout_set;
 	long long nettimeout; /* -1: none */

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "controls.h"
+#include "ldapconf.h"
 #include "ldifrecord.h"
 #include "paging.h"
 #include "parse.h"
@@ -110,6 +111,8 @@ void li_params_free(li_params *cfg)
 	clear_op(cfg);
 	free(cfg->uri);
 	free(cfg->name);
+	for (i = 0; i < cfg->nldapopts; i++)
+		free(cfg->ldapopts[i].value);
 	for (i = 0; i < cfg->nctrls; i++)
 		li_ctrl_free(&cfg->ctrls[i]);
 	free(cfg);
@@ -202,8 +205,8 @@ static int set_password(li_params *cfg, const char *pw, size_t len, li_error *er
 
 int li_params_set_bind_simple(li_params *cfg, const char *dn, const char *pw, size_t len, li_error *err)
 {
-	if (check_dn("bind DN", dn, err) < 0)
-		return -1;
+	/* Any string, as ldapsearch -D: "svc@corp.example.com" and
+	 * "CORP\svc" are bind names Active Directory takes; the server judges. */
 	clear_bind(cfg);
 	cfg->auth_simple = 1;
 	if (li_params_str(&cfg->binddn, dn, "bind DN", err) < 0 || set_password(cfg, pw, len, err) < 0) {
@@ -230,7 +233,7 @@ static int secprops_check(const char *secprops, li_error *err)
 
 int li_params_set_bind_sasl(li_params *cfg, const li_sasl *s, li_error *err)
 {
-	if (check_dn("bind DN", s->dn, err) < 0 || secprops_check(s->secprops, err) < 0)
+	if (secprops_check(s->secprops, err) < 0)
 		return -1;
 	if (s->quiet && s->interactive)
 		return li_usage_error(err, "SASL", "quiet and interactive exclude each other");
@@ -273,6 +276,36 @@ int li_params_set_network_timeout(li_params *cfg, long long secs, li_error *err)
 	cfg->nettimeout_set = 1;
 	cfg->nettimeout.tv_sec = (time_t)secs;
 	cfg->nettimeout.tv_usec = 0;
+	return 0;
+}
+
+int li_params_set_ldap_option(li_params *cfg, const char *name, const char *value, li_error *err)
+{
+	const char *canon;
+	char *copy;
+	int i;
+
+	if (name == NULL || li_ldapconf_check(name, value, err) < 0)
+		return name ? -1 : li_usage_error(err, "-o", "no option name");
+	canon = li_ldapconf_name(name);
+	if (strcmp(canon, "sasl_secprops") == 0 && secprops_check(value, err) < 0)
+		return li_usage_error(err, "-o", "sasl_secprops '%s' is not a valid list of SASL security properties",
+				      value);
+	copy = strdup(value);
+	if (copy == NULL)
+		return li_ldap_error(err, "-o", LDAP_NO_MEMORY, NULL, NULL);
+	/* Given again, the last value counts, as in ldap.conf. */
+	for (i = 0; i < cfg->nldapopts && cfg->ldapopts[i].name != canon; i++)
+		;
+	if (i == LI_MAX_LDAPOPTS) {
+		free(copy);
+		return li_usage_error(err, "-o", "too many options");
+	}
+	if (i == cfg->nldapopts)
+		cfg->nldapopts++;
+	free(cfg->ldapopts[i].value);
+	cfg->ldapopts[i].name = canon;
+	cfg->ldapopts[i].value = copy;
 	return 0;
 }
 
@@ -513,8 +546,8 @@ int li_params_check(li_params *cfg, li_error *err)
 		int i;
 
 		for (i = 0; i < cfg->nctrls; i++)
-			if (cfg->ctrls[i].kind == LI_CTRL_SYNC || cfg->ctrls[i].kind == LI_CTRL_BOOL)
-				return li_usage_error(err, "controls", "search controls (sync, subentries) apply to searches only");
+			if (cfg->ctrls[i].kind >= LI_CTRL_SYNC && cfg->ctrls[i].kind != LI_CTRL_PAGED)
+				return li_usage_error(err, "controls", "search controls (-E) apply to searches only");
 		if (li_paging_size(cfg))
 			return li_usage_error(err, "controls", "paged results apply to searches only");
 		if (cfg->after_entries >= 0)
@@ -525,7 +558,7 @@ int li_params_check(li_params *cfg, li_error *err)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
-		return 0;
+		return li_encoding_check(cfg, err);
 	}
 	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");

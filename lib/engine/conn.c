@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "controls.h"
 #include "error.h"
+#include "ldapconf.h"
 #include "watchdog.h"
 
 #define LI_DEFAULT_NETTIMEOUT 30
@@ -92,12 +93,33 @@ static int set_opt(li_conn *c, int opt, const void *value, const char *name, li_
 	return li_usage_error(err, name, "could not be set");
 }
 
+/* -o's ldap.conf options, before the tools' own settings (which read
+ * NETWORK_TIMEOUT from them); a TLS option needs a new TLS context. */
+static int ldap_conf_options(li_conn *c, int *own_timeout, li_error *err)
+{
+	const li_params *cfg = c->cfg;
+	int i, tls = 0, server = 0;
+
+	*own_timeout = 0;
+	for (i = 0; i < cfg->nldapopts; i++) {
+		if (li_ldapconf_apply(c->ld, cfg->ldapopts[i].name, cfg->ldapopts[i].value, &tls, err) < 0)
+			return -1;
+		*own_timeout |= strcmp(cfg->ldapopts[i].name, "timeout") == 0;
+	}
+	if (tls && ldap_set_option(c->ld, LDAP_OPT_X_TLS_NEWCTX, &server) != LDAP_OPT_SUCCESS)
+		return li_usage_error(err, "-o", "libldap could not make a TLS context of the tls_* options (is a "
+				      "certificate, key or CA file missing or unreadable?)");
+	return 0;
+}
+
 static int options(li_conn *c, li_error *err)
 {
 	const li_params *cfg = c->cfg;
-	int version = LDAP_VERSION3;
+	int version = LDAP_VERSION3, own_timeout;
 	struct timeval tv;
 
+	if (ldap_conf_options(c, &own_timeout, err) < 0)
+		return -1;
 	if (set_opt(c, LDAP_OPT_PROTOCOL_VERSION, &version, "LDAP_OPT_PROTOCOL_VERSION", err) < 0 ||
 	    set_opt(c, LDAP_OPT_REFERRALS, LDAP_OPT_OFF, "LDAP_OPT_REFERRALS", err) < 0 ||
 	    set_opt(c, LDAP_OPT_RESTART, LDAP_OPT_ON, "LDAP_OPT_RESTART", err) < 0)
@@ -120,7 +142,7 @@ static int options(li_conn *c, li_error *err)
 	}
 	if (tv.tv_sec > 0) {
 		if (set_opt(c, LDAP_OPT_NETWORK_TIMEOUT, &tv, "LDAP_OPT_NETWORK_TIMEOUT", err) < 0 ||
-		    set_opt(c, LDAP_OPT_TIMEOUT, &tv, "LDAP_OPT_TIMEOUT", err) < 0)
+		    (!own_timeout && set_opt(c, LDAP_OPT_TIMEOUT, &tv, "LDAP_OPT_TIMEOUT", err) < 0))
 			return -1;
 	}
 	return 0;
@@ -349,14 +371,15 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 		goto fail;
 	}
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
-	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
-	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
 	c->fd_cb.lc_add = on_socket;
 	c->fd_cb.lc_del = on_socket_gone;
 	c->fd_cb.lc_arg = c;
 	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS)
 		goto fail;
+	/* After -o, which may set the base. */
+	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
+	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
 	return c;
 fail:
 	li_conn_free(c);

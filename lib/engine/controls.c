@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "paging.h"
+#include "parse.h"
 #include "redact.h"
 
 /* Controls ldapsearch(1) knows that make no sense here, with the reason. */
@@ -25,11 +26,32 @@ static const struct {
 	{ "ppolicy", "applies to binds, which these tools do not interrupt" },
 	{ "bauthzid", "applies to binds, which these tools do not interrupt" },
 	{ "pr", "(paged results) is a search extension: give it as -E pr=<size>" },
-	{ "sss", "(server-side sorting) is not supported by these tools" },
-	{ "vlv", "is not supported by these tools" },
-	{ "deref", "is not supported by these tools" },
-	{ "mv", "is not supported by these tools" },
-	{ "dirSync", "is not supported by these tools" },
+};
+
+/* ldapsearch -E's search extensions, with ldapsearch's syntax (parsed in
+ * search_ext, encoded in encode_search). */
+static const struct ext {
+	const char *name;
+	const char *oid;
+	li_ctrlkind kind;
+	int value;    /* 0: none, 1: required, 2: optional */
+	int critical; /* ldapsearch requires ! */
+	const char *form;
+} exts[] = {
+	{ "sync", LDAP_CONTROL_SYNC, LI_CTRL_SYNC, 1, 0, "ro|rp[/<cookie>]" },
+	{ "subentries", LDAP_CONTROL_SUBENTRIES, LI_CTRL_BOOL, 2, 0, "true|false" },
+	{ "sss", LDAP_CONTROL_SORTREQUEST, LI_CTRL_SSS, 1, 0, "[-]<attr[:OID]>[/[-]<attr[:OID]>...]" },
+	{ "vlv", LDAP_CONTROL_VLVREQUEST, LI_CTRL_VLV, 1, 0, "<before>/<after>(/<offset>/<count>|:<value>)" },
+	{ "deref", LDAP_CONTROL_X_DEREF, LI_CTRL_DEREF, 1, 0, "derefAttr:attr[,...][;derefAttr:attr[,...]...]" },
+	{ "mv", LDAP_CONTROL_VALUESRETURNFILTER, LI_CTRL_MV, 1, 0, "<filter>" },
+	{ "ps", LDAP_CONTROL_PERSIST_REQUEST, LI_CTRL_PS, 1, 0, "<changetypes>/<changesonly>/<echg>" },
+	{ "domainScope", LDAP_CONTROL_X_DOMAIN_SCOPE, LI_CTRL_FLAG, 0, 0, NULL },
+	{ "showDeleted", LDAP_CONTROL_X_SHOW_DELETED, LI_CTRL_FLAG, 0, 0, NULL },
+	{ "serverNotif", LDAP_CONTROL_X_SERVER_NOTIFICATION, LI_CTRL_FLAG, 0, 0, NULL },
+	{ "accountUsability", LDAP_CONTROL_X_ACCOUNT_USABILITY, LI_CTRL_FLAG, 0, 0, NULL },
+	{ "dontUseCopy", LDAP_CONTROL_DONTUSECOPY, LI_CTRL_FLAG, 0, 1, NULL },
+	{ "extendedDn", LDAP_CONTROL_X_EXTENDED_DN, LI_CTRL_EXTDN, 2, 0, "<flag>" },
+	{ "dirSync", LDAP_CONTROL_X_DIRSYNC, LI_CTRL_DIRSYNC, 1, 1, "<flags>/<maxAttrCount>[/<base64 cookie>]" },
 };
 
 int li_is_oid(const char *s)
@@ -191,23 +213,165 @@ static int parse_sync(li_ctrlspec *c, const char *v, li_error *err)
 	return 0;
 }
 
-static int parse_named(li_ctrlspec *c, const char *opt, const char *name, const char *v, int search_ext,
-		       li_error *err)
+static const struct ext *find_ext(const char *name)
 {
-	if (search_ext && strcasecmp(name, "sync") == 0)
+	size_t i;
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcasecmp(exts[i].name, name) == 0)
+			return &exts[i];
+	return NULL;
+}
+
+static int bad_value(const struct ext *e, const char *v, li_error *err)
+{
+	return li_usage_error(err, "-E", "'%s=%s': the value must be %s=%s", e->name, v, e->name, e->form);
+}
+
+/* before/after, then /offset/count or :value */
+static int parse_vlv(li_ctrlspec *c, const struct ext *e, const char *v, li_error *err)
+{
+	const char *p;
+
+	if (li_number(v, 0, 2147483647, &c->n[0], &p, "/") < 0 || *p != '/' ||
+	    li_number(p + 1, 0, 2147483647, &c->n[1], &p, "/:") < 0 || *p == '\0')
+		return bad_value(e, v, err);
+	if (*p == ':') {
+		c->text = strdup(p + 1);
+		return c->text ? 0 : li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+	}
+	if (li_number(p + 1, 0, 2147483647, &c->n[2], &p, "/") < 0 || *p != '/' ||
+	    li_number(p + 1, 0, 2147483647, &c->n[3], NULL, NULL) < 0)
+		return bad_value(e, v, err);
+	return 0;
+}
+
+static int parse_numbers(li_ctrlspec *c, const struct ext *e, const char *v, int n, li_error *err)
+{
+	const char *p = v;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (li_number(p, -2147483647 - 1, 2147483647, &c->n[i], &p, "/") < 0 || (*p != '\0') != (i < n - 1))
+			return bad_value(e, v, err);
+		p++;
+	}
+	return 0;
+}
+
+/* derefAttr:attr[,attr...][;...]: every spec has an attribute to follow
+ * and at least one to return. */
+static int check_deref(const struct ext *e, const char *v)
+{
+	const char *spec = v;
+
+	while (*spec) {
+		size_t len = strcspn(spec, ";");
+		const char *colon = memchr(spec, ':', len);
+
+		if (colon == NULL || colon == spec || colon + 1 == spec + len)
+			return -1;
+		spec += len + (spec[len] == ';');
+	}
+	(void)e;
+	return *v ? 0 : -1;
+}
+
+static int parse_dirsync(li_ctrlspec *c, const struct ext *e, const char *v, li_error *err)
+{
+	const char *p, *cookie;
+	char *attr = NULL, *spec;
+	int rc;
+
+	if (li_number(v, -2147483647 - 1, 2147483647, &c->n[0], &p, "/") < 0 || *p != '/' ||
+	    li_number(p + 1, 0, 2147483647, &c->n[1], &p, "/") < 0)
+		return bad_value(e, v, err);
+	cookie = *p == '/' ? p + 1 : "";
+	/* the cookie is base64, as ldapsearch reads it: "x::cookie" */
+	spec = malloc(strlen(cookie) + 4);
+	if (spec == NULL)
+		return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+	sprintf(spec, "x::%s", cookie);
+	rc = *cookie ? li_parse_attr_value_shown("-E", spec, v, &attr, &c->value, err) : 0;
+	free(attr);
+	free(spec);
+	c->has_value = rc == 0 && *cookie;
+	return rc;
+}
+
+static int search_value(li_ctrlspec *c, const struct ext *e, const char *v, li_error *err)
+{
+	switch (e->kind) {
+	case LI_CTRL_SYNC:
 		return parse_sync(c, v, err);
-	if (search_ext && strcasecmp(name, "subentries") == 0) {
-		c->kind = LI_CTRL_BOOL;
-		c->oid = LDAP_CONTROL_SUBENTRIES;
-		c->flag = 1;
-		if (v && strcasecmp(v, "false") == 0)
-			c->flag = 0;
-		else if (v && strcasecmp(v, "true") != 0)
-			return li_usage_error(err, opt, "'subentries=%s': the value must be true or false", v);
+	case LI_CTRL_BOOL:
+		c->flag = v == NULL || strcasecmp(v, "true") == 0;
+		if (v && !c->flag && strcasecmp(v, "false") != 0)
+			return li_usage_error(err, "-E", "'subentries=%s': the value must be true or false", v);
+		return 0;
+	case LI_CTRL_SSS: {
+		LDAPSortKey **keys = NULL;
+		char *s;
+
+		if ((c->text = strdup(v)) == NULL)
+			return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+		for (s = c->text; (s = strchr(s, '/')) != NULL;)
+			*s = ' ';
+		if (*c->text == '\0' || ldap_create_sort_keylist(&keys, c->text) != LDAP_SUCCESS)
+			return bad_value(e, v, err);
+		ldap_free_sort_keylist(keys);
 		return 0;
 	}
-	if (search_ext)
+	case LI_CTRL_VLV:
+		return parse_vlv(c, e, v, err);
+	case LI_CTRL_DEREF:
+		if (check_deref(e, v) < 0)
+			return bad_value(e, v, err);
+		break;
+	case LI_CTRL_PS:
+		return parse_numbers(c, e, v, 3, err);
+	case LI_CTRL_EXTDN:
+		c->flag = -1; /* none: the control without a value */
+		if (v && li_number(v, -2147483647 - 1, 2147483647, &c->n[0], NULL, NULL) < 0)
+			return bad_value(e, v, err);
+		if (v)
+			c->flag = (int)c->n[0];
+		return 0;
+	case LI_CTRL_DIRSYNC:
+		return parse_dirsync(c, e, v, err);
+	default:
+		break;
+	}
+	if (v && (c->text = strdup(v)) == NULL)
+		return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+	return 0;
+}
+
+static int search_ext(li_ctrlspec *c, const char *name, const char *v, li_error *err)
+{
+	const struct ext *e = find_ext(name);
+
+	if (e == NULL)
 		return 1;
+	c->kind = e->kind;
+	c->oid = e->oid;
+	if (e->value == 0 && v != NULL)
+		return li_usage_error(err, "-E", "%s takes no value", e->name);
+	if (e->value == 1 && (v == NULL || (*v == '\0' && e->kind != LI_CTRL_MV)))
+		return li_usage_error(err, "-E", "%s needs a value: %s=%s", e->name, e->name, e->form);
+	if (e->critical && !c->critical)
+		return li_usage_error(err, "-E", "%s must be marked critical, as ldapsearch requires: !%s%s%s", e->name,
+				      e->name, v ? "=" : "", v ? v : "");
+	return search_value(c, e, v, err);
+}
+
+static int parse_named(li_ctrlspec *c, const char *opt, const char *name, const char *v, int search_ext_,
+		       li_error *err)
+{
+	if (search_ext_)
+		return search_ext(c, name, v, err);
+	if (find_ext(name))
+		return li_usage_error(err, opt, "'%s' is a search extension: give it with -E", name);
 	if (strcasecmp(name, "manageDSAit") == 0)
 		c->oid = LDAP_CONTROL_MANAGEDSAIT;
 	else if (strcasecmp(name, "relax") == 0 || strcasecmp(name, "manageDIT") == 0)
@@ -375,6 +539,108 @@ static char **split_attrs(const char *text)
 	return v;
 }
 
+static int encode_deref(LDAP *ld, const char *text, struct berval *bv)
+{
+	char *copy = strdup(text), *save = NULL, *spec;
+	LDAPDerefSpec *ds;
+	int i, n = 1, rc = LDAP_NO_MEMORY;
+
+	for (i = 0; text[i]; i++)
+		n += text[i] == ';';
+	ds = copy ? calloc((size_t)n + 1, sizeof(*ds)) : NULL;
+	n = 0;
+	/* parse_named checked each spec: derefAttr:attr[,attr...] */
+	for (spec = ds ? strtok_r(copy, ";", &save) : NULL; spec; spec = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(spec, ':');
+
+		*colon = '\0';
+		ds[n].derefAttr = spec;
+		if ((ds[n++].attributes = split_attrs(colon + 1)) == NULL)
+			break;
+	}
+	if (ds && (n == 0 || ds[n - 1].attributes))
+		rc = ldap_create_deref_control_value(ld, ds, bv);
+	for (i = 0; ds && i < n; i++)
+		free(ds[i].attributes);
+	free(ds);
+	free(copy);
+	return rc;
+}
+
+static int encode_mv(const li_ctrlspec *c, struct berval *bv, li_error *err)
+{
+	BerElement *ber = ber_alloc_t(LBER_USE_DER);
+	int rc = 0;
+
+	if (ber == NULL)
+		return li_ldap_error(err, "-E", LDAP_NO_MEMORY, NULL, NULL);
+	if (ldap_put_vrFilter(ber, c->text) == -1) {
+		li_buf shown = { 0 };
+
+		li_filter_redacted(&shown, c->text);
+		rc = li_usage_error(err, "-E", "mv: '%s' is not a valid ValuesReturnFilter (RFC 3876)",
+				    shown.data ? shown.data : "");
+		free(shown.data);
+	} else if (ber_flatten2(ber, bv, 1) < 0) {
+		rc = li_ldap_error(err, "-E", LDAP_ENCODING_ERROR, NULL, NULL);
+	}
+	ber_free(ber, 1);
+	return rc;
+}
+
+/* -E's search extensions with libldap's own encoders. 1: not one of them. */
+static int encode_search(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *err)
+{
+	LDAPSortKey **keys = NULL;
+	LDAPVLVInfo vlv = { 0 };
+	struct berval value, none = { 0, (char *)"" };
+	int rc;
+
+	switch (c->kind) {
+	case LI_CTRL_FLAG:
+		return 0;
+	case LI_CTRL_MV:
+		return encode_mv(c, bv, err);
+	case LI_CTRL_SSS:
+		rc = ldap_create_sort_keylist(&keys, c->text);
+		if (rc == LDAP_SUCCESS)
+			rc = ldap_create_sort_control_value(ld, keys, bv);
+		ldap_free_sort_keylist(keys);
+		break;
+	case LI_CTRL_VLV:
+		vlv.ldvlv_version = 1;
+		vlv.ldvlv_before_count = (ber_int_t)c->n[0];
+		vlv.ldvlv_after_count = (ber_int_t)c->n[1];
+		vlv.ldvlv_offset = (ber_int_t)c->n[2];
+		vlv.ldvlv_count = (ber_int_t)c->n[3];
+		if (c->text) {
+			value.bv_val = c->text;
+			value.bv_len = strlen(c->text);
+			vlv.ldvlv_attrvalue = &value;
+		}
+		rc = ldap_create_vlv_control_value(ld, &vlv, bv);
+		break;
+	case LI_CTRL_DEREF:
+		rc = encode_deref(ld, c->text, bv);
+		break;
+	case LI_CTRL_PS:
+		rc = ldap_create_persistentsearch_control_value(ld, (int)c->n[0], (int)c->n[1], (int)c->n[2], bv);
+		break;
+	case LI_CTRL_EXTDN:
+		rc = c->flag < 0 ? LDAP_SUCCESS : ldap_create_extended_dn_value(ld, c->flag, bv);
+		break;
+	case LI_CTRL_DIRSYNC:
+		rc = ldap_create_dirsync_value(ld, (int)c->n[0], (int)c->n[1],
+					       c->has_value ? (struct berval *)&c->value : &none, bv);
+		break;
+	default:
+		return 1;
+	}
+	if (rc != LDAP_SUCCESS)
+		return li_ldap_error(err, "-E", rc, NULL, NULL);
+	return 0;
+}
+
 static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *err)
 {
 	BerElement *ber = NULL;
@@ -402,6 +668,9 @@ static int encode(LDAP *ld, const li_ctrlspec *c, struct berval *bv, li_error *e
 		}
 		return 0;
 	default:
+		rc = encode_search(ld, c, bv, err);
+		if (rc != 1)
+			return rc;
 		break;
 	}
 	ber = ber_alloc_t(LBER_USE_DER);
@@ -479,12 +748,26 @@ int li_secprops_set(LDAP *ld, const char *secprops, li_error *err)
 	return 0;
 }
 
+static int vlv_without_sss(const li_params *cfg)
+{
+	int i, vlv = 0, sss = 0;
+
+	for (i = 0; i < cfg->nctrls; i++) {
+		vlv |= cfg->ctrls[i].kind == LI_CTRL_VLV;
+		sss |= cfg->ctrls[i].kind == LI_CTRL_SSS;
+	}
+	return vlv && !sss;
+}
+
 int li_encoding_check(const li_params *cfg, li_error *err)
 {
 	LDAP *ld = NULL;
 	LDAPControl **ctrls = NULL;
 	int rc;
 
+	if (vlv_without_sss(cfg))
+		return li_usage_error(err, "-E", "vlv needs sss: the server views the list it sorts (ldapsearch "
+				      "requires it too)");
 	rc = ldap_initialize(&ld, NULL);
 	if (rc != LDAP_SUCCESS)
 		return li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);

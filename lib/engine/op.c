@@ -33,7 +33,11 @@ int li_op_prepare(LDAP *ld, const li_params *cfg, li_error *err)
 static int search(LDAP *ld, const li_params *cfg, LDAPControl **ctrls, int *msgid)
 {
 	struct timeval tv = { cfg->timelimit, 0 };
+	int deref = cfg->deref;
 
+	/* -a: ldap_search_ext takes alias dereferencing from the handle. */
+	if (ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS)
+		return LDAP_PARAM_ERROR;
 	return ldap_search_ext(ld, cfg->base, cfg->scope, cfg->filter, cfg->attrs, cfg->attrsonly, ctrls,
 			       NULL, cfg->timelimit ? &tv : NULL, cfg->sizelimit, msgid);
 }
@@ -149,6 +153,27 @@ void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 	}
 }
 
+/* -o's options and the request controls, one line each when there are any. */
+static void describe_extras(const li_params *cfg, li_buf *out)
+{
+	int i;
+
+	for (i = 0; i < cfg->nldapopts; i++)
+		li_buf_addf(out, "%s%s=%s", i ? ", " : "ldap.conf options: ", cfg->ldapopts[i].name,
+			    cfg->ldapopts[i].value);
+	if (cfg->nldapopts)
+		li_buf_addc(out, '\n');
+	for (i = 0; i < cfg->nctrls; i++) {
+		const char *oid = cfg->ctrls[i].oid ? cfg->ctrls[i].oid : cfg->ctrls[i].text;
+		const char *name = li_oid_name(oid, strlen(oid));
+
+		li_buf_addf(out, "%s%s%s%s%s%s", i ? ", " : "with controls: ", oid, name ? " (" : "", name ? name : "",
+			    name ? ")" : "", cfg->ctrls[i].critical ? " critical" : "");
+	}
+	if (cfg->nctrls)
+		li_buf_addc(out, '\n');
+}
+
 static void describe_interrupt(const li_params *cfg, li_buf *out);
 
 int li_params_describe(const li_params *cfg, li_buf *out)
@@ -167,6 +192,7 @@ int li_params_describe(const li_params *cfg, li_buf *out)
 	if (li_paging_size(cfg))
 		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
 	li_buf_addc(out, '\n');
+	describe_extras(cfg, out);
 	if (cfg->interrupt != LI_INTERRUPT_NONE)
 		describe_interrupt(cfg, out);
 	if (cfg->timeout_us >= 0) {

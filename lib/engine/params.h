@@ -26,8 +26,17 @@ typedef enum li_ctrlkind {
 	LI_CTRL_GENERIC,
 	LI_CTRL_ASSERT,
 	LI_CTRL_ATTRLIST, /* preread, postread */
+	/* from here on, -E's search extensions: searches only */
 	LI_CTRL_SYNC,
 	LI_CTRL_BOOL,     /* subentries */
+	LI_CTRL_FLAG,     /* no value: domainScope, showDeleted, ... */
+	LI_CTRL_SSS,      /* text: the sort keys, space-separated */
+	LI_CTRL_VLV,      /* n: before, after, offset, count; or text: the value */
+	LI_CTRL_DEREF,    /* text: derefAttr:attr,...;... */
+	LI_CTRL_MV,       /* text: the ValuesReturnFilter */
+	LI_CTRL_PS,       /* n: changeTypes, changesOnly, returnECs */
+	LI_CTRL_EXTDN,    /* flag */
+	LI_CTRL_DIRSYNC,  /* n: flags, maxAttrCount; value: the cookie */
 	LI_CTRL_PAGED,    /* pr: lib/engine/paging.c */
 } li_ctrlkind;
 
@@ -42,10 +51,19 @@ typedef struct li_ctrlspec {
 	int has_value;
 	int mode;               /* sync: 1 refreshOnly, 3 refreshAndPersist */
 	int flag;               /* bool controls */
+	long n[4];              /* the numbers of vlv, ps, dirSync */
 	int page_size;          /* pr */
 } li_ctrlspec;
 
 #define LI_MAX_CTRLS 16
+
+/* One -o option of ldap.conf(5), checked (lib/engine/ldapconf.c). */
+typedef struct li_ldapopt {
+	const char *name; /* ldapconf.c's own spelling */
+	char *value;
+} li_ldapopt;
+
+#define LI_MAX_LDAPOPTS 48
 
 struct li_params {
 	li_interrupt interrupt;
@@ -65,6 +83,8 @@ struct li_params {
 	int debug;
 	int nettimeout_set;
 	struct timeval nettimeout;
+	li_ldapopt ldapopts[LI_MAX_LDAPOPTS];
+	int nldapopts;
 
 	/* the operation */
 	li_optype op;

@@ -672,6 +672,78 @@ static int filter_control(li_decoder *d, const struct berval *value, li_node *ct
 	return add_text(d, ctl, LI_K_STR, "filter", li_buf_data(&d->text), li_buf_len(&d->text)) ? 0 : -1;
 }
 
+static void hex_node(li_decoder *d, li_node *parent, const char *key, const struct berval *bv)
+{
+	static const char digits[] = "0123456789abcdef";
+	li_buf hex = { 0 };
+	size_t i;
+
+	for (i = 0; i < bv->bv_len; i++) {
+		char two[2] = { digits[(unsigned char)bv->bv_val[i] >> 4], digits[bv->bv_val[i] & 0xf] };
+
+		li_buf_add(&hex, two, 2);
+	}
+	add_text(d, parent, LI_K_WORD, key, hex.data ? hex.data : "", hex.len);
+	free(hex.data);
+}
+
+/* The result of a SortResponse or VLV response: code and name. */
+static int ctl_result(li_decoder *d, cur *c, li_node *ctl, const char *what)
+{
+	ber_int_t v;
+
+	if (scalar(d, c, LBER_ENUMERATED, &v, what) < 0)
+		return -1;
+	add_int(d, ctl, LI_K_INT, "code", v);
+	add_word(d, ctl, "name", result_word(v));
+	return 0;
+}
+
+/* SortResponse (RFC 2891): sortResult, attributeType [0] OPTIONAL.
+ * VLV response (draft-ietf-ldapext-ldapv3-vlv-09): targetPosition,
+ * contentCount, virtualListViewResult, contextID OPTIONAL.
+ * PagedResults (RFC 2696), request and response alike: size, cookie. */
+static int result_control(li_decoder *d, const struct berval *oid, const struct berval *value, li_node *ctl)
+{
+	struct berval seq, bv;
+	ber_int_t v;
+	cur outer, c;
+	int rc;
+
+	if (enter(d, value, &outer) < 0)
+		return -1;
+	if (expect(d, &outer, LBER_SEQUENCE, &seq, "bad control value") < 0 || enter(d, &seq, &c) < 0) {
+		leave(d);
+		return -1;
+	}
+	if (is_oid(oid, LDAP_CONTROL_SORTRESPONSE)) {
+		rc = ctl_result(d, &c, ctl, "bad sortResult");
+		if (rc == 0 && peek(&c) == (LBER_CLASS_CONTEXT | 0) /* attributeType [0] */ && next(&c, &bv) != LBER_DEFAULT)
+			add_bv(d, ctl, LI_K_WORD, "attr", &bv);
+	} else if (is_oid(oid, LDAP_CONTROL_VLVRESPONSE)) {
+		rc = scalar(d, &c, LBER_INTEGER, &v, "bad targetPosition");
+		if (rc == 0)
+			add_int(d, ctl, LI_K_INT, "targetPosition", v);
+		if (rc == 0 && (rc = scalar(d, &c, LBER_INTEGER, &v, "bad contentCount")) == 0)
+			add_int(d, ctl, LI_K_INT, "contentCount", v);
+		if (rc == 0)
+			rc = ctl_result(d, &c, ctl, "bad virtualListViewResult");
+		if (rc == 0 && peek(&c) == LBER_OCTETSTRING && next(&c, &bv) != LBER_DEFAULT)
+			hex_node(d, ctl, "contextID", &bv);
+	} else {
+		rc = scalar(d, &c, LBER_INTEGER, &v, "bad paged results size");
+		if (rc == 0)
+			add_int(d, ctl, LI_K_INT, "size", v);
+		if (rc == 0 && (rc = expect(d, &c, LBER_OCTETSTRING, &bv, "bad paged results cookie")) == 0)
+			hex_node(d, ctl, "cookie", &bv);
+	}
+	if (rc == 0 && more(&c))
+		rc = bad(d, "unexpected data in the control value");
+	leave(d);
+	leave(d);
+	return rc;
+}
+
 static int control(li_decoder *d, cur *c, li_node *list)
 {
 	struct berval seq, oid, value = { 0, NULL };
@@ -700,6 +772,9 @@ static int control(li_decoder *d, cur *c, li_node *list)
 	if (is_oid(&oid, LDAP_CONTROL_SYNC) || is_oid(&oid, LDAP_CONTROL_SYNC_STATE) ||
 	    is_oid(&oid, LDAP_CONTROL_SYNC_DONE))
 		return sync_control(d, &oid, &value, ctl);
+	if (is_oid(&oid, LDAP_CONTROL_SORTRESPONSE) || is_oid(&oid, LDAP_CONTROL_VLVRESPONSE) ||
+	    is_oid(&oid, LDAP_CONTROL_PAGEDRESULTS))
+		return result_control(d, &oid, &value, ctl);
 	if (is_oid(&oid, LDAP_CONTROL_ASSERT))
 		return filter_control(d, &value, ctl, 0);
 	if (is_oid(&oid, LDAP_CONTROL_VALUESRETURNFILTER))

@@ -94,7 +94,6 @@ la(C + ["--wait", "-1s"], 1, r"--wait: '-1s' .*negative")
 # ---- filter, DNs, URIs, scope, deref, operation ---------------------------
 lc(C + ["(cn="], 1, r"filter: '\(cn=' is not a valid search filter")
 lc(C + ["-b", "not a dn"], 1, r"-b: 'not a dn' is not a valid DN")
-lc(C + ["-D", "not a dn", "-w", "x"], 1, r"-D: 'not a dn' is not a valid DN")
 lc(C + ["--op", "delete", "bad dn"], 1, r"DN: 'bad dn' is not a valid DN")
 lc(C + ["--op", "modrdn", DN, "nordn"], 1, r"NEWRDN: 'nordn' is not a valid")
 la(C + ["--op", "modrdn", DN, "=bad"], 1, r"NEWRDN: '=bad' is not a valid")
@@ -196,6 +195,28 @@ lc(C + ["-E", "sync=rp/cookie/100"], 1,
 lc(C + ["-E", "sync=rp//100"], 1, r"-E: 'sync=rp//100': ldapsearch's /<slimit> is not supported")
 lc(C + ["-E", "sync=rp/"], 1, r"-E: 'sync=rp/': the cookie after / is empty \(give sync=rp for none\)$")
 la(C + ["-E", "sync=ro/"], 1, r"-E: 'sync=ro/': the cookie after / is empty \(give sync=ro for none\)$")
+# ldapsearch's search extensions: the syntax of each, as ldapsearch checks it
+lc(C + ["-E", "sss="], 1, r"-E: sss needs a value: sss=\[-\]<attr\[:OID\]>\[/\[-\]<attr\[:OID\]>\.\.\.\]$")
+la(C + ["-E", "sss=-:x"], 1, r"-E: 'sss=-:x': the value must be sss=\[-\]<attr\[:OID\]>")
+lc(C + ["-E", "vlv=1/2"], 1, r"-E: 'vlv=1/2': the value must be vlv=<before>/<after>\(/<offset>/<count>\|:<value>\)$")
+la(C + ["-E", "vlv=a/b/c/d"], 1, r"-E: 'vlv=a/b/c/d': the value must be vlv=")
+lc(C + ["-E", "vlv=1/2/3/4"], 1, r"-E: vlv needs sss: the server views the list it sorts \(ldapsearch requires it too\)$")
+lt_(C + ["-E", "vlv=1/2/3/4", "-n"], 1, r"-E: vlv needs sss")
+lc(C + ["-E", "deref=member"], 1, r"-E: 'deref=member': the value must be deref=derefAttr:attr")
+la(C + ["-E", "deref=member:;owner:cn"], 1, r"-E: 'deref=member:;owner:cn': the value must be deref=")
+lc(C + ["-E", "mv"], 1, r"-E: mv needs a value: mv=<filter>$")
+lc(C + ["-E", "mv=(|(cn=a)(cn=b))"], 1, r"-E: mv: '\(\|\(cn=a\)\(cn=b\)\)' is not a valid ValuesReturnFilter \(RFC 3876\)$")
+la(C + ["-E", "mv=(userPassword=hunter2", "-n"], 1, r"-E: mv: '\(userPassword=<redacted 7 bytes>' is not a valid")
+lc(C + ["-E", "ps=1/0"], 1, r"-E: 'ps=1/0': the value must be ps=<changetypes>/<changesonly>/<echg>$")
+lc(C + ["-E", "ps=1/0/1/2"], 1, r"-E: 'ps=1/0/1/2': the value must be ps=")
+la(C + ["-E", "domainScope=1"], 1, r"-E: domainScope takes no value$")
+lc(C + ["-E", "dontUseCopy"], 1, r"-E: dontUseCopy must be marked critical, as ldapsearch requires: !dontUseCopy$")
+lc(C + ["-E", "dirSync=1/0"], 1, r"-E: dirSync must be marked critical, as ldapsearch requires: !dirSync=1/0$")
+lc(C + ["-E", "!dirSync=1"], 1, r"-E: '!?dirSync=1': the value must be dirSync=<flags>/<maxAttrCount>\[/<base64 cookie>\]$")
+la(C + ["-E", "!dirSync=1/0/!!"], 1, r"-E: '1/0/!!': the value after :: is not valid base64$")
+lc(C + ["-E", "extendedDn=x"], 1, r"-E: 'extendedDn=x': the value must be extendedDn=<flag>$")
+lc(C + ["-e", "sss=cn"], 1, r"-e: 'sss' is a search extension: give it with -E$")
+la(C + ["--op", "delete", DN, "-E", "sss=cn"], 1, r"-E: .*searches only")
 lc(C + ["-e", "!!manageDSAit"], 1, r"-e: '!!manageDSAit': mark a control critical with one !$")
 la(C + ["-E", "!!sync=rp"], 1, r"-E: '!!sync=rp': mark a control critical with one !$")
 # a dry run refuses what the real run refuses, with the same line
@@ -205,11 +226,38 @@ for _n in ([], ["-n"]):
     lc(["-H", "{uri}", "-Y", "EXTERNAL", "-O", "bogus"] + _n, 1,
        r"-O: 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "nettimeout=abc"], 1, r"-o: nettimeout 'abc' not a number")
-lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option")
+lc(C + ["-o", "frob=1"], 1, r"-o: 'frob=1' is not a known option \(ldap.conf's options, as ldapsearch -o takes them, "
+   r"nettimeout and ldif_wrap\)$")
+la(C + ["-o", "tls_reqcert=sometimes"], 1, r"-o: tls_reqcert 'sometimes' is not one of: never, allow, try, demand, "
+   r"hard, on, yes, true$")
+lt_(C + ["-o", "tls-protocol-min=TLS1.2"], 1, r"-o: tls_protocol_min 'TLS1.2' is not a TLS protocol version")
+lc(C + ["-o", "network_timeout=0"], 1, r"-o: network_timeout '0' is not a number of seconds \(1 to 2147483647\)$")
+la(C + ["-o", "keepalive_idle=x"], 1, r"-o: keepalive_idle 'x' is not a number")
+lc(C + ["-o", "tls_cacert="], 1, r"-o: tls_cacert: the value is empty \(a file expected\)$")
+lc(C + ["-o", "tls_reqcert"], 1, r"-o: tls_reqcert needs a value: -o tls_reqcert=<value>$")
+lc(C + ["-o", "referrals=on"], 1, r"-o: referrals 'on': only off: these tools never chase referrals")
+lc(C + ["-o", "version=2"], 1, r"-o: version '2': only 3: these tools speak LDAPv3 only$")
+la(C + ["-o", "uri=ldap://x"], 1, r"-o: uri: give the URI with -H$")
+lc(C + ["-o", "sasl_secprops=bogus", "-n"], 1, r"-o: sasl_secprops 'bogus' is not a valid list of SASL security properties$")
 lc(C + ["-o", "ldif_wrap=1"], 1, r"-o: ldif_wrap '1' too narrow")
 lc(C + ["-L", "--op", "delete", "cn=x"], 1, r"-L: writes a search's entries: use it with a search$")
 lc(C + ["--json", "-q"], 1, r"(-q|--json): .*(--json|-q)")
 la(C + ["-q", "--json"], 1, r"(-q|--json): .*(--json|-q)")
+
+# ---- ldapsearch's options that cannot apply to one interrupted operation -----
+lc(C + ["-S", "cn"], 1, r"-S: ldapsearch sorts the entries once the search has ended, and an interrupted search "
+   r"does not end with its entries \(server-side sorting: -E sss=attr\)$")
+la(C + ["-t"], 1, r"-t: ldapsearch writes values to temporary files; these tools do not keep the entries' "
+   r"values, they count the entries$")
+lt_(C + ["-tt"], 1, r"-t: ldapsearch writes values to temporary files")
+lc(C + ["-T", "/tmp"], 1, r"-T: names the directory of -t's files, and these tools write no values to files$")
+la(C + ["-F", "file://x/"], 1, r"-F: is the URL prefix of -t's files, and these tools write no values to files$")
+lc(C + ["-c"], 1, r"-c: ldapsearch continues with the next search of its -f file after an error; these tools "
+   r"issue exactly one operation$")
+lc(C + ["-f", "{dir}/text.txt"], 1, r"-f: reads one LDIF record for --op add or --op modify only \(not "
+   r"ldapsearch's file of filters: these tools issue exactly one operation\)$")
+la(C + ["-f", "{dir}/text.txt", "--op", "delete", DN], 1, r"-f: reads one LDIF record for --op add or --op modify only")
+lc(C + ["-M", "-e", "manageDSAit"], 1, r"-M: the ManageDsaIT control was given with -e too$")
 
 # ---- unknown options (popt) and combinations --------------------------------
 lc(C + ["--frob"], 1, r"--frob: unknown option", try_help=True)

@@ -99,6 +99,12 @@ def listed_values_are_completed():
     eq(complete("ldaptrace -s s"), ["sub"], "-s s")
     eq(complete("ldapcancel -a f"), ["find"], "-a f")
     eq(complete("ldapcancel -s x"), [], "-s x: no scope")
+    eq(complete("ldapcancel -e !pre"), ["!preread", "!preread="], "-e !pre (critical)")
+    eq(complete("ldapcancel -e ma"), ["manageDSAit"], "-e ma")
+    # readline replaces what follows the '=' (COMP_WORDBREAKS)
+    eq(complete("ldapcancel -E sync=r"), ["ro", "rp"], "-E sync=r")
+    eq(complete("ldaptrace -E !sub"), ["!subentries", "!subentries=true", "!subentries=false"], "-E !sub")
+    eq(complete("ldapabandon -o n"), ["nettimeout=", "network_timeout="], "-o n")
 
 
 @test(skip_unless=lambda: have("bash"), reason="no bash")

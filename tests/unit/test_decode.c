@@ -133,6 +133,37 @@ int main(void)
 	expect("sync info", hexline(find("intermediate"), 0),
 	       "    0.000000 <- #2 IntermediateResponse oid=1.3.6.1.4.1.4203.1.9.1.4 (SyncInfo) "
 	       "syncinfo={kind=refreshPresent refreshDone=true}\n");
+	/* the response controls of sss, vlv and paged results */
+#define DONE_HEAD "02 01 02 65 07 0a 01 00 04 00 04 00 "
+#define SORT_OID "04 16 31 2e 32 2e 38 34 30 2e 31 31 33 35 35 36 2e 31 2e 34 2e 34 37 34 "
+#define PAGED_OID "04 16 31 2e 32 2e 38 34 30 2e 31 31 33 35 35 36 2e 31 2e 34 2e 33 31 39 "
+#define VLV_OID "04 18 32 2e 31 36 2e 38 34 30 2e 31 2e 31 31 33 37 33 30 2e 33 2e 34 2e 31 30 "
+	expect("sort response", hexline("30 2f " DONE_HEAD "a0 21 30 1f " SORT_OID "04 05 30 03 0a 01 00", 0),
+	       "    0.000000 <- #2 SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.474 (SortResponse) "
+	       "critical=false code=0 name=success}]\n");
+	expect("sort response naming the attribute",
+	       hexline("30 33 " DONE_HEAD "a0 25 30 23 " SORT_OID "04 09 30 07 0a 01 10 80 02 63 6e", 0),
+	       "    0.000000 <- #2 SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.474 (SortResponse) "
+	       "critical=false code=16 name=noSuchAttribute attr=cn}]\n");
+	expect("sort and VLV responses",
+	       hexline("30 5c " DONE_HEAD "a0 4e 30 1f " SORT_OID "04 05 30 03 0a 01 00 30 2b " VLV_OID
+		       "04 0f 30 0d 02 01 05 02 01 65 0a 01 00 04 02 90 4b", 0),
+	       "    0.000000 <- #2 SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.474 (SortResponse) "
+	       "critical=false code=0 name=success},{oid=2.16.840.1.113730.3.4.10 (VLVResponse) critical=false "
+	       "targetPosition=5 contentCount=101 code=0 name=success contextID=904b}]\n");
+	expect("paged results cookie",
+	       hexline("30 34 " DONE_HEAD "a0 26 30 24 " PAGED_OID "04 0a 30 08 02 01 00 04 03 ab cd ef", 0),
+	       "    0.000000 <- #2 SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.319 (PagedResults) "
+	       "critical=false size=0 cookie=abcdef}]\n");
+	expect("paged results, the last page", hexline("30 31 " DONE_HEAD "a0 23 30 21 " PAGED_OID "04 07 30 05 02 01 00 04 00", 0),
+	       "    0.000000 <- #2 SearchResultDone success (0) controls=[{oid=1.2.840.113556.1.4.319 (PagedResults) "
+	       "critical=false size=0 cookie=}]\n");
+	ok(strstr(hexline("30 34 " DONE_HEAD "a0 26 30 24 " VLV_OID "04 08 30 06 02 01 05 0a 01 00", 0),
+		  "malformed: bad contentCount") != NULL, "a VLV response without contentCount is malformed");
+	ok(strstr(hexline("30 32 " DONE_HEAD "a0 24 30 22 " SORT_OID "04 08 30 06 0a 01 00 02 01 01", 0),
+		  "malformed: unexpected data in the control value") != NULL, "a sort response with more is malformed");
+	ok(strstr(hexline("30 2f " DONE_HEAD "a0 21 30 1f " SORT_OID "04 05 30 03 04 01 00", 0),
+		  "malformed: bad sortResult") != NULL, "a sort result that is no ENUMERATED is malformed");
 	/* secrets in entries, filters, compare and Password Modify */
 	expect("userPassword value", hexline("30 27 02 01 02 64 22 04 04 63 6e 3d 78 30 1a 30 18 04 0c 75 73 65 72 50 61 73 "
 					     "73 77 6f 72 64 31 08 04 06 73 65 63 72 65 74", LI_RENDER_VALUES),

@@ -46,8 +46,16 @@ int main(void)
 	refused(li_params_set_uri(p, " , ", &err), "URI", "empty URI", "an empty URI list");
 	is_int(li_params_set_uri(p, "ldap://127.0.0.1:1 ldapi:///", &err), 0, "a URI list");
 	refused(li_params_set_tls(p, (li_tls)7, &err), "TLS", "not a TLS mode", "TLS mode 7");
-	refused(li_params_set_bind_simple(p, "not a dn", "pw", 2, &err), "bind DN", "not a valid DN", "a bad bind DN");
+	is_int(li_params_set_bind_simple(p, "svc@corp.example.com", "pw", 2, &err), 0,
+	       "a bind name that is not a DN: the server judges it, as with ldapsearch -D");
 	refused(li_params_set_bind_simple(p, "cn=a", "", 0, &err), "password", "empty", "an empty password");
+	is_int(li_params_set_ldap_option(p, "TLS-REQCERT", "never", &err), 0, "-o tls_reqcert, ldapsearch's spelling");
+	is_int(li_params_set_ldap_option(p, "tls_reqcert", "demand", &err), 0, "-o tls_reqcert again: the last counts");
+	refused(li_params_set_ldap_option(p, "tls_reqcert", "maybe", &err), "-o", "is not one of", "a bad tls_reqcert");
+	refused(li_params_set_ldap_option(p, "tls_protocol_min", "3.x", &err), "-o", "not a TLS protocol version",
+		"a bad TLS version");
+	refused(li_params_set_ldap_option(p, "timeout", "0", &err), "-o", "not a number of seconds", "timeout 0");
+	refused(li_params_set_ldap_option(p, "frob", "1", &err), "-o", "not a known option", "an unknown option");
 	refused(li_params_set_bind_simple(p, "cn=a", "a\0b", 3, &err), "password", "NUL", "a password with a NUL");
 	refused(li_params_set_bind_sasl(p, &sasl, &err), "SASL security properties", "not a valid list",
 		"bad secprops");
@@ -73,6 +81,8 @@ int main(void)
 	described(p, "connect to ldap://127.0.0.1:1 ldapi:///\n"
 		  "simple bind as \"cn=admin,dc=example\" with a password\n"
 		  "search base \"dc=example\" scope one filter \"(cn=a*)\" attrs cn,mail\n"
+		  "ldap.conf options: tls_reqcert=demand\n"
+		  "with controls: 1.2.3 critical\n"
 		  "then cancel it after 3 entries, and listen for 30 s\n", "the run described");
 	is_int(li_params_set_delete(p, "cn=a,dc=example", &err), 0, "a delete");
 	refused(li_params_check(p, &err), "after entries", "search", "after entries with a delete");
