@@ -39,6 +39,19 @@ typedef enum li_outcome {
 	LI_OUTCOME_FAILED,      /* the operation ended on its own with an error (li_op_failed) */
 } li_outcome;
 
+/* Where a run failed: set by the library where the error is made. */
+typedef enum li_stage {
+	LI_STAGE_NONE,      /* not a run's failure: bad input (code 0) */
+	LI_STAGE_CONNECT,   /* ldap_initialize, the connection itself */
+	LI_STAGE_TLS,       /* StartTLS */
+	LI_STAGE_BIND,      /* simple or SASL bind */
+	LI_STAGE_OPERATION, /* sending the operation or the interrupt, or
+			     * stopped (SIGTERM) before the outcome */
+} li_stage;
+
+/* "connect", "tls", "bind", "operation"; NULL for LI_STAGE_NONE. */
+const char *li_stage_name(li_stage stage);
+
 /* A failure before the outcome could be decided, ready for one stderr line
  * "tool: what: text (code)" and optional "\tadditional info: ..." lines. */
 typedef struct li_error {
@@ -50,6 +63,7 @@ typedef struct li_error {
 	char matched[256];
 	char info[512]; /* the server's diagnostic message */
 	int reported;   /* libldap has already written the message to stderr */
+	li_stage stage; /* where the run failed */
 } li_error;
 
 /* Formats err as the lines a tool prints: "prog: what: text (code)", then
@@ -65,6 +79,8 @@ int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
 #endif
 	;
 int li_ldap_error(li_error *err, const char *what, int code, const char *info, const char *matched);
+/* Sets err->stage; returns -1, so that "return li_error_at(err, ...)" fails. */
+int li_error_at(li_error *err, li_stage stage);
 
 /* ---- a growable text buffer for renderers ---- */
 typedef struct li_buf li_buf;
@@ -214,8 +230,10 @@ int li_params_set_timeout(li_params *p, int64_t us, li_error *err);
  * interrupt, the encoders' refusals): 0 or -1 with err. li_run_new expects
  * parameters that passed it. */
 int li_params_check(li_params *p, li_error *err);
-/* One line per step the run would take. */
+/* One line per step the run would take (durations with their unit), or
+ * one JSON object (durations in microseconds), with a newline. */
 int li_params_describe(const li_params *p, li_buf *out);
+int li_params_describe_json(const li_params *p, li_buf *out);
 
 /* ---- one decoded LDAP message as it crossed the wire ---- */
 typedef struct li_event li_event;
@@ -567,6 +585,11 @@ typedef struct li_result {
 const li_result *li_run_result(li_run *run);
 
 /* ---- renderers ---- */
+/* The "format" key of every JSON object the renderers write: it changes
+ * when a key changes meaning or goes away (docs/schema/ describes each
+ * kind of object). */
+#define LI_JSON_FORMAT 1
+
 #define LI_RENDER_VALUES 0x1u /* -v: attribute values in traces */
 #define LI_RENDER_HEX 0x2u    /* --hex: the BER bytes under each message */
 
@@ -577,6 +600,11 @@ int li_note_text(const li_result *res, const li_note_fact *n, li_buf *out);
 int li_report_text(const li_result *res, li_buf *out);
 /* exit_status: what the caller exits with, the report's "exit". */
 int li_report_json(const li_result *res, int exit_status, li_buf *out);
+/* A run that failed before its outcome (li_run_connect or li_run_execute
+ * returned an error with a stage), as one JSON object with "outcome":
+ * "error": the tool and URI from res (NULL: unknown), what failed from
+ * err, exit_status as "exit". */
+int li_error_json(const li_result *res, const li_error *err, int exit_status, li_buf *out);
 
 /* One trace line (and hex dump) for an event; one JSON object per line.
  * Times are the event's own, since its connection opened. */

@@ -378,6 +378,44 @@ static int report(tool_ctx *ctx)
 	return 0;
 }
 
+/* Writes what is queued; 0, or the exit status when that failed (or a
+ * signal gave up on a reader that does not read, unless already
+ * terminated). */
+static int flush_output(tool_ctx *ctx, const li_error *err)
+{
+	int signo = write_all(ctx);
+
+	if (ctx->write_errno)
+		return write_error(ctx);
+	if (signo && err->signo != SIGTERM)
+		return output_abandoned(ctx, signo);
+	return 0;
+}
+
+/* Under --json, a failure is an object too, where the report would have
+ * gone: for a script, every ending but bad input (exit 1) is one object. */
+static void report_error(tool_ctx *ctx, const li_error *err)
+{
+	li_buf_reset(ctx->buf);
+	if (ctx->cl->quiet || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
+		return;
+	li_error_json(li_run_result(ctx->run), err, exit_for_error(err), ctx->buf);
+	tool_write_report(ctx, ctx->buf);
+}
+
+/* The run failed before its outcome: the trace so far, then why. */
+static int run_failed(tool_ctx *ctx, const li_error *err)
+{
+	int status = flush_output(ctx, err);
+
+	if (status != 0 || li_run_output_stopped(ctx->run))
+		return status ? status : exit_for_error(err);
+	print_error(ctx->spec->name, err);
+	report_error(ctx, err);
+	status = flush_output(ctx, err);
+	return status ? status : exit_for_error(err);
+}
+
 static int run_tool(tool_ctx *ctx)
 {
 	li_error err;
@@ -386,30 +424,21 @@ static int run_tool(tool_ctx *ctx)
 	rc = li_run_connect(ctx->run, &err);
 	status_erase(ctx->status);
 	if (rc < 0) {
-		/* The terminal's reason beats the library's "no answer". */
+		/* The terminal's reason beats the library's "no answer": bad
+		 * input, exit 1, no JSON. */
 		if (ctx->prompt.failure[0]) {
 			fprintf(stderr, "%s: SASL: %s\n", ctx->spec->name, ctx->prompt.failure);
 			return EXIT_USAGE;
 		}
-		print_error(ctx->spec->name, &err);
-		return exit_for_error(&err);
+		return run_failed(ctx, &err);
 	}
 	catch_signals(ctx->run);
 	ldif_begin(ctx);
 	rc = li_run_execute(ctx->run, &err);
 	/* No more progress once the run is over: the report comes next. */
 	status_erase(ctx->status);
-	if (rc < 0) {
-		/* The trace so far, then why it ended. */
-		signo = write_all(ctx);
-		if (ctx->write_errno)
-			return write_error(ctx);
-		if (signo && err.signo != SIGTERM)
-			return output_abandoned(ctx, signo);
-		if (!li_run_output_stopped(ctx->run))
-			print_error(ctx->spec->name, &err);
-		return exit_for_error(&err);
-	}
+	if (rc < 0)
+		return run_failed(ctx, &err);
 	li_run_close(ctx->run);
 	ldif_end(ctx);
 	print_failure(ctx);
@@ -436,6 +465,22 @@ static int open_std_fds(void)
 			return -1;
 	} while (fd <= 2);
 	close(fd);
+	return 0;
+}
+
+/* -n: the plan, as text or JSON; nothing with -q. */
+static int dry_run(tool_ctx *ctx)
+{
+	if (ctx->cl->quiet)
+		return 0;
+	if (ctx->cl->json)
+		li_params_describe_json(ctx->cl->params, ctx->buf);
+	else
+		li_params_describe(ctx->cl->params, ctx->buf);
+	if ((fputs(li_buf_data(ctx->buf), stdout) == EOF || fflush(stdout) == EOF) && errno != EPIPE) {
+		ctx->write_errno = errno;
+		return write_error(ctx);
+	}
 	return 0;
 }
 
@@ -472,8 +517,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 	if (ctx.cl->prompt_passwd && (status = ask_password(spec, ctx.cl)) != 0)
 		goto out;
 	if (ctx.cl->dry_run) {
-		li_params_describe(ctx.cl->params, ctx.buf);
-		fputs(li_buf_data(ctx.buf), stdout);
+		status = dry_run(&ctx);
 		goto out;
 	}
 	ctx.run = li_run_new(ctx.cl->params);

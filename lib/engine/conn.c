@@ -359,6 +359,7 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		li_ldap_error(err, "ldap_initialize", LDAP_NO_MEMORY, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
 		return NULL;
 	}
 	c->cfg = cfg;
@@ -368,18 +369,24 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	rc = ldap_initialize(&c->ld, cfg->uri);
 	if (rc != LDAP_SUCCESS) {
 		li_ldap_error(err, "ldap_initialize", rc, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
 		goto fail;
 	}
 	conn_log(c, 0, "ldap_initialize( %s )", cfg->uri ? cfg->uri : "<DEFAULT>");
 	c->fd_cb.lc_add = on_socket;
 	c->fd_cb.lc_del = on_socket_gone;
 	c->fd_cb.lc_arg = c;
-	if (options(c, err) < 0 || li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS)
+	if (options(c, err) < 0)
 		goto fail;
 	/* After -o, which may set the base. */
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
 	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
+	if (li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS) {
+		li_ldap_error(err, "LDAP_OPT_CONNECT_CB", LDAP_LOCAL_ERROR, NULL, NULL);
+		li_error_at(err, LI_STAGE_CONNECT);
+		goto fail;
+	}
 	return c;
 fail:
 	li_conn_free(c);
@@ -394,13 +401,15 @@ static int steps(li_conn *c, li_error *err)
 
 	enter(c, LI_PHASE_CONNECT);
 	rc = ldap_connect(c->ld);
-	if (rc != LDAP_SUCCESS)
-		return ldap_failure(c, "ldap_connect", rc, err);
+	if (rc != LDAP_SUCCESS) {
+		ldap_failure(c, "ldap_connect", rc, err);
+		return li_error_at(err, LI_STAGE_CONNECT);
+	}
 	if (li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
 	enter(c, LI_PHASE_STARTTLS);
 	if (cfg->starttls && start_tls(c, err) < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_TLS);
 	nonblocking(c);
 	enter(c, LI_PHASE_BIND);
 	if (cfg->auth_simple)
@@ -413,7 +422,7 @@ static int steps(li_conn *c, li_error *err)
 	if (cfg->passwd)
 		explicit_bzero(cfg->passwd, cfg->passwd_len);
 	if (rc < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_BIND);
 	if (cfg->auth_simple || cfg->auth_sasl)
 		conn_log(c, 0, "bound");
 	ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &forever);
@@ -441,13 +450,23 @@ static void bound_waits(li_conn *c)
 }
 
 /* Whatever libldap made of a connection the deadline ended (a closed
- * socket, a failed handshake), the reason is the deadline. */
-static int timed_out(li_error *err)
+ * socket, a failed handshake), the reason is the deadline; the stage is
+ * the step it ended. */
+static int timed_out(const li_conn *c, li_error *err)
 {
+	static const li_stage stages[] = {
+		[LI_PHASE_CONNECT] = LI_STAGE_CONNECT,
+		[LI_PHASE_STARTTLS] = LI_STAGE_TLS,
+		[LI_PHASE_BIND] = LI_STAGE_BIND,
+	};
 	char what[sizeof(err->what)];
+	int phase = __atomic_load_n(&c->phase, __ATOMIC_ACQUIRE);
 
 	memcpy(what, err->what, sizeof(what));
-	return li_ldap_error(err, what[0] ? what : "ldap_connect", LDAP_TIMEOUT, NULL, NULL);
+	li_ldap_error(err, what[0] ? what : "ldap_connect", LDAP_TIMEOUT, NULL, NULL);
+	if (phase >= 0 && (size_t)phase < sizeof(stages) / sizeof(stages[0]) && stages[phase])
+		return li_error_at(err, stages[phase]);
+	return li_error_at(err, LI_STAGE_CONNECT);
 }
 
 void li_conn_set_deadline(li_conn *c, int64_t deadline_ns)
@@ -467,7 +486,7 @@ int li_conn_connect(li_conn *c, li_error *err)
 	fired = li_watchdog_stop(c->watchdog);
 	c->watchdog = NULL;
 	if (fired || (c->deadline_ns && rc < 0 && li_now_ns() >= c->deadline_ns))
-		return timed_out(err);
+		return timed_out(c, err);
 	return rc;
 }
 

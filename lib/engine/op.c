@@ -9,7 +9,6 @@
 #include "ldifrecord.h"
 #include "names.h"
 #include "op.h"
-#include "paging.h"
 #include "redact.h"
 
 static const char *const type_names[] = {
@@ -151,75 +150,4 @@ void li_op_describe(const li_params *cfg, const char *defbase, li_buf *out)
 		li_buf_addf(out, "no operation (message ID %lld)", cfg->target_msgid);
 		break;
 	}
-}
-
-/* -o's options and the request controls, one line each when there are any. */
-static void describe_extras(const li_params *cfg, li_buf *out)
-{
-	int i;
-
-	for (i = 0; i < cfg->nldapopts; i++)
-		li_buf_addf(out, "%s%s=%s", i ? ", " : "ldap.conf options: ", cfg->ldapopts[i].name,
-			    cfg->ldapopts[i].value);
-	if (cfg->nldapopts)
-		li_buf_addc(out, '\n');
-	for (i = 0; i < cfg->nctrls; i++) {
-		const char *oid = cfg->ctrls[i].oid ? cfg->ctrls[i].oid : cfg->ctrls[i].text;
-		const char *name = li_oid_name(oid, strlen(oid));
-
-		li_buf_addf(out, "%s%s%s%s%s%s", i ? ", " : "with controls: ", oid, name ? " (" : "", name ? name : "",
-			    name ? ")" : "", cfg->ctrls[i].critical ? " critical" : "");
-	}
-	if (cfg->nctrls)
-		li_buf_addc(out, '\n');
-}
-
-static void describe_interrupt(const li_params *cfg, li_buf *out);
-
-int li_params_describe(const li_params *cfg, li_buf *out)
-{
-	li_buf_addf(out, "connect to %s\n", cfg->uri ? cfg->uri : "the URI from ldap.conf");
-	if (cfg->starttls)
-		li_buf_addf(out, "StartTLS%s\n", cfg->starttls > 1 ? " (required)" : "");
-	if (cfg->auth_simple)
-		li_buf_addf(out, "simple bind as \"%s\"%s\n", cfg->binddn ? cfg->binddn : "",
-			    cfg->passwd ? " with a password" : " (anonymous)");
-	else if (cfg->auth_sasl)
-		li_buf_addf(out, "SASL bind%s%s\n", cfg->sasl_mech ? " with " : "", cfg->sasl_mech ? cfg->sasl_mech : "");
-	else
-		li_buf_adds(out, "no bind (anonymous)\n");
-	li_op_describe(cfg, NULL, out);
-	if (li_paging_size(cfg))
-		li_buf_addf(out, ", in pages of at most %d entries", li_paging_size(cfg));
-	li_buf_addc(out, '\n');
-	describe_extras(cfg, out);
-	if (cfg->interrupt != LI_INTERRUPT_NONE)
-		describe_interrupt(cfg, out);
-	if (cfg->timeout_us >= 0) {
-		li_buf_adds(out, "all within ");
-		li_buf_add_duration(out, cfg->timeout_us);
-		li_buf_adds(out, " (--timeout)\n");
-	}
-	return 0;
-}
-
-static void describe_interrupt(const li_params *cfg, li_buf *out)
-{
-	static const char *const intr[] = { "nothing", "abandon", "cancel" };
-
-	li_buf_addf(out, "then %s it", intr[cfg->interrupt]);
-	if (cfg->op == LI_OP_NONE)
-		li_buf_addf(out, " at once");
-	else if (cfg->after_entries >= 0)
-		li_buf_addf(out, " after %lld entries", cfg->after_entries);
-	if (cfg->op != LI_OP_NONE && cfg->after_us >= 0) {
-		li_buf_addf(out, "%s ", cfg->after_entries >= 0 ? " or" : "");
-		li_buf_add_duration(out, cfg->after_us);
-		li_buf_adds(out, " after the request");
-	} else if (cfg->op != LI_OP_NONE && cfg->after_entries < 0) {
-		li_buf_addf(out, " on Ctrl-C");
-	}
-	li_buf_adds(out, ", and listen for ");
-	li_buf_add_duration(out, cfg->wait_us);
-	li_buf_addc(out, '\n');
 }

@@ -445,7 +445,7 @@ int li_run_connect(li_run *run, li_error *err)
 	/* Before connecting: what is wrong with the request is found without
 	 * a server. */
 	if (li_ctrls_build(run->ld, run->cfg, &run->ctrls, err) < 0 || li_op_prepare(run->ld, run->cfg, err) < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_OPERATION);
 	if (li_conn_connect(run->conn, err) < 0)
 		return -1;
 	run->connected = 1;
@@ -724,7 +724,7 @@ static int terminated(li_error *err)
 {
 	li_usage_error(err, "stopped", "terminated by SIGTERM before the outcome was decided");
 	err->signo = SIGTERM;
-	return -1;
+	return li_error_at(err, LI_STAGE_OPERATION);
 }
 
 /* Nobody reads our output any more (a closed pipe): end quietly. */
@@ -964,7 +964,7 @@ int li_run_execute(li_run *run, li_error *err)
 	if (run->cfg->op != LI_OP_NONE) {
 		run->page.size = li_paging_size(run->cfg);
 		if (send_operation(run, err) < 0 || prepare_cancel(run, err) < 0)
-			return -1;
+			return li_error_at(err, LI_STAGE_OPERATION);
 		enter(run, run->cfg->interrupt == LI_INTERRUPT_NONE ? LI_PHASE_RESULT : LI_PHASE_TRIGGER);
 		rc = await_trigger(run, err);
 		if (rc <= 0)
@@ -976,7 +976,7 @@ int li_run_execute(li_run *run, li_error *err)
 		}
 	}
 	if (prepare_cancel(run, err) < 0 || send_interrupt(run, err) < 0)
-		return -1;
+		return li_error_at(err, LI_STAGE_OPERATION);
 	if (self_target(run))
 		return 0;
 	enter(run, LI_PHASE_LISTEN);

@@ -81,6 +81,10 @@ static void text_trigger(const li_result *res, li_buf *b)
 		li_buf_addf(b, " (trigger: %lld entr%s", res->after_entries, res->after_entries == 1 ? "y" : "ies");
 		break;
 	case LI_TRIGGER_AFTER:
+		if (res->after_us == 0) {
+			li_buf_adds(b, " (trigger: right after the request");
+			break;
+		}
 		li_buf_adds(b, " (trigger: --after ");
 		li_buf_add_duration(b, res->after_us);
 		break;
@@ -167,6 +171,8 @@ static void verdict_no_response(const li_result *res, li_buf *b, const char *op,
 	else if (res->t_window_cut_ns)
 		li_buf_addf(b, "before Ctrl-C ended the wait, %.3f ms after the %s", since_intr_ms(res,
 			    res->t_window_cut_ns), w);
+	else if (res->wait_us == 0)
+		li_buf_addf(b, "when the %s was sent (--wait 0 decides at once)", w);
 	else
 		li_buf_adds(b, "within "), li_buf_add_duration(b, res->wait_us), li_buf_addf(b, " after the %s", w);
 }
@@ -388,6 +394,7 @@ json_object *li_report_object(const li_result *res, int exit_status)
 {
 	json_object *o = json_object_new_object(), *op;
 
+	json_object_object_add(o, "format", json_object_new_int(LI_JSON_FORMAT));
 	json_object_object_add(o, "tool", li_json_str(res->name ? res->name : ""));
 	json_object_object_add(o, "uri", li_json_str(res->uri ? res->uri : ""));
 	op = json_object_new_object();

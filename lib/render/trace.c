@@ -321,6 +321,7 @@ int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
 	const char *error = NULL;
 	size_t n = ev->len;
 
+	json_object_object_add(o, "format", json_object_new_int(LI_JSON_FORMAT));
 	json_object_object_add(o, "t_ms", li_json_ms(ev->ms));
 	json_object_object_add(o, "dir", json_object_new_string(ev->dir == LI_DIR_SEND ? "send" : "recv"));
 	json_object_object_add(o, "msgid", p->msgid >= 0 ? json_object_new_int64(p->msgid) : NULL);

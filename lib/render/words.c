@@ -50,6 +50,23 @@ const char *li_trigger_name(li_trigger t)
 	return trigger_names[t];
 }
 
+const char *li_stage_name(li_stage stage)
+{
+	switch (stage) {
+	case LI_STAGE_CONNECT:
+		return "connect";
+	case LI_STAGE_TLS:
+		return "tls";
+	case LI_STAGE_BIND:
+		return "bind";
+	case LI_STAGE_OPERATION:
+		return "operation";
+	case LI_STAGE_NONE:
+	default:
+		return NULL;
+	}
+}
+
 const char *li_result_word(int code)
 {
 	const char *n = li_result_name(code);

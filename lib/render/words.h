@@ -10,6 +10,5 @@
 const char *li_result_word(int code);
 /* "operation" (none), "abandon", "cancel". */
 const char *li_interrupt_word(li_interrupt i);
-/* "ldapabandon", "ldapcancel", "ldaptrace". */
 
 #endif

@@ -229,7 +229,7 @@ void li_buf_add_utf8(li_buf *b, const void *p, size_t n)
 void li_buf_add_duration(li_buf *b, int64_t us)
 {
 	if (us == 0)
-		li_buf_adds(b, "0");
+		li_buf_adds(b, "0 s");
 	else if (us % 3600000000LL == 0)
 		li_buf_addf(b, "%lld h", (long long)(us / 3600000000LL));
 	else if (us % 60000000 == 0)

@@ -38,6 +38,12 @@ int li_ldap_error(li_error *err, const char *what, int code, const char *info, c
 	return -1;
 }
 
+int li_error_at(li_error *err, li_stage stage)
+{
+	err->stage = stage;
+	return -1;
+}
+
 size_t li_error_format(const li_error *err, const char *prog, char *buf, size_t size)
 {
 	li_buf b = { 0 };

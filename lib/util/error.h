@@ -9,5 +9,6 @@
 int li_usage_error(li_error *err, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int li_ldap_error(li_error *err, const char *what, int code, const char *info, const char *matched);
+int li_error_at(li_error *err, li_stage stage);
 
 #endif

@@ -64,6 +64,18 @@ static const struct {
 	{ 120, "tooLate" }, { 121, "cannotCancel" }, { 122, "assertionFailed" },
 	{ 123, "authorizationDenied" }, { 4096, "e-syncRefreshRequired" },
 	{ 16654, "noOperation" },
+	/* libldap's own codes (ldap.h), for failures on the client's side;
+	 * never on the wire: a resultCode there is 0 or more. The names are
+	 * ldap.h's, as RFC 1823 spells its codes. */
+	{ LDAP_SERVER_DOWN, "serverDown" }, { LDAP_LOCAL_ERROR, "localError" },
+	{ LDAP_ENCODING_ERROR, "encodingError" }, { LDAP_DECODING_ERROR, "decodingError" },
+	{ LDAP_TIMEOUT, "timeout" }, { LDAP_AUTH_UNKNOWN, "authUnknown" },
+	{ LDAP_FILTER_ERROR, "filterError" }, { LDAP_USER_CANCELLED, "userCancelled" },
+	{ LDAP_PARAM_ERROR, "paramError" }, { LDAP_NO_MEMORY, "noMemory" },
+	{ LDAP_CONNECT_ERROR, "connectError" }, { LDAP_NOT_SUPPORTED, "notSupported" },
+	{ LDAP_CONTROL_NOT_FOUND, "controlNotFound" }, { LDAP_NO_RESULTS_RETURNED, "noResultsReturned" },
+	{ LDAP_MORE_RESULTS_TO_RETURN, "moreResultsToReturn" }, { LDAP_CLIENT_LOOP, "clientLoop" },
+	{ LDAP_REFERRAL_LIMIT_EXCEEDED, "referralLimitExceeded" }, { LDAP_X_CONNECTING, "connecting" },
 };
 
 const char *li_result_name(int code)

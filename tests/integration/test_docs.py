@@ -487,6 +487,9 @@ def json_runs(tool):
         if tool == "ldaptrace":
             args.append("--cancel")
         objects.extend(json_objects(tool, run(tool, args)))
+    # failures before the outcome: the error object's keys
+    objects.extend(json_objects(tool, run(tool, ["-x", "-H", "ldap://127.0.0.1:1", "--json"])))
+    objects.extend(json_objects(tool, run(tool, anon(s) + ["-D", s.admin_dn, "-w", "wrong", "--json"])))
     return objects
 
 
@@ -494,7 +497,9 @@ def json_objects(tool, r):
     objs = r.jsonl if tool == "ldaptrace" else ([r.json] if r.json is not None else None)
     ok(objs, "%s printed JSON (exit status %s)" % (tool, r.rc))
     last = objs[-1]
-    if "outcome" in last:
+    if last.get("outcome") == "error":
+        eq(last["exit"], r.rc, "%s: the error object's exit is the exit status" % tool)
+    elif "outcome" in last:
         ok(last["outcome"] in OUTCOMES[tool], "%s printed the outcome %r, which OUTCOMES of this test knows"
            % (tool, last["outcome"]))
         status = OUTCOMES[tool][last["outcome"]]
@@ -562,6 +567,18 @@ test(name="the generated popt tables and options.man are current with cmd/common
     check_generated_current)
 test(name="every option's val code has its case in cmdline_apply")(check_every_code_applied)
 test(name="optgen.py refuses a broken description, naming the line")(check_generator_rejects_broken)
+
+
+@test(skip_unless=lambda: have_page("ldaptrace"), reason="build/man/ldaptrace.1 is not assembled")
+def ldaptrace_security_points_to_a_bugs_section_that_says_it():
+    # SECURITY sends the reader to BUGS for the secrets the trace cannot
+    # hide: BUGS must name them.
+    _, secs = read_page("ldaptrace")
+    security = " ".join(deroff(l) for l in secs["SECURITY"])
+    bugs = " ".join(deroff(l) for l in secs["BUGS"])
+    contains(security, "BUGS", "SECURITY refers to BUGS")
+    contains(bugs, "only the secrets it can recognize", "BUGS says which secrets the trace cannot hide")
+    contains(bugs, "sambaNTPassword", "BUGS gives an example")
 
 
 @test

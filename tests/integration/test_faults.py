@@ -148,9 +148,20 @@ def silent_server_abandon_is_abandoned_after_the_silence_window():
     check_report(r, "ldapabandon", "abandoned", "abandon")
 
 
+def json_error(r):
+    """Under --json, what a failure before the outcome leaves on stdout:
+    (stage, code, exit) of the one error object; without it, nothing."""
+    if "--json" not in r.argv:
+        eq(r.out, "", "nothing on stdout")
+        return None
+    j = r.json
+    ok(j is not None and j.get("outcome") == "error", "stdout is one error object: %r" % r.out[:300])
+    return (j["error"]["stage"], j["error"]["code"], j["exit"])
+
+
 def check_bind_deadline(tool, r):
     eq(r.rc, 251, "%s: exit status (Timed out, -5)" % tool)
-    eq(r.out, "", "%s: nothing on stdout" % tool)
+    eq(json_error(r), ("bind", -5, 251) if "--json" in r.argv else None, "%s: stdout" % tool)
     eq(r.err, "%s: ldap_result: Timed out (-5)\n" % tool,
        "%s: stderr" % tool)
 
@@ -786,7 +797,7 @@ def bind_fail_exits_49_with_the_servers_message():
             r, log = fault("bind-fail", tool, ["-D", "cn=test," + BASE, "-w", "wrong"] + extra,
                            deadline=2.0)
             eq(r.rc, 49, "%s %s: exit status" % (tool, extra))
-            eq(r.out, "", "%s %s: nothing on stdout" % (tool, extra))
+            eq(json_error(r), ("bind", 49, 49) if extra else None, "%s %s: stdout" % (tool, extra))
             eq(r.err, "%s: ldap_bind: Invalid credentials (49)\n"
                       "\tadditional info: bad password for test\n" % tool, "%s %s: stderr" % (tool, extra))
             eq(requests(log, "search"), [], "%s: no search after the refused bind" % tool)

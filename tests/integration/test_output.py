@@ -59,5 +59,32 @@ def nothing_written_nothing_failed():
     eq((rc, err), (0, ""), "exit status and stderr")
 
 
+@test
+def json_error_object_to_a_full_disk():
+    # The error object is output like the report: a full disk says so.
+    rc, err = to_dev_full("ldapcancel", ["-x", "-H", "ldap://127.0.0.1:1", "--json"])
+    eq((rc, err), (74, "ldapcancel: ldap_connect: Can't contact LDAP server (-1)\n"
+                       "ldapcancel: write error: No space left on device\n"), "exit status and stderr")
+
+
+@test
+def plan_to_a_full_disk():
+    for extra in ([], ["--json"]):
+        rc, err = to_dev_full("ldapcancel", ["-n", "-x", "-H", "ldap://127.0.0.1:1"] + extra)
+        eq((rc, err), (74, "ldapcancel: write error: No space left on device\n"),
+           "-n %s: exit status and stderr" % " ".join(extra))
+
+
+@test
+def durations_are_words_with_a_unit():
+    # --wait 0 and --after 0 once printed a bare "0" ("within 0 after the cancel").
+    with faultserver("silent") as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "-b", "dc=example,dc=com", "--wait", "0"])
+    eq(r.rc, 85, "no-response")
+    contains(r.out, "(trigger: right after the request;", "the trigger")
+    eq(r.out.splitlines()[-1], "no-response: no answer to the Cancel when the cancel was sent "
+                               "(--wait 0 decides at once)", "the verdict")
+
+
 if __name__ == "__main__":
     tap_main()

@@ -179,7 +179,11 @@ def sigterm_at_random_moments_of_a_fast_stream_exits_143():
             with spawn(tool, streaming(fs)) as p:
                 signal_at_a_random_moment(p, rng, signal.SIGTERM)
                 r = p.wait(timeout=10)
-            eq((r.rc, r.out), (143, ""), "run %d (%s): exit status and no report" % (k, tool))
+            eq(r.rc, 143, "run %d (%s): exit status" % (k, tool))
+            # --json: no report, the error object instead (stage operation).
+            j = r.json
+            eq((j and j["outcome"], j and j["error"]["stage"], j and j["error"]["code"], j and j["exit"]),
+               ("error", "operation", -8, 143), "run %d (%s): the error object" % (k, tool))
             matches(r.err, r"^%s: stopped: terminated by SIGTERM before the outcome was decided$" % tool,
                     "run %d: stderr" % k)
 

@@ -31,15 +31,17 @@ def statuses(screen, tool):
     return re.findall(re.escape(ERASE) + r"(%s: waiting [^\r\n]*)" % re.escape(tool), screen)
 
 
-def erased_before(screen, text, what):
-    """The last status was erased, and `text` written after the erasure."""
+def erased_before(screen, text, what, between=""):
+    """The last status was erased, and `text` written after the erasure
+    (after `between`, a regex, if given: ldaptrace's trace so far)."""
     last = screen.rfind(": waiting ")
     ok(last >= 0, "%s: a status was shown" % what)
     erase = screen.find(ERASE, last)
     gt(erase, last, "%s: the status was erased" % what)
     at = screen.find(text, last)
     gt(at, erase, "%s: %r comes after the erasure" % (what, text))
-    eq(screen[erase + len(ERASE):at], "", "%s: nothing between the erasure and %r" % (what, text))
+    matches(screen[erase + len(ERASE):at], r"(?s)\A%s\Z" % between,
+            "%s: nothing else between the erasure and %r" % (what, text))
 
 
 @test
@@ -100,7 +102,8 @@ def status_then_error(scenario, tool, args, waits_for, step):
     eq(rc, 251, "exit status (Timed out)")
     matches(statuses(screen, tool)[0], r"^%s: waiting 2\.\d+s for %s; --timeout in [01]\.\ds$"
             % (tool, re.escape(waits_for)), "the status names what it waits for")
-    erased_before(screen, "%s: %s: Timed out (-5)\r\n" % (tool, step), "error line")
+    erased_before(screen, "%s: %s: Timed out (-5)\r\n" % (tool, step), "error line",
+                  r"\s+[0-9.]+ -> connection closed by the client\r\n" if tool == "ldaptrace" else "")
 
 
 @test
@@ -124,7 +127,7 @@ def no_status_with_q_or_json_or_when_stderr_is_not_a_terminal():
         rc, screen = on_tty("ldapcancel", args + ["--json"])
         eq(rc, 85, "--json: exit status")
         not_contains(screen, "waiting", "--json: no status")
-        ok(screen.startswith('{"tool":"ldapcancel"'), "--json: the object alone: %r" % screen[:80])
+        ok(screen.startswith('{"format":1,"tool":"ldapcancel"'), "--json: the object alone: %r" % screen[:80])
         r = run("ldapcancel", args, timeout=20)
         eq(r.rc, 85, "stderr a pipe: exit status")
         eq(r.err, "", "stderr a pipe: no status")

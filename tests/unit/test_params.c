@@ -94,10 +94,10 @@ int main(void)
 	       "abandon, checked");
 	describes(p, "connect to the URI from ldap.conf\nno bind (anonymous)\nsearch base \"\" scope sub filter "
 		  "\"(objectClass=*)\"\n", "the defaults");
-	describes(p, "abandon it 0 after the request, and listen for 1 s\n", "abandon's wait");
+	describes(p, "abandon it right after the request is written, and listen for 1 s\n", "abandon's wait");
 	is_int(li_params_set_interrupt(p, LI_INTERRUPT_CANCEL, &err) == 0 && li_params_check(p, &err) == 0, 1,
 	       "then cancel, checked");
-	describes(p, "cancel it 0 after the request, and listen for 30 s\n", "cancel's wait");
+	describes(p, "cancel it right after the request is written, and listen for 30 s\n", "cancel's wait");
 	li_params_free(p);
 	return done_testing();
 }

@@ -86,7 +86,7 @@ static void test_cancel(void)
 		  "canceled: the server stopped the search 2.460 ms after the cancel\n",
 		  "ldapcancel: text");
 	is_render(report_json, &r,
-		  "{\"tool\":\"ldapcancel\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
+		  "{\"format\":1,\"tool\":\"ldapcancel\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
 		  "\"msgid\":2},\"interrupt\":{\"type\":\"cancel\",\"msgid\":3,\"target\":2,\"trigger\":\"after\","
 		  "\"sent_ms\":5.040,\"trigger_ms\":5.000,\"latency_us\":40.000},\"entries_before\":3,"
 		  "\"entries_after\":1,\"references_before\":0,\"references_after\":0,\"intermediates_before\":0,"
@@ -128,7 +128,7 @@ static void test_paged(void)
 		  "abandoned: no result for the search in the 2 s of silence after the abandon\n",
 		  "paged: text");
 	is_render(report_json, &r,
-		  "{\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
+		  "{\"format\":1,\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"search\","
 		  "\"msgid\":4},\"pages\":3,\"interrupt\":{\"type\":\"abandon\",\"msgid\":5,\"target\":4,"
 		  "\"trigger\":\"after-entries\",\"sent_ms\":2.010,\"trigger_ms\":2.000,\"latency_us\":10.000},"
 		  "\"entries_before\":25,\"entries_after\":0,\"references_before\":0,\"references_after\":0,"
@@ -166,7 +166,7 @@ static void test_trace(void)
 		  "completed: the search ended with success (0) at 3.250 ms\n",
 		  "ldaptrace: text");
 	is_render(report_json, &r,
-		  "{\"tool\":\"ldaptrace\",\"uri\":\"ldapi://%2Ftmp%2Fs\",\"operation\":{\"type\":\"search\",\"msgid\":2},"
+		  "{\"format\":1,\"tool\":\"ldaptrace\",\"uri\":\"ldapi://%2Ftmp%2Fs\",\"operation\":{\"type\":\"search\",\"msgid\":2},"
 		  "\"interrupt\":null,\"entries_before\":2,\"entries_after\":0,\"references_before\":0,"
 		  "\"references_after\":0,\"intermediates_before\":0,\"intermediates_after\":0,"
 		  "\"op_result\":{\"code\":0,\"name\":\"success\",\"at_ms\":3.250},\"connection\":{\"lost\":false,"
@@ -220,7 +220,7 @@ static void test_lost(void)
 		  "connection-lost: Notice of Disconnection at 4.000 ms, before the outcome was decided\n",
 		  "ldapabandon: text");
 	is_render(report_json, &r,
-		  "{\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"delete\","
+		  "{\"format\":1,\"tool\":\"ldapabandon\",\"uri\":\"ldap://127.0.0.1:3890\",\"operation\":{\"type\":\"delete\","
 		  "\"msgid\":2},\"interrupt\":{\"type\":\"abandon\",\"msgid\":3,\"target\":2,\"trigger\":\"signal\","
 		  "\"sent_ms\":2.100,\"trigger_ms\":2.000,\"latency_us\":100.000},\"entries_before\":0,"
 		  "\"entries_after\":0,\"references_before\":0,\"references_after\":0,\"intermediates_before\":0,"
