@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldapabandon: issue an LDAP operation, abandon it (RFC 4511 4.11), report what came back. */
 #include "common/tool.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldapcancel: issue an LDAP operation, cancel it (RFC 3909), report both results. */
 #include "common/tool.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldaptrace: print every LDAP message of one operation as it crosses the
  * wire, optionally abandoning or cancelling it, then the outcome. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cancel-search: search a subtree and cancel the search (RFC 3909) after
  * N entries, through libldapinterrupt.

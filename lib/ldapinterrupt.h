@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libldapinterrupt: issue one LDAP operation, abandon or cancel it, and
  * decide from the bytes on the wire what really happened.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """assemble.py - build one man page from a template and shared include files.
 
     assemble.py [-D NAME=VALUE]... [-I DIR]... [--depfile FILE] -o PAGE TEMPLATE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one switch that takes each option's value (cmdline_apply checks
  * every value in one place, curl's way, and never leaks a repeated option),
  * and cmdline_finish: the operands, the checks across options, the files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The command line of the three tools: each option's value checked and
  * kept (cmdline_apply), then the operands and the checks across options
  * (cmdline_finish), which hand everything to the library's typed setters. */

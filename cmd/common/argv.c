@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The argv slots popt takes option values from, found by popt's own
  * grammar (popt 1.19 without aliases): "--" ends the options (so does the
  * first operand under POSIXLY_CORRECT); "--name=value" or "--name value";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the tools do to argv around popt. */
 #ifndef LI_CMD_ARGV_H
 #define LI_CMD_ARGV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Outcomes and errors to exit statuses: the tools' convention, documented
  * in ldapcancel(1); the library reports outcomes and LDAP codes. */
 #include "exit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The tools' exit statuses that are not LDAP result codes (see
  * ldapcancel(1)); an LDAP result code is the status itself, as with
  * OpenLDAP's tools (exit(rc), so -1 becomes 255). */

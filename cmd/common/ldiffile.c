@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -f: reading the LDIF file of --op add and --op modify, within its
  * limits, with the file's own line numbers in every complaint; the library
  * parses the record (li_params_set_add, li_params_set_modify). */

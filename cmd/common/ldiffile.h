@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -f: the LDIF file of --op add and --op modify. */
 #ifndef CMD_LDIFFILE_H
 #define CMD_LDIFFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one place that turns user-supplied text into numbers. */
 #ifndef CMD_NUMBERS_H
 #define CMD_NUMBERS_H

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """optgen.py - write the tools' popt tables and the man pages' OPTIONS
 section from the one description of every option (cmd/common/options.txt).
 
@@ -34,7 +35,11 @@ LONG = re.compile(r"^--([a-z0-9][a-z0-9-]*)$")
 ARG = re.compile(r"^[^\s\"\\]+$")
 FIELDS = {"file": {"tools"},
           "group": {"heading", "tools", "table"},
-          "option": {"arg", "help", "tools"}}
+          "option": {"arg", "help", "tools", "values"}}
+# values: what shell completion offers for an option's argument
+# (cmd/common/compgen.py): words, or one of these
+VALUE_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/=-]*$")
+VALUE_KINDS = {"@files", "@uris"}
 
 
 class DescError(Exception):
@@ -53,6 +58,7 @@ class Record:
         self.group = None  # an option's
         self.short = None
         self.long = None
+        self.values = None  # an option's: values: (words, or @files / @uris)
 
 
 def parse_fields(rec, lines, path):
@@ -172,6 +178,7 @@ def load(path):
         arg = check_text(rec, "arg")
         if arg is not None and not ARG.match(arg):
             raise DescError("%s: arg: one word, without quotes or backslashes" % rec.where)
+        check_values(rec)
         if not rec.man:
             raise DescError("%s: %s has no man text" % (rec.where, rec.head))
         if "table" not in group.fields:
@@ -187,6 +194,26 @@ def load(path):
     if not groups:
         raise DescError("%s: no groups" % path)
     return all_tools, groups
+
+
+def check_values(rec):
+    """values: WORD... of an option with an argument: distinct words
+    (sync=ro; one ending with '=' waits for the rest), or @files or @uris
+    alone."""
+    if "values" not in rec.fields:
+        rec.values = None
+        return
+    words = rec.fields["values"].split()
+    if "arg" not in rec.fields:
+        raise DescError("%s: values: %s takes no argument" % (rec.where, rec.head))
+    if len(words) == 1 and words[0] in VALUE_KINDS:
+        rec.values = words
+        return
+    bad = [w for w in words if not VALUE_WORD.match(w)]
+    if not words or bad or len(set(words)) != len(words):
+        raise DescError("%s: values: distinct words in [A-Za-z0-9._/=-], "
+                        "or one of %s alone" % (rec.where, ", ".join(sorted(VALUE_KINDS))))
+    rec.values = words
 
 
 def val_code(opt):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -E [!]pr=size[/noprompt]: ldapsearch's paged results, to the library's
  * li_params_add_paged. */
 #ifndef CMD_PAGED_H

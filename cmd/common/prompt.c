@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Questions asked on the terminal, never through stdin or stdout: those
  * may carry LDIF, a trace or a report. */
 #include "prompt.h"

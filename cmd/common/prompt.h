@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Questions asked on the terminal: the -W password and the SASL prompts. */
 #ifndef CMD_PROMPT_H
 #define CMD_PROMPT_H

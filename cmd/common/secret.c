@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secrets read from a file or a terminal, without copies left behind. */
 #include "secret.h"
 

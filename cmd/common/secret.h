@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secrets read from a file (-y) or a terminal (-W, SASL prompts). */
 #ifndef CMD_SECRET_H
 #define CMD_SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The status line: on a terminal, a wait longer than 2 s shows on stderr
  * what the run waits for, redrawn in place, erased before anything else is
  * written. Drawn from the library's progress hook (li_run_set_progress),

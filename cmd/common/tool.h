@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the three tools share: parse the command line, run, print, exit. */
 #ifndef LI_TOOL_H
 #define LI_TOOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The parameters of a run: defaults, the typed setters (each checks its
  * value), and the checks that need them all. */
 #include <stdlib.h>

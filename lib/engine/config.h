@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The public setters of li_params (ldapinterrupt.h) validate every value
  * they take; what the other modules share of them is here. */
 #ifndef LI_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Connect, StartTLS, bind: what ldapsearch(1) does before its search, with
  * a deadline on every step and the password wiped once it has been sent. */
 #include <stdarg.h>

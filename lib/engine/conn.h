@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A connection as ldapsearch(1) makes it: connect, StartTLS, bind. It knows
  * the parameters, the tap it attaches and whom to tell; nothing of runs. */
 #ifndef LI_CONN_H

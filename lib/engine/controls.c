@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "controls.h"
 
 #include <stdio.h> /* ldif.h uses FILE without including it */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -e and -E request controls: parsed from the command line, encoded once a
  * session handle exists. */
 #ifndef LI_CONTROLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldap.conf(5)'s options by name, as ldapsearch -o takes them (OpenLDAP's
  * clients/tools hand them to libldap's private ldap.conf parser, which sets
  * them process-wide and ignores a bad value).  Here each is checked when

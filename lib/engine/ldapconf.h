@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldap.conf(5)'s options by name (-o name=value, as ldapsearch takes
  * them): checked when given, set on a session handle before it connects. */
 #ifndef LI_LDAPCONF_H

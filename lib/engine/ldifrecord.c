@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "ldifrecord.h"
 
 #include <errno.h>

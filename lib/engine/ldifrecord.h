@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One LDIF record for --op add and --op modify, through libldap's parser. */
 #ifndef LI_LDIFRECORD_H
 #define LI_LDIFRECORD_H

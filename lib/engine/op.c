@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Describe and send the one operation a run interrupts. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one operation a run interrupts: checked, sent and described from the
  * parameters alone, on a connection the caller owns. */
 #ifndef LI_OP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The verdict from facts seen on the wire, as a pure
  * function so that every rule has a unit test. */
 #ifndef LI_OUTCOME_H

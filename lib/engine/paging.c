@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Paged results: the page size set by li_params_add_paged, the request
  * control of each page, and the cookie that links a page to the next. */
 #include "paging.h"

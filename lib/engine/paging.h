@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Paged results (RFC 2696, -E pr=SIZE): a search asked for page by page,
  * each page a search request of its own (a new message ID) that carries
  * the cookie the previous page's SearchResultDone returned. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The parameters of a run as the modules read them: only types, so that
  * the modules config.c validates with can use them without config.h. */
 #ifndef LI_PARAMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The driver: send the operation, wait for the trigger, interrupt, listen
  * until the outcome is decided. libldap only reads while ldap_result runs,
  * so the run keeps calling it (never blocking inside it) and waits in its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The run's state: what the wire has seen, in the order it crossed. */
 #ifndef LI_RUN_H
 #define LI_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "watchdog.h"
 
 #include "sockbuf.h" /* li_now_ns */

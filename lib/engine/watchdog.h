@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A thread that watches li_conn_connect from outside libldap, which blocks
  * in it: libldap 2.5 gives its TLS handshake no deadline (a network timeout
  * makes the socket nonblocking and the handshake loops on it, unless the

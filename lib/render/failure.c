@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A run that ended before its outcome, as the one JSON object a script
  * reads instead of the report (man/output-json.man, docs/schema/error.json). */
 #include <ldap.h>

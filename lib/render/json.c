@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON strings that stay valid whatever bytes they are given. */
 #include "json.h"
 

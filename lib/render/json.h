@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON values for the renderers, always valid UTF-8 whatever the wire
  * carried. */
 #ifndef LI_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* LDIF as ldapsearch(1) writes it with -L, -LL and -LLL, from the
  * operation's entries and references as they crossed the wire: after an
  * abandon libldap delivers none, the tap sees them all. Every line is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What -n prints: the steps a run would take, from the parameters alone,
  * as text lines or one JSON object (man/output-json.man documents its
  * keys, docs/schema/plan.json its shape). Durations are shown with their

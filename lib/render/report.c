@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The outcome report: a few lines an admin can paste into a ticket, or one
  * JSON object with the keys man/output-json.man documents. Everything comes
  * from the result value: a report can be rendered for a run that is gone,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The outcome report and ldaptrace's summary, from a result value. */
 #ifndef LI_REPORT_H
 #define LI_REPORT_H

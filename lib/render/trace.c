@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ldaptrace's renderers: one line (or one JSON object) per message, from
  * the decoded field tree. Secrets were replaced by the decoder; --hex masks
  * their bytes here. */

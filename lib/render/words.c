@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every word the reports say about a run, in one place. */
 #include "words.h"
 

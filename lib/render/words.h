@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The vocabulary of the reports: outcome and trigger names, the notes'
  * sentences. The engine decides in codes; the words are all here. */
 #ifndef LI_WORDS_H

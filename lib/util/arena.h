@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A bump allocator for one message's decoded fields: reset, never freed
  * piece by piece, so decoding 200,000 entries allocates almost nothing. */
 #ifndef LI_ARENA_H

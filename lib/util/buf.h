@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal side of li_buf: appending text. */
 #ifndef LI_BUF_H
 #define LI_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Filling an li_error: every layer reports its failures this way. */
 #ifndef LI_ERROR_H
 #define LI_ERROR_H

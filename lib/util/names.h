@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names from the RFCs for what travels on the wire. */
 #ifndef LI_NAMES_H
 #define LI_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The limits of the numbers a run takes (the command line parses them). */
 #ifndef LI_PARSE_H
 #define LI_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one rule for what is secret, and the one way a secret is shown. */
 #include "redact.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What is secret, decided in one place: the wire decoder (lib/wire/decode.c)
  * and the text of a filter as typed (reports, error messages, -n) use the
  * same rule and show a secret the same way. */

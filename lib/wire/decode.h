@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Decodes a whole LDAPMessage (RFC 4511, with the controls and extended
  * operations the tools meet) into a small tree of named fields that the
  * trace renderers print as text or JSON. liblber parses every element,

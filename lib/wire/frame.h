@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Cuts a byte stream into LDAPMessages by their outer BER header, without
  * trusting it: indefinite, over-long and oversized lengths and wrong tags
  * end the framing with a "malformed" frame. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Decodes the head of one LDAPMessage with liblber: message ID, protocolOp
  * and what decides an outcome (result code, extended OIDs, abandon and
  * cancel targets). Never reads outside [p, p + n). */

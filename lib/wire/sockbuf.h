@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The adapter on libldap's Sockbuf: a Sockbuf_IO layer above TLS and SASL
  * that sees every plaintext byte in both directions, unbuffered, and feeds
  * it to a wire with the time of the read or write. Its object keeps the

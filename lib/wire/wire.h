@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The wire: bytes of both directions in, one event per message out. It
  * frames each direction (frame.c), reads each message's head (pdu.c) and,
  * when an observer asks for it, the full field tree (decode.c). Adapters

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark of ldapcancel, ldapabandon and ldaptrace against OpenLDAP's own
 ldapsearch and python-ldap (issue 5).
 

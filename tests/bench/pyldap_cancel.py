@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """python-ldap doing what `ldapcancel -q` (or, with --abandon,
 `ldapabandon --wait 0 -q`) does, for tests/bench/bench.py to compare with:
 connect, anonymous simple bind, subtree search, interrupt it right after

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Refreshes the fuzzer's seed corpus: real messages captured from a
 throwaway slapd with ldaptrace --json --hex (both directions, every
 operation type), plus the hand-built vectors of tests/unit/vectors.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: any bytes, as one message and as a stream, through the
  * wire (framer, head and full decoders) and both trace renderers. Nothing
  * may crash, leak or read outside the input (plus the one byte liblber

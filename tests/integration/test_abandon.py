@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldapabandon against a real slapd: abandoned (late entries counted),
 too-late, --msgid, connection-lost, --wait 0."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Bad command lines and bad input files, across the tools.
 
 Every row must exit with its status (1 for usage) and one line on stderr,

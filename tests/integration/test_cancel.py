@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldapcancel against a real slapd: every outcome slapd can give."""
 
 import os

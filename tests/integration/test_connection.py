@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Connecting as ldapsearch(1) does: ldaps, StartTLS, SASL EXTERNAL over
 ldapi, simple binds with -w/-y/-W, the configured URI, and every way that
 fails before the interrupt, with OpenLDAP's messages and exit statuses."""

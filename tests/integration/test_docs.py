@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The man pages agree with the tools.
 
 Every option is described once, in cmd/common/options.txt; cmd/common/optgen.py writes

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldapcancel and ldapabandon against every scenario of the fault server
 (tests/fixture/faultserver.py): the answers slapd will not give.
 

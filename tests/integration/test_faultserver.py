@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Self-test for tests/fixture/faultserver.py (TAP output).
 
 Starts the fault server once per scenario and checks it on the wire with a

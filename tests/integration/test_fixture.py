@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Proves the throwaway slapd fixture (and the harness) with OpenLDAP's own
 clients.  Needs no C build:
 

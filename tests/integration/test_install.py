@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The installed library is usable by a program that knows only its
 public face: `meson install --destdir` into a temporary tree, then
 examples/cancel-search.c built with the system cc and pkg-config against
@@ -17,18 +18,12 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
+from litools import project_version  # noqa: E402
 
 EXAMPLE = os.path.join(SRCDIR, "examples", "cancel-search.c")
 SANITIZED = os.environ.get("LI_SANITIZED") == "1"
 
 _tree = {}
-
-
-def project_version():
-    with open(os.path.join(SRCDIR, "meson.build")) as f:
-        m = re.search(r"project\([^)]*?version\s*:\s*'([^']+)'", f.read(), re.S)
-    ok(m, "meson.build's project() has a version")
-    return m.group(1)
 
 
 def installed():

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Every JSON object the tools write, checked against its JSON Schema in
 docs/schema/ (the files meson installs): the report of every outcome that
 slapd or the fault server can provoke, the error object of each stage,

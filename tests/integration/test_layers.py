@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """lib/ is layered and cmd/ uses only its public header.
 
 Reading every lib/**/*.c and *.h (and cmd/**/*.c and *.h) for their

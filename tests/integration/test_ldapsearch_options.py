@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldapsearch's options, taken as ldapsearch takes them, against a real
 slapd: -D as any string, the filter-or-attribute rule of the operands,
 -M/-MM, -o with ldap.conf's options, and -E's search extensions."""

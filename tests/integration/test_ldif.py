@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """-f LDIF input: every read bounded by the 64 MiB limit (the file and the
 values read from attr:< URLs together), exact at the boundary; refusals
 name the file's own line; a NUL byte is refused, not a silent end of file.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """-L, -LL, -LLL: the search's entries as LDIF on standard output, byte for
 byte what ldapsearch writes with the same options against the same slapd;
 every entry that arrived, before and after the interrupt; the report on

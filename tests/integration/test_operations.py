@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Every operation type, issued then interrupted, against a real slapd.
 slapd runs writes to completion, so a cancel of one is too-late (120) and
 the change is made; slapo-retcode's sleeping items give abandon something

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Standard output that fails: a full disk (/dev/full) is an error with a
 message and exit status 74, unlike a closed pipe (quiet, 141)."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Paged results (-E pr=SIZE, RFC 2696): every page is a search request of
 its own, with a new message ID and the previous page's cookie; triggers
 count entries across pages and the interrupt names the page in flight.

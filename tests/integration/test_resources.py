@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """File descriptors and memory stay flat however long a run lasts: every
 message is decoded, printed and freed as it arrives. Measured from /proc
 while a fault server streams an entry every millisecond to ldaptrace (the

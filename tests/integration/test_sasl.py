@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """SASL with passwords, as ldapsearch(1) does it: every mechanism binds
 (DIGEST-MD5 with and without a security layer, SCRAM-SHA-1/256, CRAM-MD5,
 PLAIN) against a slapd whose users are in a sasldb (tests/fixture/slapd.py

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """README's scripts, run as a new user would run them: scripts/setup-debian
 with stand-ins for apt-get and dpkg-query, so that the install path runs
 without touching the system's packages."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Secrets in memory and in the process's public face: a password is taken
 byte for byte and bounded (-y, -W), every -w is hidden from ps, and the
 process cannot be dumped or read by another process of the same user from

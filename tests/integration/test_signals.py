@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Ctrl-C and SIGTERM, handled outside libldap: Ctrl-C before the trigger
 interrupts at once, Ctrl-C while listening decides at once, SIGTERM
 unbinds and exits 143. Each waits on the tool's own -v lines, not sleeps."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The status line: on a terminal, a wait longer than 2 s shows on stderr
 what the tool waits for, redrawn in place ("\\r" and erase-line), and is
 erased before the report or the error; never when stderr is not a terminal,

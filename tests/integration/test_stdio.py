@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Started with standard output or standard error closed (`>&-`, `2>&-`),
 a tool must not let the LDAP socket take descriptor 1 or 2 and print into
 the connection: it runs to the same outcome, what it prints goes nowhere,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """--timeout DURATION: no run outlives it, whatever the server does.
 
 Each test runs a tool against a fault server scenario that never lets the

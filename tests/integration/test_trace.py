@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldaptrace against a real slapd: every message in both directions, as it
 crossed the wire, in plaintext under TLS, with secrets redacted in every
 mode; and against the fault server for what slapd will not send."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """valgrind memcheck on the main paths of the three tools: no invalid
 access, no use of uninitialised memory, no definite or indirect leak.
 (The sanitizer build runs the whole suite; this covers what ASan cannot:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ldaptest - TAP harness for ldap-interrupt's integration tests (stdlib only).
 
 A test file::

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for ldap-interrupt's own integration tests, on top of ldaptest."""
 
 from ldaptest import eq, ok, fail, contains  # noqa: F401
@@ -124,3 +125,15 @@ def run_with_tty(argv, answer, timeout=20, columns=None):
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+def project_version():
+    """The version meson.build's project() declares: the one --version, the
+    .pc file, the header, NEWS and the Debian packages carry."""
+    import os
+    import re
+    from ldaptest import SRCDIR
+    with open(os.path.join(SRCDIR, "meson.build")) as f:
+        m = re.search(r"project\([^)]*?version\s*:\s*'([^']+)'", f.read(), re.S)
+    ok(m, "meson.build's project() has a version")
+    return m.group(1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* "30 06 02 01" -> bytes, for the vector tables; exact-size copies. */
 #ifndef LI_HEX_H
 #define LI_HEX_H

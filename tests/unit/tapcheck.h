@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A few TAP helpers for the unit tests: one ok/not ok line per check. */
 #ifndef LI_TAP_TEST_H
 #define LI_TAP_TEST_H

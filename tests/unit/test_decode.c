@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The full decoder and the trace line on hand-built vectors: every
  * protocolOp both ways, secrets redacted (and masked in --hex), malformed
  * messages refused without reading past the buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The tools' exit statuses (cmd/common/exit.c), as ldapcancel(1) lists them. */
 #include <signal.h>
 #include <string.h>

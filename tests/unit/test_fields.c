@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A program's view of the wire: only ldapinterrupt.h and the shared
  * library's exported symbols. It feeds bytes and reads a DN and a result
  * code through the field accessors, no JSON in between. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Framing the byte stream into LDAPMessages, however the bytes are split. */
 #include <stdlib.h>
 

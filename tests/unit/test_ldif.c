@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The LDIF renderer (lib/render/ldif.c) on hand-built messages: the lines
  * libldap's writer gives, the separators and comments of each -L level,
  * secrets never written, and a message that does not decode leaving

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every rule of the verdict (lib/engine/outcome.c, and the OUTCOMES section
  * of the man pages), one fact pattern at a time; then the notes, as codes
  * with their numbers. */

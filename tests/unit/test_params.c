@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The library's typed parameters: each setter checks its value, and a run
  * described from them says what it would do. */
 #include <string.h>

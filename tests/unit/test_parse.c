@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every number from the user goes through lib/util/parse.c: durations, counts, IDs. */
 #include "numbers.h"
 #include "tapcheck.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The decoder on hand-built vectors: every protocolOp both ways, the seed
  * example, and malformed BER that must be refused without reading past. */
 #include <stdlib.h>

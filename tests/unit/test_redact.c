@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One rule for what is secret (lib/util/redact.c), for the wire decoder
  * and the filter as typed alike; the scope and deref vocabulary
  * (lib/util/names.c), shared by the options and the decoder. */

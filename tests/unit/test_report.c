@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The renderers on results built by hand, no server: the report's text and
  * JSON (lib/render/report.c), ldaptrace's summary, and every note's words
  * (lib/render/words.c), byte for byte. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The texts the tools check before the setters, through the public header
  * and the shared library's exported symbols only: the command line uses
  * these rather than parsers of its own. */

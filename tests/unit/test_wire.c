@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The wire on captured bytes, no slapd: the messages slapd sent and
  * received (tests/fuzz/corpus) and the hand-built vectors, replayed in
  * every chunking a socket could deliver (whole, byte by byte, random

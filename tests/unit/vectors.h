@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* LDAPMessages both ways, built by hand from RFC 4511's ASN.1. Shared by the
  * unit tests and the fuzzer's seed corpus. */
 #ifndef LI_VECTORS_H
