@@ -773,7 +773,7 @@ def stray_message_ids_are_counted_not_taken_for_ours():
 @test
 def drip_fed_responses_are_reassembled():
     for tool in BOTH:
-        r, log = fault("drip", tool, ["--after-entries", "5", "--json"], deadline=3.0)
+        r, log = fault("drip", tool, ["--after-entries", "5", "--json"], deadline=6.0)
         outcome = "canceled" if tool == "ldapcancel" else "abandoned"
         j = check_report(r, tool, outcome, INTERRUPT[tool])
         eq(j["entries_before"], 5, "%s: entries_before" % tool)
@@ -782,7 +782,7 @@ def drip_fed_responses_are_reassembled():
         if tool == "ldapcancel":
             eq(j["op_result"]["code"], 118, "op_result.code")
             eq(j["cancel_result"]["code"], 0, "cancel_result.code")
-    r, _ = fault("drip", "ldapcancel", ["--json"], deadline=3.0)
+    r, _ = fault("drip", "ldapcancel", ["--json"], deadline=6.0)
     j = check_report(r, "ldapcancel", "canceled", "cancel")
     eq(j["op_result"]["code"], 118, "--after 0: op_result.code")
 

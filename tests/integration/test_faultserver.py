@@ -775,7 +775,10 @@ def t_drip():
         e1 = c.recv_msg()
         dt = time.monotonic() - t0
         check(e1.get("dn") == "cn=e1,dc=example,dc=com", repr(e1))
-        check(c.chunks >= 10, "first entry (%d bytes) came in only %d recv()s" % (len(e1.raw), c.chunks))
+        # The time it took proves the bytes were spread out (the server
+        # sleeps between them); how many recv()s saw them depends on how
+        # often a loaded machine let this client run, so only "more than one".
+        check(c.chunks >= 2, "first entry (%d bytes) came in only %d recv()s" % (len(e1.raw), c.chunks))
         check(dt > len(e1.raw) * 100e-6, "too fast: %.4fs" % dt)
         k = c.cancel(s)
         msgs = c.recv_until(lambda m: m.msgid == k)
