@@ -18,7 +18,7 @@ static int audit_failed(tool_ctx *ctx, const li_error *err)
 	if (!ctx->cl->json || ctx->cl->quiet || err->code == 0)
 		return status;
 	li_buf_reset(ctx->buf);
-	li_error_json(NULL, err, status, ctx->buf);
+	li_error_json(&(li_result){ .name = ctx->spec->name, .uri = ctx->cl->uri }, err, status, ctx->buf);
 	return tool_print(ctx) ? EXIT_WRITE_ERROR : status;
 }
 

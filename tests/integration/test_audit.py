@@ -23,18 +23,24 @@ IDS = ["rootdse", "running-search", "unknown-msgid", "cancel-response"]
 EXIT_AUDIT_FAILED = 9
 
 
+def valid(kind, j, what):
+    """j is valid against docs/schema/KIND.json (when python3-jsonschema is there)."""
+    if jsonschema is None:
+        return
+    with open(os.path.join(SRCDIR, "docs", "schema", kind + ".json")) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
+              for e in jsonschema.Draft202012Validator(schema).iter_errors(j)]
+    eq(errors, [], "%s: valid against docs/schema/%s.json" % (what, kind))
+
+
 def audit_json(r, what):
     """The one object, valid against the schema, its exit the status."""
     j = r.json
     if j is None:
         fail("%s: stdout is not one JSON object: %r" % (what, r.out[:500]))
-    if jsonschema is not None:
-        with open(os.path.join(SRCDIR, "docs", "schema", "audit.json")) as f:
-            schema = json.load(f)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        errors = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
-                  for e in jsonschema.Draft202012Validator(schema).iter_errors(j)]
-        eq(errors, [], "%s: valid against docs/schema/audit.json" % what)
+    valid("audit", j, what)
     eq((j["tool"], j["audit"], j["exit"]), ("ldapcancel", "cancel", r.rc), "%s: tool, audit, exit" % what)
     eq([c["id"] for c in j["checks"]], IDS, "%s: the checks, in order" % what)
     counts = {k: sum(1 for c in j["checks"] if c["result"] == k) for k in ("pass", "fail", "warn", "skip", "info")}
@@ -169,7 +175,10 @@ def a_server_that_is_not_there_is_an_error():
     r = run("ldapcancel", ["-x", "-H", uri, "--audit", "--json"])
     eq(r.rc, 255, "exit status: Can't contact LDAP server")
     eq(r.err.splitlines()[0].startswith("ldapcancel: "), True, "an error line on stderr")
-    eq((r.json or {}).get("outcome"), "error", "the error object")
+    j = r.json or {}
+    valid("error", j, "the error object")
+    eq((j.get("tool"), j.get("uri"), j.get("outcome"), j.get("exit")), ("ldapcancel", uri, "error", 255),
+       "the error object: tool, uri, outcome, exit")
 
 
 if __name__ == "__main__":
