@@ -654,6 +654,60 @@ int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out);
  * "# numResponses: N" with the counts. */
 int li_ldif_end(li_ldif *l, int result_seen, li_buf *out);
 
+
+/* ---- ldapcancel --audit: a fixed checklist of RFC 3909 against a server ---- */
+typedef enum li_verdict {
+	LI_VERDICT_PASS,
+	LI_VERDICT_FAIL,
+	LI_VERDICT_WARN,
+	LI_VERDICT_SKIP, /* not run: li_check.reason says why */
+	LI_VERDICT_INFO, /* a fact, neither right nor wrong */
+	LI_VERDICT_COUNT
+} li_verdict;
+
+/* "pass", "fail", "warn", "skip", "info". */
+const char *li_verdict_name(li_verdict v);
+
+#define LI_CHECK_MAX_EVIDENCE 8
+/* One number or text a check measured, under a key of its own. */
+typedef struct li_evidence {
+	const char *key;
+	int is_text;
+	long long n;
+	char text[256];
+} li_evidence;
+
+typedef struct li_check {
+	const char *id;   /* "rootdse", "running-search", ... */
+	const char *what; /* what was checked, in words */
+	const char *rfc;  /* the clause: "RFC 3909 section 2" */
+	li_verdict verdict;
+	char reason[256]; /* a skip's reason, a failure's or a warning's; "" otherwise */
+	li_evidence evidence[LI_CHECK_MAX_EVIDENCE];
+	int nevidence;
+} li_check;
+
+#define LI_AUDIT_MAX_CHECKS 8
+typedef struct li_audit {
+	char name[64];     /* li_params_set_name */
+	char uri[256];     /* the server that answered */
+	int unsupported;   /* the server does not implement Cancel: the other checks are skipped */
+	li_check checks[LI_AUDIT_MAX_CHECKS];
+	int nchecks;
+	int count[LI_VERDICT_COUNT]; /* checks per verdict */
+} li_audit;
+
+/* Runs the checks, each on a fresh connection made with p's connection
+ * and bind settings; p's operation, interrupt and trigger are replaced
+ * (its search base, if set, names the subtree to search). 0 when the
+ * checks ran (whatever they found); -1 with err when the first connection
+ * or bind failed, as li_run_connect. */
+int li_audit_cancel(li_params *p, li_audit *out, li_error *err);
+/* One row per check and a summary line, or one JSON object (with a
+ * newline) whose "exit" is exit_status. */
+int li_audit_text(const li_audit *a, li_buf *out);
+int li_audit_json(const li_audit *a, int exit_status, li_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

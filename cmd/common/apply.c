@@ -338,6 +338,7 @@ int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err)
 	case 'L': cl->ldif += cl->ldif < 3; break;
 	case LI_OPT_JSON: cl->json = 1; break;
 	case LI_OPT_HEX: cl->hex = 1; break;
+	case LI_OPT_AUDIT: cl->audit = 1; break;
 	case LI_OPT_ABANDON:
 	case LI_OPT_CANCEL:
 		if (cl->interrupt_given)
@@ -662,10 +663,22 @@ static int connection(cmdline *cl, li_error *err)
 	return 0;
 }
 
+/* --audit picks each check's operation and trigger itself. */
+static int audit_checks(const cmdline *cl, const char **args, li_error *err)
+{
+	if (cl->msgid_given || cl->op_name || cl->after_given || cl->after_entries >= 0 || cl->ldif || cl->dry_run ||
+	    count(args) > 0)
+		return li_usage_error(err, "--audit", "runs its own operations: give no --op, --msgid, --after, "
+				      "--after-entries, -L, -n, filter or attributes with it");
+	return 0;
+}
+
 int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 {
 	if (cl->json && cl->quiet)
 		return li_usage_error(err, "-q", "give only one of --json and -q");
+	if (cl->audit && audit_checks(cl, args, err) < 0)
+		return -1;
 	if (cl->msgid_given) {
 		if (cl->op_name)
 			return li_usage_error(err, "--msgid", "sends no operation: do not give --op with it");

@@ -24,6 +24,7 @@ enum {
 	LI_OPT_ABANDON,
 	LI_OPT_CANCEL,
 	LI_OPT_TIMEOUT,
+	LI_OPT_AUDIT,
 };
 
 typedef struct cmdline {
@@ -70,6 +71,7 @@ typedef struct cmdline {
 	int64_t timeout_us;      /* -1: none */
 
 	int verbose, dry_run, json, quiet, hex;
+	int audit;          /* --audit: the checks instead of one operation */
 
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */

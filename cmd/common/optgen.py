@@ -254,7 +254,8 @@ def c_group_tables(group, tools):
                            % (c_string(o.long), o.short or "\\0", kind, val_code(o),
                               c_string(o.fields["help"]), c_string(o.fields.get("arg"))))
         out += ["\tPOPT_TABLEEND", "};", ""]
-        for t in tools:
+        # A split group's table is its tool's own; else every tool's.
+        for t in [tool] if tool else tools:
             names[t] = name
     return names, out
 

@@ -468,6 +468,15 @@ static int open_std_fds(void)
 	return 0;
 }
 
+int tool_print(tool_ctx *ctx)
+{
+	if ((fputs(li_buf_data(ctx->buf), stdout) == EOF || fflush(stdout) == EOF) && errno != EPIPE) {
+		ctx->write_errno = errno;
+		return write_error(ctx);
+	}
+	return 0;
+}
+
 /* -n: the plan, as text or JSON; nothing with -q. */
 static int dry_run(tool_ctx *ctx)
 {
@@ -477,11 +486,7 @@ static int dry_run(tool_ctx *ctx)
 		li_params_describe_json(ctx->cl->params, ctx->buf);
 	else
 		li_params_describe(ctx->cl->params, ctx->buf);
-	if ((fputs(li_buf_data(ctx->buf), stdout) == EOF || fflush(stdout) == EOF) && errno != EPIPE) {
-		ctx->write_errno = errno;
-		return write_error(ctx);
-	}
-	return 0;
+	return tool_print(ctx);
 }
 
 int tool_main(const tool_spec *spec, int argc, char **argv)
@@ -518,6 +523,10 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	if (ctx.cl->dry_run) {
 		status = dry_run(&ctx);
+		goto out;
+	}
+	if (ctx.cl->audit) {
+		status = tool_audit(&ctx);
 		goto out;
 	}
 	ctx.run = li_run_new(ctx.cl->params);

@@ -44,5 +44,10 @@ void tool_write_some(tool_ctx *ctx);
 /* Where the report (and ldaptrace's trace) goes: standard output, or
  * standard error under -L, where the LDIF has standard output. */
 void tool_write_report(tool_ctx *ctx, const li_buf *buf);
+/* Writes ctx->buf to stdout at once: 0, or the write error's exit status
+ * (the message printed). */
+int tool_print(tool_ctx *ctx);
+/* --audit: the checks, their rows or JSON; the exit status. */
+int tool_audit(tool_ctx *ctx);
 
 #endif

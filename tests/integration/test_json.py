@@ -27,7 +27,7 @@ except ImportError:  # the tests say so, one by one
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SRCDIR, "docs", "schema")
-KINDS = ("report", "error", "plan", "trace-event")
+KINDS = ("report", "error", "plan", "trace-event", "audit")
 TOOLS = ("ldapcancel", "ldapabandon", "ldaptrace")
 _validators = {}
 
@@ -362,6 +362,8 @@ def man_examples(page):
 
 
 def kind_of(obj):
+    if "audit" in obj:
+        return "audit"
     if "t_ms" in obj:
         return "trace-event"
     if obj.get("outcome") == "error":
