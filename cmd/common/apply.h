@@ -24,6 +24,7 @@ enum {
 	LI_OPT_ABANDON,
 	LI_OPT_CANCEL,
 	LI_OPT_TIMEOUT,
+	LI_OPT_COUNT,
 };
 
 typedef struct cmdline {
@@ -68,6 +69,7 @@ typedef struct cmdline {
 	long long after_entries; /* -1: not set */
 	int64_t wait_us;         /* -1: the interrupt's default */
 	int64_t timeout_us;      /* -1: none */
+	long count;              /* --count: 0 when not given */
 
 	int verbose, dry_run, json, quiet, hex;
 
