@@ -440,6 +440,9 @@ static int run_tool(tool_ctx *ctx)
 		return run_failed(ctx, &err);
 	}
 	catch_signals(ctx->run);
+	/* --count: a signal while this run connected, when no run listened. */
+	if (got_signal)
+		li_run_signal(ctx->run, got_sigterm ? SIGTERM : SIGINT);
 	ldif_begin(ctx);
 	rc = li_run_execute(ctx->run, &err);
 	/* No more progress once the run is over: the report comes next. */
