@@ -100,6 +100,16 @@ def a_run_that_fails_counts_as_error_with_its_status():
 
 
 @test
+def msgid_probes_count_the_answers_only():
+    s = slapd()
+    r = run("ldapcancel", anon(s) + ["--msgid", "7", "--count", "3", "--json"], timeout=60)
+    j = summary(r, "--msgid 7 --count 3")
+    eq((j["outcomes"], r.rc), ({"no-such-operation": 3}, 119), "three no-such-operation, exit 119")
+    eq([j["stats"][k]["n"] for k in ("cancel_to_result_ms", "cancel_answer_ms", "entries_after")], [0, 3, 0],
+       "no operation of ours: only the Cancel's answers are measured")
+
+
+@test
 def ctrl_c_stops_after_the_current_run():
     s = slapd()
     args = anon(s) + ["-v", "-b", "ou=scratch," + s.base, "-s", "base", "-E", "sync=rp", "--after", "never",
