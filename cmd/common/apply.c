@@ -300,6 +300,12 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 		if (cl->timeout_us == 0)
 			return bad(err, "--timeout", *arg, "must be more than 0");
 		return 0;
+	case LI_OPT_COUNT:
+		if (li_parse_int(*arg, 1, 10000, &v, &why) < 0)
+			return bad(err, "--count", *arg, strcmp(why, "out of range") == 0
+				   ? "is out of range (1 to 10000 runs)" : why);
+		cl->count = (long)v;
+		return 0;
 	}
 	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
 }
@@ -670,6 +676,8 @@ static int audit_checks(const cmdline *cl, const char **args, li_error *err)
 	    count(args) > 0)
 		return li_usage_error(err, "--audit", "runs its own operations: give no --op, --msgid, --after, "
 				      "--after-entries, -L, -n, filter or attributes with it");
+	if (cl->count)
+		return li_usage_error(err, "--audit", "runs each check once: --count does not repeat the checks yet");
 	return 0;
 }
 
@@ -679,6 +687,9 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 		return li_usage_error(err, "-q", "give only one of --json and -q");
 	if (cl->audit && audit_checks(cl, args, err) < 0)
 		return -1;
+	if (cl->count && cl->ldif)
+		return li_usage_error(err, "--count", "reports statistics of many runs, -L the entries of one "
+				      "search: give only one of them");
 	if (cl->msgid_given) {
 		if (cl->op_name)
 			return li_usage_error(err, "--msgid", "sends no operation: do not give --op with it");

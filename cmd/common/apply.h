@@ -25,6 +25,7 @@ enum {
 	LI_OPT_CANCEL,
 	LI_OPT_TIMEOUT,
 	LI_OPT_AUDIT,
+	LI_OPT_COUNT,
 };
 
 typedef struct cmdline {
@@ -69,6 +70,7 @@ typedef struct cmdline {
 	long long after_entries; /* -1: not set */
 	int64_t wait_us;         /* -1: the interrupt's default */
 	int64_t timeout_us;      /* -1: none */
+	long count;              /* --count: 0 when not given */
 
 	int verbose, dry_run, json, quiet, hex;
 	int audit;          /* --audit: the checks instead of one operation */

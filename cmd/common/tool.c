@@ -2,6 +2,7 @@
 #include "tool.h"
 
 #include "argv.h"
+#include "count.h"
 #include "exit.h"
 #include "prompt.h"
 #include "status.h"
@@ -20,12 +21,13 @@
 #include <ldap.h>
 
 static li_run *signal_run;
-static volatile sig_atomic_t got_sigterm;
+static volatile sig_atomic_t got_sigterm, got_signal;
 
 static void on_signal(int signo)
 {
 	if (signo == SIGTERM)
 		got_sigterm = 1;
+	got_signal = 1;
 	if (signal_run)
 		li_run_signal(signal_run, signo);
 }
@@ -275,6 +277,11 @@ static int parse(const tool_spec *spec, cmdline *cl, int argc, char **argv)
 		print_error(spec->name, &err);
 		status = exit_for_error(&err);
 	}
+	if (status == 0 && spec->trace && cl->count) {
+		fprintf(stderr, "%s: --count: a trace follows one run; run ldapcancel or ldapabandon --count "
+			"for statistics\n", spec->name);
+		status = EXIT_USAGE;
+	}
 	poptFreeContext(pc);
 	return status; /* -1: done (--version), exit 0 */
 }
@@ -365,7 +372,7 @@ static int report(tool_ctx *ctx)
 	const li_result *res;
 
 	li_buf_reset(ctx->buf);
-	if (ctx->cl->quiet)
+	if (ctx->cl->quiet || ctx->cl->count)
 		return 0;
 	res = li_run_result(ctx->run);
 	if (ctx->cl->json)
@@ -397,7 +404,7 @@ static int flush_output(tool_ctx *ctx, const li_error *err)
 static void report_error(tool_ctx *ctx, const li_error *err)
 {
 	li_buf_reset(ctx->buf);
-	if (ctx->cl->quiet || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
+	if (ctx->cl->quiet || ctx->cl->count || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
 		return;
 	li_error_json(li_run_result(ctx->run), err, exit_for_error(err), ctx->buf);
 	tool_write_report(ctx, ctx->buf);
@@ -433,6 +440,9 @@ static int run_tool(tool_ctx *ctx)
 		return run_failed(ctx, &err);
 	}
 	catch_signals(ctx->run);
+	/* --count: a signal while this run connected, when no run listened. */
+	if (got_signal)
+		li_run_signal(ctx->run, got_sigterm ? SIGTERM : SIGINT);
 	ldif_begin(ctx);
 	rc = li_run_execute(ctx->run, &err);
 	/* No more progress once the run is over: the report comes next. */
@@ -449,6 +459,44 @@ static int run_tool(tool_ctx *ctx)
 	if (signo)
 		return output_abandoned(ctx, signo);
 	return exit_for_run(ctx);
+}
+
+/* A new run of the parameters, its callbacks set; the previous one freed. */
+static int new_run(tool_ctx *ctx)
+{
+	const tool_spec *spec = ctx->spec;
+
+	signal_run = NULL;
+	li_run_free(ctx->run);
+	ctx->run = li_run_new(ctx->cl->params);
+	if (ctx->run == NULL) {
+		fprintf(stderr, "%s: out of memory\n", spec->name);
+		return -1;
+	}
+	li_run_set_log(ctx->run, on_log, ctx);
+	if (ctx->status)
+		li_run_set_progress(ctx->run, status_progress, ctx->status);
+	/* A trace or LDIF streams: once nobody reads it, stop. The other tools
+	 * print once at the end, and their exit status is worth having anyway. */
+	if ((spec->trace && !ctx->cl->quiet) || ctx->cl->ldif)
+		li_run_watch_output(ctx->run, fileno(stdout));
+	if (ctx->cl->ldif)
+		li_run_set_entry_fn(ctx->run, on_entry, ctx);
+	if (spec->observer && !ctx->cl->quiet)
+		li_run_set_observer(ctx->run, spec->observer, ctx);
+	return 0;
+}
+
+int tool_run_once(tool_ctx *ctx)
+{
+	if (new_run(ctx) < 0)
+		return EXIT_USAGE;
+	return run_tool(ctx);
+}
+
+int tool_signalled(void)
+{
+	return got_signal;
 }
 
 /* A closed 0, 1 or 2 would be handed out again by the next open(), the
@@ -529,27 +577,12 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		status = tool_audit(&ctx);
 		goto out;
 	}
-	ctx.run = li_run_new(ctx.cl->params);
-	if (ctx.run == NULL) {
-		fprintf(stderr, "%s: out of memory\n", spec->name);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	li_run_set_log(ctx.run, on_log, &ctx);
 	/* A status line only where someone watches, and never in the way of
 	 * -q's silence or --json's one object. */
-	if (!ctx.cl->quiet && !ctx.cl->json && (ctx.status = status_new(spec->name)) != NULL)
-		li_run_set_progress(ctx.run, status_progress, ctx.status);
+	if (!ctx.cl->quiet && !ctx.cl->json)
+		ctx.status = status_new(spec->name);
 	ctx.prompt.status = ctx.status;
-	/* A trace or LDIF streams: once nobody reads it, stop. The other tools
-	 * print once at the end, and their exit status is worth having anyway. */
-	if ((spec->trace && !ctx.cl->quiet) || ctx.cl->ldif)
-		li_run_watch_output(ctx.run, fileno(stdout));
-	if (ctx.cl->ldif)
-		li_run_set_entry_fn(ctx.run, on_entry, &ctx);
-	if (spec->observer && !ctx.cl->quiet)
-		li_run_set_observer(ctx.run, spec->observer, &ctx);
-	status = run_tool(&ctx);
+	status = ctx.cl->count ? count_main(&ctx) : tool_run_once(&ctx);
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);

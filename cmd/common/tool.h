@@ -32,6 +32,11 @@ typedef struct tool_ctx {
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
+/* One run on a new connection (the previous run freed), its report
+ * printed unless --count; the exit status. ctx->run stays for its result. */
+int tool_run_once(tool_ctx *ctx);
+/* 1 once SIGINT or SIGTERM arrived. */
+int tool_signalled(void);
 /* The tool's popt table, its groups under their --help headings; generated
  * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);

@@ -3,7 +3,8 @@
 """Every JSON object the tools write, checked against its JSON Schema in
 docs/schema/ (the files meson installs): the report of every outcome that
 slapd or the fault server can provoke, the error object of each stage,
-every kind of ldaptrace message line, and the plan of -n --json.  The
+every kind of ldaptrace message line, the plan of -n --json, and the
+summary of --count.  The
 schemas close their objects (additionalProperties false), so a key added
 without a schema change fails here.  Needs Debian's python3-jsonschema
 (scripts/setup-debian installs it).
@@ -27,7 +28,7 @@ except ImportError:  # the tests say so, one by one
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SRCDIR, "docs", "schema")
-KINDS = ("report", "error", "plan", "trace-event", "audit")
+KINDS = ("report", "error", "plan", "trace-event", "audit", "stats")
 TOOLS = ("ldapcancel", "ldapabandon", "ldaptrace")
 _validators = {}
 
@@ -345,6 +346,28 @@ def plan_quiet_prints_nothing_and_refuses_what_the_run_refuses():
            "-n %s: the real run's message" % " ".join(extra))
 
 
+@test(skip_unless=schemas_present[0], reason=schemas_present[1])
+def count_summaries():
+    s = slapd()
+    for tool, extra, outcomes in (
+            ("ldapcancel", [], {"canceled": 2}),
+            ("ldapabandon", ["--wait", "100ms"], {"abandoned": 2})):
+        r = run(tool, anon(s) + ["-b", s.people_base, "--after-entries", "5", "--count", "2", "--json"] + extra,
+                timeout=60)
+        j = valid("stats", r.json, "%s --count 2" % tool)
+        eq((j["outcomes"], j["exit"], r.rc), (outcomes, 0, 0), "%s --count 2: outcomes and exit" % tool)
+    r = run("ldapcancel", ["-x", "-H", "ldap://127.0.0.1:9", "-b", s.base, "--count", "2", "--json"])
+    j = valid("stats", r.json, "--count 2, no server")
+    eq((j["outcomes"], j["uri"], j["exit"], r.rc), ({"error": 2}, None, 255, 255), "two errors")
+    for path in ((), ("stats", "entries_after"), ("outcomes",)):
+        bad = copy.deepcopy(j)
+        target = bad
+        for p in path:
+            target = target[p]
+        target["new_key"] = 1
+        ne(problems("stats", bad), [], "a new key under %s fails the schema" % ("/".join(path) or "the top"))
+
+
 def man_examples(page):
     """The JSON objects shown in a built man page: lines that start with
     '{' (and the indented lines starting with '"' that continue them), unescaped
@@ -368,6 +391,8 @@ def kind_of(obj):
         return "trace-event"
     if obj.get("outcome") == "error":
         return "error"
+    if "stats" in obj:
+        return "stats"
     return "plan" if "starttls" in obj else "report"
 
 

@@ -124,7 +124,7 @@ def each_package_holds_its_files():
         for f in ("/usr/bin/%s", "/usr/share/man/man1/%s.1.gz", "/usr/share/bash-completion/completions/%s",
                   "/usr/share/zsh/vendor-completions/_%s"):
             contains(tools, f % t, "ldap-interrupt")
-    for schema in ("report", "error", "trace-event", "plan", "audit"):
+    for schema in ("report", "error", "trace-event", "plan", "audit", "stats"):
         contains(tools, "/usr/share/ldap-interrupt/schema/%s.json" % schema, "ldap-interrupt (--json's schemas)")
     lib = contents("libldapinterrupt2")
     ok(any(re.match(r"^/usr/lib/[^/]+/libldapinterrupt\.so\.2\.\d+\.\d+$", f) for f in lib), "the library")
