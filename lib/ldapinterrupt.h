@@ -189,14 +189,14 @@ int li_params_add_control(li_params *p, const char *oid, int critical, const voi
 /* One control as ldapsearch(1)'s -e (search_ext 0) or -E (search_ext 1)
  * takes it: [!]name[=value] or [!]oid[=:value|=::base64]; the named ones
  * (assert=<filter>, preread=<attrs>, sync=ro|rp[/<cookie>], ...) are
- * encoded with libldap's encoders once a session exists. Not pr=<size>:
- * paged results take their size through li_params_add_paged. */
+ * encoded with libldap's encoders once a session exists; -E's
+ * pr=<size>[/noprompt] is read and handed to li_params_add_paged. */
 int li_params_add_control_text(li_params *p, const char *spec, int search_ext, li_error *err);
 /* Paged results (RFC 2696; ldapsearch's -E [!]pr=size): the search is
  * asked for in pages of at most size (1 to 2^31-1) entries, each page a
  * search request of its own with the cookie of the page before; the
  * trigger counts entries across pages, the interrupt names the page in
- * flight. At most once; the text form "pr=..." is the caller's to parse. */
+ * flight. At most once; li_params_add_control_text reads the text form. */
 int li_params_add_paged(li_params *p, int size, int critical, li_error *err);
 
 /* ---- the interrupt and its moment ---- */
@@ -448,6 +448,11 @@ const char *li_deref_name(int deref);
 
 /* ---- the texts the parameters take, for a command line that checks them
  * first (the setters check them again) ---- */
+/* A decimal integer in [min, max]: no sign unless min < 0 ('+' or '-'),
+ * no spaces, no trailing text. 0, or -1 with *why a static reason ("not a
+ * number", "out of range", "must not be negative", "empty, expected a
+ * number"). */
+int li_parse_int(const char *s, long long min, long long max, long long *out, const char **why);
 /* Leading spaces, then RFC 4648 base64: groups of four, '=' padding. */
 int li_is_base64(const char *s);
 /* "attr:value" (the value as given, as ldapcompare(1) takes it) or

@@ -25,7 +25,6 @@
 #include "exit.h"
 #include "ldiffile.h"
 #include "numbers.h"
-#include "paged.h"
 #include "secret.h"
 
 /* A setter's complaint names the value ("URI"); the user gave an option. */
@@ -194,9 +193,7 @@ static int want_sasl(cmdline *cl, const char *opt, li_error *err)
 
 static int apply_control(cmdline *cl, const char *spec, int search_ext, li_error *err)
 {
-	int rc = search_ext ? cmd_paged_control(cl->params, spec, err) : 1;
-
-	if (rc < 0 || (rc == 1 && li_params_add_control_text(cl->params, spec, search_ext, err) < 0))
+	if (li_params_add_control_text(cl->params, spec, search_ext, err) < 0)
 		return -1;
 	cl->search_ext |= search_ext;
 	return 0;

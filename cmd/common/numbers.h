@@ -5,13 +5,13 @@
 
 #include <stdint.h>
 
+#include "ldapinterrupt.h"
+
 #define LI_MSGID_MAX 2147483647LL /* RFC 4511 maxInt */
 #define LI_DURATION_NEVER (-1) /* the library's LI_NEVER */
 #define LI_DURATION_MAX_US (7LL * 24 * 3600 * 1000000) /* a week */
 
-/* A decimal integer in [min, max]: no sign unless min < 0, no spaces, no
- * trailing text. 0, or -1 with *why set to a static reason. */
-int li_parse_int(const char *s, long long min, long long max, long long *out, const char **why);
+/* Integers: li_parse_int, the library's (lib/ldapinterrupt.h). */
 
 /* "0", "250ms", "1.5s", "2m", "1h", "500us"; with allow_never, "never"
  * gives LI_DURATION_NEVER. A unit is required except for 0. */

@@ -425,6 +425,9 @@ int li_ctrl_parse(li_params *cfg, const char *spec, int search_ext, li_error *er
 	}
 	if (*spec == '!')
 		return li_usage_error(err, opt, "'%s': mark a control critical with one !", spec - 1);
+	/* Paged results are a series of requests, not one control value. */
+	if (search_ext && strncasecmp(spec, "pr", 2) == 0 && (spec[2] == '\0' || spec[2] == '='))
+		return li_paging_parse(cfg, spec - crit, spec[2] ? spec + 3 : NULL, crit, err);
 	if (*spec == '\0')
 		return li_usage_error(err, opt, "empty control");
 	if (cfg->nctrls == LI_MAX_CTRLS)

@@ -3,7 +3,9 @@
  * control of each page, and the cookie that links a page to the next. */
 #include "paging.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ldapinterrupt.h"
 
@@ -21,6 +23,41 @@ int li_params_add_paged(li_params *cfg, int size, int critical, li_error *err)
 	c = &cfg->ctrls[cfg->nctrls - 1];
 	c->kind = LI_CTRL_PAGED;
 	c->page_size = size;
+	return 0;
+}
+
+static int bad_spec(li_error *err, const char *spec, const char *why)
+{
+	return li_usage_error(err, "-E", "'%s': %s", spec, why);
+}
+
+int li_paging_parse(li_params *cfg, const char *spec, const char *v, int critical, li_error *err)
+{
+	const char *slash = v ? strchr(v, '/') : NULL, *why;
+	char size[24];
+	long long n;
+	size_t len;
+
+	if (v == NULL || *v == '\0')
+		return bad_spec(err, spec, "paged results need a page size: pr=<size>");
+	/* ldapsearch's default is to prompt before each page; nothing can
+	 * answer a prompt here while the run waits for the trigger. */
+	if (slash && strcasecmp(slash + 1, "prompt") == 0)
+		return bad_spec(err, spec, "/prompt cannot apply: the pages follow each other without a pause "
+				"(give /noprompt, the default here)");
+	if (slash && strcasecmp(slash + 1, "noprompt") != 0)
+		return bad_spec(err, spec, "the page size may be followed only by /noprompt");
+	len = slash ? (size_t)(slash - v) : strlen(v);
+	if (len >= sizeof(size))
+		len = sizeof(size) - 1; /* still too long a number: out of range */
+	memcpy(size, v, len);
+	size[len] = '\0';
+	if (li_parse_int(size, 1, 2147483647, &n, &why) < 0)
+		return li_usage_error(err, "-E", "'%s': page size %s (1 to 2147483647)", spec, why);
+	if (li_params_add_paged(cfg, (int)n, critical, err) < 0) {
+		snprintf(err->what, sizeof(err->what), "-E");
+		return -1;
+	}
 	return 0;
 }
 

@@ -10,6 +10,10 @@
 #include "error.h"
 #include "params.h"
 
+/* -E [!]pr=SIZE[/noprompt], as ldapsearch takes it (spec: the whole text,
+ * for errors; v: what follows "pr=", NULL without '='). */
+int li_paging_parse(li_params *cfg, const char *spec, const char *v, int critical, li_error *err);
+
 /* The page size of a paged search; 0 when the search is not paged. */
 int li_paging_size(const li_params *cfg);
 

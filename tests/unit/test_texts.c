@@ -43,6 +43,29 @@ static void line_end(const char *name, const char *text, size_t want_len, unsign
 	is_int(lineno, 1 + want_lines, "%s: its physical lines", name);
 }
 
+/* -E's pr= through the library's own control parser: the plan says the
+ * page size, and a bad one is refused with the tools' words. */
+static void paged_text(const char *spec, int want_rc, const char *want)
+{
+	li_params *p = li_params_new();
+	li_buf *b = li_buf_new();
+	li_error err;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = li_params_add_control_text(p, spec, 1, &err);
+	ok(rc == want_rc, "'%s': returns %d (got %d)", spec, want_rc, rc);
+	if (rc == 0) {
+		li_params_describe(p, b);
+		ok(strstr(li_buf_data(b), want) != NULL, "'%s': the plan says '%s'", spec, want);
+	} else {
+		ok(strcmp(err.what, "-E") == 0 && strcmp(err.text, want) == 0, "'%s': %s: %s", spec, err.what,
+		   err.text);
+	}
+	li_buf_free(b);
+	li_params_free(p);
+}
+
 int main(void)
 {
 	ok(li_is_base64("aGk="), "base64");
@@ -63,6 +86,22 @@ int main(void)
 	attr_value_bad(":value", "':value' is not attr:value or attr::base64");
 	attr_value_bad("cn::!!!", "'cn::!!!': the value after :: is not valid base64");
 	attr_value_bad("cn::aGk", "'cn::aGk': the value after :: is not valid base64");
+
+	paged_text("pr=10", 0, "in pages of at most 10 entries");
+	paged_text("!PR=7/noprompt", 0, "in pages of at most 7 entries");
+	paged_text("pr=0", -1, "'pr=0': page size out of range (1 to 2147483647)");
+	paged_text("pr=1234567890123456789012345", -1,
+		   "'pr=1234567890123456789012345': page size out of range (1 to 2147483647)");
+	paged_text("pr", -1, "'pr': paged results need a page size: pr=<size>");
+
+	{
+		long long v = 0;
+		const char *why = NULL;
+
+		ok(li_parse_int("42", 1, 100, &v, &why) == 0 && v == 42, "li_parse_int: 42");
+		ok(li_parse_int("4x", 1, 100, &v, &why) < 0 && strcmp(why, "not a number") == 0,
+		   "li_parse_int: '4x' is not a number");
+	}
 
 	line_end("one line", "dn: x\ncn: y\n", 6, 1);
 	line_end("folded twice", "dn: x\n y\n z\ncn: y\n", 12, 3);
