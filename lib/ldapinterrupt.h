@@ -692,7 +692,7 @@ typedef struct li_check {
 	int nevidence;
 } li_check;
 
-#define LI_AUDIT_MAX_CHECKS 8
+#define LI_AUDIT_MAX_CHECKS 16
 typedef struct li_audit {
 	char name[64];     /* li_params_set_name */
 	char uri[256];     /* the server that answered */

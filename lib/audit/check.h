@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What every audit check shares: the checklist (li_audit) and its rows,
+ * verdicts and evidence, and one check's run, an ordinary run of the
+ * engine on a fresh connection with an observer that keeps what the
+ * checks judge (audit_watch). cancel.c and abandon.c hold the checks. */
+#ifndef LI_AUDIT_CHECK_H
+#define LI_AUDIT_CHECK_H
+
+#include <stdint.h>
+
+#include "params.h"
+
+#define AUDIT_CANCEL_OID "1.3.6.1.1.8"
+/* A message ID no fresh connection has used: libldap counts from 1. */
+#define AUDIT_UNUSED_MSGID 1000000
+
+/* What the observer and the entry callback of one check's run saw. */
+typedef struct audit_watch {
+	/* the root DSE */
+	int advertised;
+	char naming_context[256];
+	/* the operation's responses after its final one */
+	int op_done;
+	unsigned long long after_result;
+	/* the Cancel's request and the first ExtendedResponse after it */
+	int64_t cancel_msgid;
+	int response_seen;
+	int64_t response_msgid;
+	int response_name, response_value;
+} audit_watch;
+
+typedef struct audit_ctx {
+	li_params *p;
+	li_audit *a;
+	char *passwd; /* the password, put back before each bind (conn.c wipes it) */
+	size_t passwd_len;
+	char *base;   /* the user's search base, or NULL */
+} audit_ctx;
+
+/* Copies what each check's run consumes (the password, the base) out of
+ * p, and empties out: 0, or -1 with err when out of memory. */
+int audit_begin(audit_ctx *ctx, li_params *p, li_audit *out, li_error *err);
+/* Counts the verdicts into the audit and wipes the copies. */
+void audit_end(audit_ctx *ctx);
+
+/* A new row, verdict info until one is given. */
+li_check *audit_check_new(li_audit *a, const char *id, const char *what, const char *rfc);
+/* The verdict, with its reason (printf format; NULL: none). */
+void audit_verdict(li_check *c, li_verdict v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void audit_evidence_n(li_check *c, const char *key, long long n);
+void audit_evidence_s(li_check *c, const char *key, const char *text);
+/* A failure to connect, bind or send as the check's verdict. */
+void audit_check_error(li_check *c, const li_error *err);
+/* Rows from..end skipped, all for one reason. */
+void audit_skip_rest(li_audit *a, int from, const char *why);
+/* A result code's RFC name, "unknown" for one it does not know. */
+const char *audit_code_name(int code);
+
+/* Clears the trigger the command line may have set: each check sets its own. */
+void audit_reset_trigger(li_params *p);
+/* One check's run with ctx->p as the check set it: 0 with *res filled
+ * (the outcome decided) and *w what it saw, or -1 with err (connecting,
+ * the bind or the operation failed). */
+int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err);
+/* The root DSE (supportedExtension, namingContexts), read first: 0, or
+ * -1 with err when the first connection failed. */
+int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *err);
+
+#endif
