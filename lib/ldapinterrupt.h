@@ -708,6 +708,9 @@ typedef struct li_audit {
  * checks ran (whatever they found); -1 with err when the first connection
  * or bind failed, as li_run_connect. */
 int li_audit_cancel(li_params *p, li_audit *out, li_error *err);
+/* The entry the audit's write checks may modify (a DN; NULL: none, and
+ * those checks are skipped). */
+int li_params_set_audit_base(li_params *p, const char *dn, li_error *err);
 /* One row per check and a summary line, or one JSON object (with a
  * newline) whose "exit" is exit_status. */
 int li_audit_text(const li_audit *a, li_buf *out);

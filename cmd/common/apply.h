@@ -26,6 +26,7 @@ enum {
 	LI_OPT_TIMEOUT,
 	LI_OPT_AUDIT,
 	LI_OPT_COUNT,
+	LI_OPT_AUDIT_BASE,
 };
 
 typedef struct cmdline {
@@ -74,6 +75,7 @@ typedef struct cmdline {
 
 	int verbose, dry_run, json, quiet, hex;
 	int audit;          /* --audit: the checks instead of one operation */
+	int audit_base_given; /* --audit-base: the entry its write checks modify */
 
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */

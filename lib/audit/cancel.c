@@ -8,6 +8,7 @@
 #include <ldap.h>
 
 #include "check.h"
+#include "write.h"
 
 /* A few entries arrive before the Cancel: the search is running. */
 #define AUDIT_AFTER_ENTRIES 2
@@ -132,10 +133,42 @@ static void rootdse_agrees(li_check *c, int advertised, int answered)
 		audit_verdict(c, LI_VERDICT_PASS, "Cancel is neither advertised nor implemented");
 }
 
+/* RFC 3909 section 3: Abandon, Bind, Start TLS, Unbind and Cancel cannot
+ * be cancelled. A Cancel naming one means something only while that one
+ * is in flight, and no client can make sure of that: each row says why it
+ * is not run, so that the rule's absence from the verdicts is explained. */
+static const struct cannot_row {
+	const char *id, *what, *why;
+} cannot_rows[] = {
+	{ "cannot-cancel-bind", "a Cancel of a Bind in flight is answered cannotCancel (121)",
+	  "no request may follow a Bind before its response (RFC 4511 section 4.2.1): a Cancel of a Bind in "
+	  "flight cannot be sent" },
+	{ "cannot-cancel-starttls", "a Cancel of a StartTLS in flight is answered cannotCancel (121)",
+	  "no request may follow a StartTLS before its response (RFC 4511 section 4.14.1): a Cancel of one in "
+	  "flight cannot be sent" },
+	{ "cannot-cancel-unbind", "a Cancel of an Unbind is answered cannotCancel (121)",
+	  "an Unbind ends the session (RFC 4511 section 4.3): a Cancel after it is never read" },
+	{ "cannot-cancel-abandon", "a Cancel of an Abandon in flight is answered cannotCancel (121)",
+	  "an Abandon has no response and is over when the server has read it: a Cancel naming it finds it "
+	  "(121) or not (119) by the server's timing alone" },
+	{ "cannot-cancel-cancel", "a Cancel of a Cancel in flight is answered cannotCancel (121)",
+	  "a Cancel is in flight only until the operation it names ends: a second Cancel naming it finds it or "
+	  "not by the server's timing alone" },
+};
+
+static void cannot_cancel(li_audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cannot_rows) / sizeof(cannot_rows[0]); i++)
+		audit_verdict(audit_check_new(a, cannot_rows[i].id, cannot_rows[i].what, "RFC 3909 section 3"),
+			      LI_VERDICT_SKIP, "%s", cannot_rows[i].why);
+}
+
 static int audit(audit_ctx *ctx, li_error *err)
 {
 	li_audit *a = ctx->a;
-	li_check *dse, *search, *unknown, *resp;
+	li_check *dse, *search, *unknown, *resp, *write;
 	audit_watch w;
 	const char *base;
 	int answered;
@@ -147,6 +180,9 @@ static int audit(audit_ctx *ctx, li_error *err)
 			    "RFC 3909 section 2");
 	resp = audit_check_new(a, "cancel-response", "the Cancel response has the request's message ID, no responseName or responseValue",
 			 "RFC 3909 section 2.2");
+	write = audit_check_new(a, "write-cancel", "a modify cancelled at once ends tooLate (120) with the change made, "
+				"or canceled (118) without it", "RFC 3909 section 3");
+	cannot_cancel(a);
 	if (audit_check_rootdse(ctx, dse, &w, err) < 0)
 		return -1;
 	base = ctx->base ? ctx->base : w.naming_context[0] ? w.naming_context : NULL;
@@ -155,6 +191,8 @@ static int audit(audit_ctx *ctx, li_error *err)
 		audit_skip_rest(a, 2, "the server does not implement Cancel");
 	else if (check_unknown_msgid(ctx, unknown, resp) > 0 && answered < 0)
 		answered = 1;
+	if (!a->unsupported)
+		audit_check_write(ctx, write);
 	rootdse_agrees(dse, w.advertised, answered);
 	return 0;
 }

@@ -114,6 +114,8 @@ static void on_entry(void *arg, const li_event *ev)
 	audit_watch *w = arg;
 	const char *op;
 
+	if (w->entry_hook)
+		w->entry_hook(w->entry_hook_arg, ev);
 	if (ev == NULL || li_event_kind(ev) != LI_EVENT_MESSAGE)
 		return;
 	op = li_event_op(ev);
@@ -162,6 +164,8 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 	int rc;
 
 	memset(w, 0, sizeof(*w));
+	w->entry_hook = ctx->entry_hook;
+	w->entry_hook_arg = ctx->entry_hook_arg;
 	memset(err, 0, sizeof(*err));
 	if (ctx->passwd)
 		memcpy(ctx->p->passwd, ctx->passwd, ctx->passwd_len);

@@ -27,6 +27,9 @@ typedef struct audit_watch {
 	int response_seen;
 	int64_t response_msgid;
 	int response_name, response_value;
+	/* the check's own look at the operation's messages (audit_ctx's) */
+	li_event_fn entry_hook;
+	void *entry_hook_arg;
 } audit_watch;
 
 typedef struct audit_ctx {
@@ -35,6 +38,10 @@ typedef struct audit_ctx {
 	char *passwd; /* the password, put back before each bind (conn.c wipes it) */
 	size_t passwd_len;
 	char *base;   /* the user's search base, or NULL */
+	/* Set by a check around audit_run: it too sees each message of the
+	 * operation (an entry's values, say). */
+	li_event_fn entry_hook;
+	void *entry_hook_arg;
 } audit_ctx;
 
 /* Copies what each check's run consumes (the password, the base) out of

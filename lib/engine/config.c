@@ -111,6 +111,7 @@ void li_params_free(li_params *cfg)
 	clear_op(cfg);
 	free(cfg->uri);
 	free(cfg->name);
+	free(cfg->audit_base);
 	for (i = 0; i < cfg->nldapopts; i++)
 		free(cfg->ldapopts[i].value);
 	for (i = 0; i < cfg->nctrls; i++)
@@ -139,6 +140,13 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 		return li_usage_error(err, what, "'%s' is not a valid DN", dn);
 	ldap_dnfree(parsed);
 	return 0;
+}
+
+int li_params_set_audit_base(li_params *cfg, const char *dn, li_error *err)
+{
+	if (check_dn("audit base", dn, err) < 0)
+		return -1;
+	return li_params_str(&cfg->audit_base, dn, "audit base", err);
 }
 
 int li_params_set_name(li_params *cfg, const char *name, li_error *err)

@@ -115,6 +115,8 @@ struct li_params {
 	int wait_given;
 	int64_t timeout_us;      /* LI_DURATION_NEVER: none */
 
+	char *audit_base;        /* the entry an audit may write; NULL: none */
+
 	li_prompt_fn prompt;
 	li_sasl_prompt_fn sasl_prompt;
 	void *prompt_arg;
