@@ -8,6 +8,7 @@
 #include <ldap.h>
 
 #include "check.h"
+#include "psearch.h"
 #include "write.h"
 
 /* A few entries arrive before the Cancel: the search is running. */
@@ -58,18 +59,7 @@ static int check_running_search(audit_ctx *ctx, li_check *c, const char *base)
 	if (res.op.seen && res.t_intr_ns)
 		audit_evidence_n(c, "cancel_to_result_us", (long long)((res.op.t_ns - res.t_intr_ns) / 1000));
 	audit_evidence_n(c, "after_result", (long long)w.after_result);
-	if (!res.op.seen || res.op.code != LDAP_CANCELLED)
-		audit_verdict(c, LI_VERDICT_FAIL, res.op.seen ? "the search ended with %s (%d), not canceled (118)"
-							: "the search did not end (%s)", res.op.seen ? audit_code_name(res.op.code) : li_outcome_name(res.outcome),
-			res.op.code);
-	else if (!res.intr.seen || res.intr.code != LDAP_SUCCESS)
-		audit_verdict(c, LI_VERDICT_FAIL, res.intr.seen ? "the Cancel was answered %s (%d), not success (0)"
-							  : "the Cancel was not answered%s", res.intr.seen ? audit_code_name(res.intr.code) : "",
-			res.intr.code);
-	else if (w.after_result)
-		audit_verdict(c, LI_VERDICT_FAIL, "%llu messages for the search after its result", w.after_result);
-	else
-		audit_verdict(c, LI_VERDICT_PASS, NULL);
+	audit_judge_canceled(c, &res, w.after_result);
 	return res.intr.seen ? 1 : -1;
 }
 
@@ -168,7 +158,7 @@ static void cannot_cancel(li_audit *a)
 static int audit(audit_ctx *ctx, li_error *err)
 {
 	li_audit *a = ctx->a;
-	li_check *dse, *search, *unknown, *resp, *write;
+	li_check *dse, *search, *unknown, *resp, *write, *psearch;
 	audit_watch w;
 	const char *base;
 	int answered;
@@ -182,6 +172,8 @@ static int audit(audit_ctx *ctx, li_error *err)
 			 "RFC 3909 section 2.2");
 	write = audit_check_new(a, "write-cancel", "a modify cancelled at once ends tooLate (120) with the change made, "
 				"or canceled (118) without it", "RFC 3909 section 3");
+	psearch = audit_check_new(a, "persistent-search", "a refreshAndPersist search, cancelled in its persist phase, "
+				  "ends canceled (118); the Cancel answers success (0)", "RFC 3909 section 3");
 	cannot_cancel(a);
 	if (audit_check_rootdse(ctx, dse, &w, err) < 0)
 		return -1;
@@ -191,8 +183,10 @@ static int audit(audit_ctx *ctx, li_error *err)
 		audit_skip_rest(a, 2, "the server does not implement Cancel");
 	else if (check_unknown_msgid(ctx, unknown, resp) > 0 && answered < 0)
 		answered = 1;
-	if (!a->unsupported)
+	if (!a->unsupported) {
 		audit_check_write(ctx, write);
+		audit_check_psearch(ctx, psearch, w.sync_advertised);
+	}
 	rootdse_agrees(dse, w.advertised, answered);
 	return 0;
 }

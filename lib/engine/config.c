@@ -578,3 +578,45 @@ int li_params_check(li_params *cfg, li_error *err)
 		cfg->after_us = cfg->after_entries >= 0 ? LI_DURATION_NEVER : 0;
 	return li_encoding_check(cfg, err);
 }
+
+/* The bind of src, with the password given (src's own is wiped after
+ * each bind). */
+static int copy_bind(li_params *dst, const li_params *src, const char *pw, size_t len, li_error *err)
+{
+	dst->auth_simple = src->auth_simple;
+	dst->auth_sasl = src->auth_sasl;
+	dst->sasl_flags = src->sasl_flags;
+	dst->sasl_nocanon = src->sasl_nocanon;
+	if (li_params_str(&dst->binddn, src->binddn, "bind DN", err) < 0 ||
+	    li_params_str(&dst->sasl_mech, src->sasl_mech, "SASL", err) < 0 ||
+	    li_params_str(&dst->sasl_authcid, src->sasl_authcid, "SASL", err) < 0 ||
+	    li_params_str(&dst->sasl_authzid, src->sasl_authzid, "SASL", err) < 0 ||
+	    li_params_str(&dst->sasl_realm, src->sasl_realm, "SASL", err) < 0 ||
+	    li_params_str(&dst->sasl_secprops, src->sasl_secprops, "SASL", err) < 0 ||
+	    set_password(dst, pw, len, err) < 0) {
+		clear_bind(dst);
+		return -1;
+	}
+	return 0;
+}
+
+int li_params_copy_connection(li_params *dst, const li_params *src, const char *pw, size_t len, li_error *err)
+{
+	int i;
+
+	dst->starttls = src->starttls;
+	dst->debug = src->debug;
+	dst->nettimeout_set = src->nettimeout_set;
+	dst->nettimeout = src->nettimeout;
+	dst->timeout_us = src->timeout_us;
+	dst->prompt = src->prompt;
+	dst->sasl_prompt = src->sasl_prompt;
+	dst->prompt_arg = src->prompt_arg;
+	if (li_params_str(&dst->name, src->name, "name", err) < 0 || li_params_str(&dst->uri, src->uri, "URI", err) < 0 ||
+	    copy_bind(dst, src, pw, len, err) < 0)
+		return -1;
+	for (i = 0; i < src->nldapopts; i++)
+		if (li_params_set_ldap_option(dst, src->ldapopts[i].name, src->ldapopts[i].value, err) < 0)
+			return -1;
+	return 0;
+}
