@@ -166,8 +166,6 @@ static void cancelled_search(psearch *ps, li_check *c, const audit_values *befor
 
 	audit_marker(ps->ctx, "a change for a persistent search", ps->mark);
 	rc = run_search(ps, &res, &err);
-	if (ps->changed)
-		audit_evidence_n(c, "restored", audit_values_write(ps->ctx, ps->ldif, ps->dn, before));
 	if (ps->stalled)
 		audit_verdict(c, LI_VERDICT_SKIP, "the refresh did not end within 10 s: no Cancel is sent during a refresh");
 	else if (ps->changed < 0)
@@ -177,6 +175,8 @@ static void cancelled_search(psearch *ps, li_check *c, const audit_values *befor
 		audit_check_error(c, &err);
 	else
 		judge(c, ps, &res);
+	if (ps->changed > 0)
+		audit_evidence_n(c, "restored", audit_values_write(ps->ctx, ps->ldif, ps->dn, before));
 }
 
 void audit_check_psearch(audit_ctx *ctx, li_check *c, int advertised)

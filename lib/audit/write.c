@@ -40,8 +40,10 @@ static void judge(li_check *c, const li_result *res, int applied)
 			audit_code_name(cancel), cancel);
 }
 
-/* The cancelled modify, and the entry read back (c has the verdict). */
-static void cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const char *dn, audit_values *after)
+/* The cancelled modify, and the entry read back (c has the verdict): 1
+ * when the entry may have changed, 0 when the modify was refused or not
+ * sent. */
+static int cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const char *dn, audit_values *after)
 {
 	audit_values mark;
 	audit_watch w;
@@ -52,12 +54,12 @@ static void cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const ch
 	audit_reset_trigger(ctx->p);
 	if (audit_modify_ldif(ldif, dn, &mark) < 0) {
 		audit_verdict(c, LI_VERDICT_FAIL, "out of memory");
-		return;
+		return 0;
 	}
 	if (li_params_set_modify(ctx->p, li_buf_data(ldif), "audit", &err) < 0 ||
 	    li_params_set_interrupt(ctx->p, LI_INTERRUPT_CANCEL, &err) < 0 || audit_run(ctx, &w, &res, &err) < 0) {
 		audit_check_error(c, &err);
-		return;
+		return 1;
 	}
 	if (res.op.seen)
 		audit_evidence_n(c, "op_code", res.op.code);
@@ -65,15 +67,17 @@ static void cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const ch
 		audit_evidence_n(c, "cancel_code", res.intr.code);
 	if (res.op.seen && res.t_intr_ns)
 		audit_evidence_n(c, "cancel_to_result_us", (long long)((res.op.t_ns - res.t_intr_ns) / 1000));
-	if (res.op.seen && res.op.code != LDAP_SUCCESS && res.op.code != LDAP_CANCELLED && !res.intr_sent) {
+	/* An error that is no answer to a Cancel: the server would not write. */
+	if (res.op.seen && res.op.code != LDAP_SUCCESS && (res.op.code < LDAP_CANCELLED || res.op.code > LDAP_CANNOT_CANCEL)) {
 		audit_verdict(c, LI_VERDICT_SKIP, "the modify was refused: %s (%d); name an entry the bind may modify",
 			audit_code_name(res.op.code), res.op.code);
-		return;
+		return 0;
 	}
 	if (audit_values_read(ctx, c, dn, after) < 0)
-		return;
+		return 1;
 	audit_evidence_n(c, "applied", audit_values_has(after, mark.bytes));
 	judge(c, &res, audit_values_has(after, mark.bytes));
+	return 1;
 }
 
 void audit_check_write(audit_ctx *ctx, li_check *c)
@@ -101,8 +105,8 @@ void audit_check_write(audit_ctx *ctx, li_check *c)
 		goto out;
 	}
 	/* Whatever the check found, the values go back. */
-	cancelled_modify(ctx, c, ldif, dn, after);
-	audit_evidence_n(c, "restored", audit_values_write(ctx, ldif, dn, before));
+	if (cancelled_modify(ctx, c, ldif, dn, after))
+		audit_evidence_n(c, "restored", audit_values_write(ctx, ldif, dn, before));
 out:
 	li_buf_free(ldif);
 	free(after);
