@@ -64,7 +64,8 @@ static int check_running_search(audit_ctx *ctx, li_check *c, const char *base)
 }
 
 /* 3. A message ID never used; 5. the Cancel response of that exchange.
- * 1 when the Cancel was answered with a code of RFC 3909's, else -1. */
+ * 1 when the Cancel was answered with a code of RFC 3909's, 0 when the
+ * server does not implement Cancel, else -1. */
 static int check_unknown_msgid(audit_ctx *ctx, li_check *c, li_check *resp)
 {
 	li_result res;
@@ -81,6 +82,13 @@ static int check_unknown_msgid(audit_ctx *ctx, li_check *c, li_check *resp)
 	}
 	if (res.intr.seen)
 		audit_evidence_n(c, "cancel_code", res.intr.code);
+	/* No search ran (no naming context): this Cancel is the first. */
+	if (res.outcome == LI_OUTCOME_UNSUPPORTED) {
+		ctx->a->unsupported = 1;
+		audit_verdict(c, LI_VERDICT_FAIL, "the server does not implement Cancel: it answered %s (%d)",
+			audit_code_name(res.intr.code), res.intr.code);
+		return 0;
+	}
 	if (res.intr.seen && res.intr.code == LDAP_NO_SUCH_OPERATION)
 		audit_verdict(c, LI_VERDICT_PASS, NULL);
 	else if (res.intr.seen)
@@ -161,7 +169,7 @@ static int audit(audit_ctx *ctx, li_error *err)
 	li_check *dse, *search, *unknown, *resp, *write, *psearch;
 	audit_watch w;
 	const char *base;
-	int answered;
+	int answered, rc;
 
 	dse = audit_check_new(a, "rootdse", "the root DSE lists Cancel (1.3.6.1.1.8) in supportedExtension", "RFC 3909 section 2");
 	search = audit_check_new(a, "running-search", "a running search, cancelled, ends canceled (118); the Cancel answers success (0)",
@@ -179,11 +187,16 @@ static int audit(audit_ctx *ctx, li_error *err)
 		return -1;
 	base = ctx->base ? ctx->base : w.naming_context[0] ? w.naming_context : NULL;
 	answered = check_running_search(ctx, search, base);
-	if (a->unsupported)
+	if (a->unsupported) {
 		audit_skip_rest(a, 2, "the server does not implement Cancel");
-	else if (check_unknown_msgid(ctx, unknown, resp) > 0 && answered < 0)
-		answered = 1;
-	if (!a->unsupported) {
+	} else {
+		rc = check_unknown_msgid(ctx, unknown, resp);
+		if (answered < 0 && rc >= 0)
+			answered = rc;
+	}
+	if (a->unsupported) {
+		audit_skip_rest(a, 3, "the server does not implement Cancel");
+	} else {
 		audit_check_write(ctx, write);
 		audit_check_psearch(ctx, psearch, w.sync_advertised);
 	}

@@ -3,10 +3,10 @@
  * search (RFC 4533) of the entry the user named, cancelled in its persist
  * phase. A Cancel during the refresh can crash slapd 2.5.13's syncprov,
  * and the SyncInfo that ends the refresh is no proof the refresh is over:
- * syncprov sends it before it detaches the search (servers/slapd/overlays/
- * syncprov.c, syncprov_search_response), and a Cancel in between races
- * that. A change the search reports is the proof: syncprov sends changes
- * only to detached searches. So once the refresh's SyncInfo is in, the
+ * syncprov sends it just before it moves the search to its persist phase
+ * (detaches it), and a Cancel in between races that move. A change the
+ * search reports is the proof: syncprov sends changes only to searches
+ * in their persist phase. So once the refresh's SyncInfo is in, the
  * check changes the entry on a connection of its own, and the Cancel goes
  * out when that change arrives; the entry's values are put back after. */
 #include <signal.h>

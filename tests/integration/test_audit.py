@@ -213,6 +213,25 @@ def no_cancel_is_unsupported_after_one_cancel():
     eq([rec for rec in log if rec.get("op") == "modify"], [], "no write")
 
 
+@test
+def no_cancel_without_a_search_is_unsupported_after_one_cancel():
+    # no naming context and no -b: no search runs, the unknown message ID's
+    # Cancel is the one round trip that finds Cancel missing
+    with faultserver("no-cancel") as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "--audit", "--json"])
+        log = fs.log()
+    eq((r.rc, r.err), (2, ""), "exit status 2, nothing on stderr")
+    j = audit_json(r, "no-cancel without -b")
+    eq(j["unsupported"], True, "unsupported")
+    eq(results(j), [("rootdse", "pass"), ("running-search", "skip"), ("unknown-msgid", "fail")]
+       + [(i, "skip") for i in IDS[3:]], "the rows")
+    eq(check(j, "unknown-msgid")["reason"], "the server does not implement Cancel: it answered protocolError (2)",
+       "why")
+    eq([check(j, i)["reason"] for i in IDS[3:]], ["the server does not implement Cancel"] * len(IDS[3:]),
+       "why the rest is skipped")
+    eq(len(cancels(log)), 1, "one Cancel sent in all")
+
+
 def expected_rows(failing=None, passing=()):
     """A fault server that does not advertise Cancel yet answers it: rootdse
     warns; the Sync control is not advertised: persistent-search skips."""
