@@ -937,6 +937,39 @@ def t_exit_codes():
     check(EXIT_CODES and not bad, "non-zero exits: %r (of %d)" % (bad, len(EXIT_CODES)))
 
 
+def audit_entry(c):
+    """The description values of the write scenarios' entry, read by a base search."""
+    mid = c.next_id()
+    c.send(fs.search_request(mid, fs.AUDIT_ENTRY_DN, 0, ["description"]))
+    msgs = c.recv_until(lambda m: m.op == "searchDone")
+    check(summary(msgs) == ["%d:entry(%s)" % (mid, fs.AUDIT_ENTRY_DN), "%d:searchDone(0)" % mid], summary(msgs))
+    return dict(msgs[0].get("attrs")).get("description", [])
+
+
+@test("write-*: a modify of cn=audit's description with ' audit ' in it waits for a Cancel, then the codes and "
+      "the change each scenario says; other modifies replace it at once")
+def t_write_scenarios():
+    for name, op_code, cancel_code, applied in (("write-canceled", 118, 0, False),
+                                                 ("write-canceled-applied", 118, 0, True),
+                                                 ("write-too-late-unapplied", 0, 120, False)):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            check(audit_entry(c) == ["written by faultserver"], name)
+            mid = c.next_id()
+            c.send(fs.modify_request(mid, fs.AUDIT_ENTRY_DN, "description", ["x audit y"]))
+            check(c.quiet(0.2) == [], "%s: the marked modify waits" % name)
+            k = c.cancel(mid)
+            msgs = c.recv_until(lambda m: m.msgid == k)
+            check(summary(msgs) == ["%d:modifyResponse(%d)" % (mid, op_code), "%d:extendedResponse(%d)" % (k, cancel_code)],
+                  "%s: %s" % (name, summary(msgs)))
+            check(audit_entry(c) == (["x audit y"] if applied else ["written by faultserver"]), "%s: applied" % name)
+            mid = c.next_id()
+            c.send(fs.modify_request(mid, fs.AUDIT_ENTRY_DN, "description", ["back", "again"]))
+            m = c.recv_msg()
+            check((m.msgid, m.op, m.get("code")) == (mid, "modifyResponse", 0), "%s: %r" % (name, m))
+            check(audit_entry(c) == ["back", "again"], "%s: a plain modify replaces at once" % name)
+
+
 def main():
     only = sys.argv[1:]
     for name, fn in TESTS:
