@@ -23,6 +23,11 @@ extern "C" {
 
 #define LI_VERSION "1.0.0"
 
+/* The largest message ID (RFC 4511 maxInt), and the longest duration any
+ * setter takes (a week, in microseconds). */
+#define LI_MSGID_MAX 2147483647LL
+#define LI_DURATION_MAX_US (7LL * 24 * 3600 * 1000000)
+
 typedef enum li_outcome {
 	LI_OUTCOME_UNDECIDED,
 	LI_OUTCOME_CANCELED,

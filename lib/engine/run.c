@@ -313,7 +313,7 @@ static void report_progress(li_run *run, li_phase phase, int64_t t_phase_ns)
 		.elapsed_ns = now - run->t_start_ns,
 		.left_ns = run->deadline_ns ? (run->deadline_ns > now ? run->deadline_ns - now : 0) : -1,
 		.after_entries = run->cfg->after_entries,
-		.after_us = run->cfg->after_us == LI_DURATION_NEVER ? LI_NEVER : run->cfg->after_us,
+		.after_us = run->cfg->after_us == LI_NEVER ? LI_NEVER : run->cfg->after_us,
 	};
 	int i;
 
@@ -435,7 +435,7 @@ int li_run_connect(li_run *run, li_error *err)
 	if (run->conn)
 		return li_usage_error(err, "run", "internal: li_run_connect called twice");
 	run->t_start_ns = li_now_ns();
-	if (run->cfg->timeout_us != LI_DURATION_NEVER)
+	if (run->cfg->timeout_us != LI_NEVER)
 		run->deadline_ns = run->t_start_ns + run->cfg->timeout_us * NS_PER_US;
 	run->conn = li_conn_new(run->cfg, run->tap, &hooks, err);
 	if (run->conn == NULL)
@@ -628,7 +628,7 @@ static int decide(li_run *run)
 
 static int64_t trigger_deadline(const li_run *run)
 {
-	if (run->cfg->after_us == LI_DURATION_NEVER || run->cfg->interrupt == LI_INTERRUPT_NONE)
+	if (run->cfg->after_us == LI_NEVER || run->cfg->interrupt == LI_INTERRUPT_NONE)
 		return 0;
 	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
 }
