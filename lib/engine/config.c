@@ -528,6 +528,14 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 	return 0;
 }
 
+int li_params_set_interrupt_late(li_params *cfg, int late, li_error *err)
+{
+	if (late != 0 && late != 1)
+		return li_usage_error(err, "interrupt late", "%d is neither 0 nor 1", late);
+	cfg->interrupt_late = late;
+	return 0;
+}
+
 int li_params_set_timeout(li_params *cfg, int64_t us, li_error *err)
 {
 	if (us != LI_NEVER && (us < 1 || us > LI_DURATION_MAX_US))
@@ -554,13 +562,13 @@ int li_params_check(li_params *cfg, li_error *err)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}
 	if (cfg->interrupt == LI_INTERRUPT_NONE) {
-		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given)
+		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given || cfg->interrupt_late)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
 		return li_encoding_check(cfg, err);
 	}
-	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
+	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0 || cfg->interrupt_late))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
 	/* Defaults, again on every check: a setter called since may change them. */
 	if (!cfg->wait_given)

@@ -114,6 +114,7 @@ struct li_params {
 	int64_t wait_us;         /* set by li_params_check unless wait_given */
 	int wait_given;
 	int64_t timeout_us;      /* LI_NEVER: none */
+	int interrupt_late;      /* li_params_set_interrupt_late */
 
 	li_prompt_fn prompt;
 	li_sasl_prompt_fn sasl_prompt;

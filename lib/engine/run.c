@@ -601,6 +601,7 @@ static li_facts facts(const li_run *run)
 	f.malformed = run->malformed;
 	f.strays = run->strays;
 	f.timed_out = run->timed_out;
+	f.late = run->cfg->interrupt_late;
 	return f;
 }
 
@@ -717,6 +718,8 @@ static int64_t trigger_moment(const li_run *run, li_trigger why)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
 	if (why == LI_TRIGGER_SIGNAL && run->t_sigint_ns)
 		return run->t_sigint_ns < run->t_op_ns ? run->t_op_ns : run->t_sigint_ns;
+	if (why == LI_TRIGGER_RESULT)
+		return run->op_res.t_ns;
 	return li_now_ns();
 }
 
@@ -751,9 +754,12 @@ static int await_trigger(li_run *run, li_error *err)
 		if (run->page.done && !run->lost && next_page(run, err) < 0)
 			return -1;
 		/* Each message is a chance for the trigger: check before reading on. */
-		if (run->op_res.seen || run->lost)
+		if (run->lost || (run->op_res.seen && !run->cfg->interrupt_late))
 			return decide(run) ? 0 : 1;
 		why = trigger_due(run);
+		/* A late interrupt goes out for an operation that has completed. */
+		if (why == LI_TRIGGER_NONE && run->op_res.seen)
+			why = LI_TRIGGER_RESULT;
 		if (why != LI_TRIGGER_NONE) {
 			run->sigint_seen = run->sigint;
 			run->trigger = why;
@@ -779,9 +785,9 @@ static int send_interrupt(li_run *run, li_error *err)
 		rc = ldap_abandon_ext(run->ld, target, none, none);
 		/* libldap sends nothing when a response for target sits in its queue:
 		 * it frees that instead. Once drained, a second call does send. */
-		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+		if (rc == LDAP_SUCCESS && !run->intr_sent && (!run->op_res.seen || run->cfg->interrupt_late))
 			rc = ldap_abandon_ext(run->ld, target, none, none);
-		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+		if (rc == LDAP_SUCCESS && !run->intr_sent && (!run->op_res.seen || run->cfg->interrupt_late))
 			note(run, LI_NOTE_ABANDON_NOT_SENT);
 		if (rc != LDAP_SUCCESS)
 			return li_ldap_error(err, "ldap_abandon_ext", rc, NULL, NULL);
