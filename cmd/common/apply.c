@@ -609,7 +609,7 @@ static int trigger_checks(cmdline *cl, li_error *err)
 		return li_usage_error(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
 				 "do not apply");
 	if (li_params_set_interrupt(p, cl->interrupt, err) < 0 ||
-	    (cl->after_given && li_params_set_after(p, cl->after_us == LI_DURATION_NEVER ? LI_NEVER : cl->after_us,
+	    (cl->after_given && li_params_set_after(p, cl->after_us,
 						    err) < 0) ||
 	    (cl->after_entries >= 0 && li_params_set_after_entries(p, cl->after_entries, err) < 0) ||
 	    li_params_set_wait(p, cl->wait_us, err) < 0)

@@ -31,7 +31,7 @@ li_params *li_params_new(void)
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
-	cfg->timeout_us = LI_DURATION_NEVER;
+	cfg->timeout_us = LI_NEVER;
 	/* The default operation: a search for everything. */
 	cfg->filter = strdup(DEFAULT_FILTER);
 	if (cfg->filter == NULL) {
@@ -514,7 +514,7 @@ int li_params_set_after(li_params *cfg, int64_t us, li_error *err)
 {
 	if (us != LI_NEVER && (us < 0 || us > LI_DURATION_MAX_US))
 		return li_usage_error(err, "after", "out of range (0 to a week, or never)");
-	cfg->after_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	cfg->after_us = us;
 	cfg->after_given = 1;
 	return 0;
 }
@@ -536,11 +536,19 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 	return 0;
 }
 
+int li_params_set_interrupt_late(li_params *cfg, int late, li_error *err)
+{
+	if (late != 0 && late != 1)
+		return li_usage_error(err, "interrupt late", "%d is neither 0 nor 1", late);
+	cfg->interrupt_late = late;
+	return 0;
+}
+
 int li_params_set_timeout(li_params *cfg, int64_t us, li_error *err)
 {
 	if (us != LI_NEVER && (us < 1 || us > LI_DURATION_MAX_US))
 		return li_usage_error(err, "timeout", "out of range (1us to a week)");
-	cfg->timeout_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	cfg->timeout_us = us;
 	return 0;
 }
 
@@ -562,20 +570,20 @@ int li_params_check(li_params *cfg, li_error *err)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}
 	if (cfg->interrupt == LI_INTERRUPT_NONE) {
-		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given)
+		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given || cfg->interrupt_late)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
 		return li_encoding_check(cfg, err);
 	}
-	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
+	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0 || cfg->interrupt_late))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
 	/* Defaults, again on every check: a setter called since may change them. */
 	if (!cfg->wait_given)
 		cfg->wait_us = cfg->interrupt == LI_INTERRUPT_ABANDON ? LI_WAIT_ABANDON_US : LI_WAIT_CANCEL_US;
 	/* after entries alone waits for the entries, not for a timer */
 	if (!cfg->after_given)
-		cfg->after_us = cfg->after_entries >= 0 ? LI_DURATION_NEVER : 0;
+		cfg->after_us = cfg->after_entries >= 0 ? LI_NEVER : 0;
 	return li_encoding_check(cfg, err);
 }
 
