@@ -11,6 +11,9 @@
 #include "psearch.h"
 #include "write.h"
 
+/* WhoAmI (RFC 4532): an operation every server answers at once. */
+#define AUDIT_WHOAMI_OID "1.3.6.1.4.1.4203.1.11.3"
+
 /* A few entries arrive before the Cancel: the search is running. */
 #define AUDIT_AFTER_ENTRIES 2
 
@@ -114,6 +117,42 @@ static int check_unknown_msgid(audit_ctx *ctx, li_check *c, li_check *resp)
 	return res.intr.code >= LDAP_CANCELLED && res.intr.code <= LDAP_CANNOT_CANCEL ? 1 : -1;
 }
 
+/* 4. An operation that has completed, cancelled once its result is in: a
+ * WhoAmI (RFC 4532), which any server answers at once, whether it
+ * implements it or not (the answer completes it either way). */
+static void check_completed(audit_ctx *ctx, li_check *c)
+{
+	li_result res;
+	li_error err;
+	audit_watch w;
+	int rc;
+
+	audit_reset_trigger(ctx->p);
+	rc = li_params_set_exop(ctx->p, AUDIT_WHOAMI_OID, NULL, 0, &err) < 0 ||
+	     li_params_set_interrupt(ctx->p, LI_INTERRUPT_CANCEL, &err) < 0 ||
+	     li_params_set_after(ctx->p, LI_NEVER, &err) < 0 || li_params_set_interrupt_late(ctx->p, 1, &err) < 0 ||
+	     audit_run(ctx, &w, &res, &err) < 0;
+	li_params_set_interrupt_late(ctx->p, 0, &err);
+	if (rc) {
+		audit_check_error(c, &err);
+		return;
+	}
+	if (res.op.seen)
+		audit_evidence_n(c, "op_code", res.op.code);
+	if (res.intr.seen)
+		audit_evidence_n(c, "cancel_code", res.intr.code);
+	if (res.trigger != LI_TRIGGER_RESULT)
+		audit_verdict(c, LI_VERDICT_SKIP, "the WhoAmI was not answered (%s): no completed operation to cancel",
+			li_outcome_name(res.outcome));
+	else if (!res.intr.seen)
+		audit_verdict(c, LI_VERDICT_FAIL, "the Cancel was not answered (%s)", li_outcome_name(res.outcome));
+	else if (res.intr.code != LDAP_NO_SUCH_OPERATION && res.intr.code != LDAP_TOO_LATE)
+		audit_verdict(c, LI_VERDICT_FAIL, "the Cancel was answered %s (%d), not noSuchOperation (119) or tooLate (120)",
+			audit_code_name(res.intr.code), res.intr.code);
+	else
+		audit_verdict(c, LI_VERDICT_PASS, NULL);
+}
+
 /* 1, later: what the root DSE says against what the server did
  * (answered: 1 the Cancel was answered, 0 it is not implemented, -1 the
  * search check did not tell). */
@@ -166,7 +205,7 @@ static void cannot_cancel(li_audit *a)
 static int audit(audit_ctx *ctx, li_error *err)
 {
 	li_audit *a = ctx->a;
-	li_check *dse, *search, *unknown, *resp, *write, *psearch;
+	li_check *dse, *search, *unknown, *resp, *completed, *write, *psearch;
 	audit_watch w;
 	const char *base;
 	int answered, rc;
@@ -178,6 +217,8 @@ static int audit(audit_ctx *ctx, li_error *err)
 			    "RFC 3909 section 2");
 	resp = audit_check_new(a, "cancel-response", "the Cancel response has the request's message ID, no responseName or responseValue",
 			 "RFC 3909 section 2.2");
+	completed = audit_check_new(a, "completed-op", "a Cancel of an operation that has completed is answered "
+				    "noSuchOperation (119) or tooLate (120)", "RFC 3909 section 3");
 	write = audit_check_new(a, "write-cancel", "a modify cancelled at once ends tooLate (120) with the change made, "
 				"or canceled (118) without it", "RFC 3909 section 3");
 	psearch = audit_check_new(a, "persistent-search", "a refreshAndPersist search, cancelled in its persist phase, "
@@ -197,6 +238,7 @@ static int audit(audit_ctx *ctx, li_error *err)
 	if (a->unsupported) {
 		audit_skip_rest(a, 3, "the server does not implement Cancel");
 	} else {
+		check_completed(ctx, completed);
 		audit_check_write(ctx, write);
 		audit_check_psearch(ctx, psearch, w.sync_advertised);
 	}

@@ -24,7 +24,7 @@ except ImportError:
 BASE = "dc=example,dc=com"
 CANNOT = ["cannot-cancel-bind", "cannot-cancel-starttls", "cannot-cancel-unbind", "cannot-cancel-abandon",
           "cannot-cancel-cancel"]
-IDS = ["rootdse", "running-search", "unknown-msgid", "cancel-response", "write-cancel",
+IDS = ["rootdse", "running-search", "unknown-msgid", "cancel-response", "completed-op", "write-cancel",
        "persistent-search"] + CANNOT
 # the checks that slapd and the fault server leave skipped, whatever the options
 ALWAYS_SKIPPED = set(CANNOT)
@@ -100,6 +100,10 @@ def slapd_passes_every_check():
     ev = check(j, "cancel-response")["evidence"]
     eq((ev["response_msgid"] == ev["request_msgid"], ev["response_name"], ev["response_value"]), (True, 0, 0),
        "cancel-response evidence")
+    # the WhoAmI's result is in before the Cancel is sent: slapd has ended it
+    # (119) or ends it while the Cancel waits (120)
+    ev = check(j, "completed-op")["evidence"]
+    ok(ev in ({"op_code": 0, "cancel_code": 119}, {"op_code": 0, "cancel_code": 120}), "completed-op evidence: %r" % ev)
     ok(all("reason" not in c for c in j["checks"] if c["result"] == "pass"), "no reasons when a check passes")
     eq((check(j, "write-cancel")["reason"], check(j, "write-cancel")["evidence"]), (NO_AUDIT_BASE, {}),
        "write-cancel: skipped without --audit-base")
@@ -122,7 +126,7 @@ def slapd_text_rows():
     contains(r.out, 'base="ou=people,%s" entries_before_cancel=2 ' % BASE, "the -b base in the evidence")
     contains(r.out, "(RFC 3909 section 2.2)", "the RFC clause")
     contains(r.out, "\n  skip  cannot-cancel-starttls  a Cancel of a StartTLS in flight", "ids line up")
-    eq(lines[-1], "  summary: 4 pass, 0 fail, 0 warn, 7 skip, 0 info", "the summary line")
+    eq(lines[-1], "  summary: 5 pass, 0 fail, 0 warn, 7 skip, 0 info", "the summary line")
 
 
 def scratch_entry(s, values):
@@ -150,7 +154,7 @@ def slapd_write_checks_pass_and_put_the_values_back():
         r = run("ldapcancel", admin(s) + ["--audit", "--json", "--audit-base", dn])
         eq((r.rc, r.err), (0, ""), "%s: exit status, stderr" % values)
         j = audit_json(r, "slapd --audit-base")
-        eq(results(j)[:4], [(i, "pass") for i in IDS[:4]], "%s: the checks before the write checks pass" % values)
+        eq(results(j)[:5], [(i, "pass") for i in IDS[:5]], "%s: the checks before the write checks pass" % values)
         w = check(j, "write-cancel")
         ev = w["evidence"]
         # slapd's modify runs to its end: the Cancel finds it running (tooLate,
@@ -170,7 +174,7 @@ def slapd_write_checks_pass_and_put_the_values_back():
         ev = p["evidence"]
         eq((ev["refresh_entries"], ev["persist_entries"], ev["op_code"], ev["cancel_code"], ev["after_result"],
             ev["restored"]), (1, 1, 118, 0, 0, 1), "%s: persistent-search evidence" % values)
-        eq(results(j)[6:], [(i, "skip") for i in CANNOT], "%s: the rest" % values)
+        eq(results(j)[len(IDS) - len(CANNOT):], [(i, "skip") for i in CANNOT], "%s: the rest" % values)
         eq(descriptions(s, dn), sorted(values), "%s: the entry's values are back" % values)
 
 
@@ -254,6 +258,10 @@ ONE_RULE_BROKEN = {
     "cancel-118": ("running-search", "the Cancel was answered canceled (118), not success (0)", ()),
     "cancel-119": ("running-search", "the search did not end (no-such-operation)", ()),
     "cancel-named": ("cancel-response", "the response carries a responseName", ()),
+    "completed-118": ("completed-op", "the Cancel was answered canceled (118), not noSuchOperation (119) or tooLate (120)",
+                      ()),
+    "completed-0": ("completed-op", "the Cancel was answered success (0), not noSuchOperation (119) or tooLate (120)",
+                    ()),
     "write-canceled-applied": ("write-cancel", "the modify was cancelled, yet the change was made",
                                ("--audit-base", FAULT_ENTRY)),
     "write-too-late-unapplied": ("write-cancel", "the modify was too late to cancel, yet the change was not made",
@@ -277,6 +285,9 @@ def a_broken_rule_fails_exactly_its_check():
                (118, 0, 1, 1) if scenario == "write-canceled-applied" else (0, 120, 0, 1), "%s: the evidence" % scenario)
         if scenario == "cancel-named":
             eq(check(j, "cancel-response")["evidence"]["response_name"], 1, "cancel-named: the evidence")
+        if failing == "completed-op":
+            eq(check(j, "completed-op")["evidence"], {"op_code": 0, "cancel_code": 118 if scenario == "completed-118" else 0},
+               "%s: the evidence" % scenario)
 
 
 @test

@@ -937,6 +937,22 @@ def t_exit_codes():
     check(EXIT_CODES and not bad, "non-zero exits: %r (of %d)" % (bad, len(EXIT_CODES)))
 
 
+@test("completed-118, completed-0: a Cancel of an answered extended operation gets 118 / 0; of an unknown ID 119")
+def t_completed():
+    for name, code in (("completed-118", 118), ("completed-0", 0)):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            w = c.whoami()
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (w, 0), "%s: %r" % (name, m))
+            k = c.cancel(w)
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (k, code), "%s: %r" % (name, m))
+            k = c.cancel(1000000)
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (k, 119), "%s: %r" % (name, m))
+
+
 def audit_entry(c):
     """The description values of the write scenarios' entry, read by a base search."""
     mid = c.next_id()
