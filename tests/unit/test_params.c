@@ -111,5 +111,13 @@ int main(void)
 	is_int(li_params_set_no_operation(p, 7, &err), 0, "no operation");
 	refused(li_params_check(p, &err), "trigger", "sent at once", "late without an operation");
 	li_params_free(p);
+
+	/* The entry an audit may write: a DN, or none. */
+	p = li_params_new();
+	refused(li_params_set_audit_base(p, "not a DN", &err), "audit base", "not a valid DN", "a bad audit base");
+	is_int(li_params_set_audit_base(p, "cn=audit,ou=scratch,dc=example,dc=com", &err), 0, "an audit base");
+	is_int(li_params_set_audit_base(p, "cn=again,dc=example,dc=com", &err), 0, "another: the last counts");
+	is_int(li_params_set_audit_base(p, NULL, &err), 0, "none again");
+	li_params_free(p);
 	return done_testing();
 }
