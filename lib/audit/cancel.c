@@ -55,12 +55,7 @@ static int check_running_search(audit_ctx *ctx, li_check *c, const char *base)
 	}
 	audit_evidence_n(c, "entries_before_cancel", (long long)res.entries[0]);
 	audit_evidence_n(c, "entries_after_cancel", (long long)res.entries[1]);
-	if (res.op.seen)
-		audit_evidence_n(c, "op_code", res.op.code);
-	if (res.intr.seen)
-		audit_evidence_n(c, "cancel_code", res.intr.code);
-	if (res.op.seen && res.t_intr_ns)
-		audit_evidence_n(c, "cancel_to_result_us", (long long)((res.op.t_ns - res.t_intr_ns) / 1000));
+	audit_evidence_answers(c, &res);
 	audit_evidence_n(c, "after_result", (long long)w.after_result);
 	audit_judge_canceled(c, &res, w.after_result);
 	return res.intr.seen ? 1 : -1;
@@ -137,10 +132,7 @@ static void check_completed(audit_ctx *ctx, li_check *c)
 		audit_check_error(c, &err);
 		return;
 	}
-	if (res.op.seen)
-		audit_evidence_n(c, "op_code", res.op.code);
-	if (res.intr.seen)
-		audit_evidence_n(c, "cancel_code", res.intr.code);
+	audit_evidence_answers(c, &res);
 	if (res.trigger != LI_TRIGGER_RESULT)
 		audit_verdict(c, LI_VERDICT_SKIP, "the WhoAmI was not answered (%s): no completed operation to cancel",
 			li_outcome_name(res.outcome));

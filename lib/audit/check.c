@@ -241,6 +241,16 @@ int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *e
 	return 0;
 }
 
+void audit_evidence_answers(li_check *c, const li_result *res)
+{
+	if (res->op.seen)
+		audit_evidence_n(c, "op_code", res->op.code);
+	if (res->intr.seen)
+		audit_evidence_n(c, "cancel_code", res->intr.code);
+	if (res->op.seen && res->t_intr_ns && res->op.t_ns >= res->t_intr_ns)
+		audit_evidence_n(c, "cancel_to_result_us", (long long)((res->op.t_ns - res->t_intr_ns) / 1000));
+}
+
 /* A search cancelled while running: canceled (118), the Cancel success
  * (0), nothing for the search after its result. */
 void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long after_result)

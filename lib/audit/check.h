@@ -63,6 +63,9 @@ void audit_evidence_n(li_check *c, const char *key, long long n);
 void audit_evidence_s(li_check *c, const char *key, const char *text);
 /* A failure to connect, bind or send as the check's verdict. */
 void audit_check_error(li_check *c, const li_error *err);
+/* Evidence of the operation's and the Cancel's answers: op_code,
+ * cancel_code and, for a result after the Cancel, cancel_to_result_us. */
+void audit_evidence_answers(li_check *c, const li_result *res);
 /* The verdict on a search cancelled while it ran: pass for canceled (118),
  * the Cancel answered success (0) and nothing after the search's result. */
 void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long after_result);

@@ -143,12 +143,7 @@ static void judge(li_check *c, const psearch *ps, const li_result *res)
 {
 	audit_evidence_n(c, "refresh_entries", (long long)ps->refresh_entries);
 	audit_evidence_n(c, "persist_entries", (long long)ps->persist_entries);
-	if (res->op.seen)
-		audit_evidence_n(c, "op_code", res->op.code);
-	if (res->intr.seen)
-		audit_evidence_n(c, "cancel_code", res->intr.code);
-	if (res->op.seen && res->t_intr_ns)
-		audit_evidence_n(c, "cancel_to_result_us", (long long)((res->op.t_ns - res->t_intr_ns) / 1000));
+	audit_evidence_answers(c, res);
 	audit_evidence_n(c, "after_result", (long long)ps->w.after_result);
 	if (!res->intr_sent)
 		audit_verdict(c, LI_VERDICT_SKIP, "the search ended %s (%d) before its persist phase",

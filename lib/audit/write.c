@@ -61,12 +61,7 @@ static int cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const cha
 		audit_check_error(c, &err);
 		return 1;
 	}
-	if (res.op.seen)
-		audit_evidence_n(c, "op_code", res.op.code);
-	if (res.intr.seen)
-		audit_evidence_n(c, "cancel_code", res.intr.code);
-	if (res.op.seen && res.t_intr_ns)
-		audit_evidence_n(c, "cancel_to_result_us", (long long)((res.op.t_ns - res.t_intr_ns) / 1000));
+	audit_evidence_answers(c, &res);
 	/* An error that is no answer to a Cancel: the server would not write. */
 	if (res.op.seen && res.op.code != LDAP_SUCCESS && (res.op.code < LDAP_CANCELLED || res.op.code > LDAP_CANNOT_CANCEL)) {
 		audit_verdict(c, LI_VERDICT_SKIP, "the modify was refused: %s (%d); name an entry the bind may modify",

@@ -588,23 +588,20 @@ int li_params_check(li_params *cfg, li_error *err)
 }
 
 /* The bind of src, with the password given (src's own is wiped after
- * each bind). */
+ * each bind), through the setters that took it. */
 static int copy_bind(li_params *dst, const li_params *src, const char *pw, size_t len, li_error *err)
 {
-	dst->auth_simple = src->auth_simple;
-	dst->auth_sasl = src->auth_sasl;
-	dst->sasl_flags = src->sasl_flags;
-	dst->sasl_nocanon = src->sasl_nocanon;
-	if (li_params_str(&dst->binddn, src->binddn, "bind DN", err) < 0 ||
-	    li_params_str(&dst->sasl_mech, src->sasl_mech, "SASL", err) < 0 ||
-	    li_params_str(&dst->sasl_authcid, src->sasl_authcid, "SASL", err) < 0 ||
-	    li_params_str(&dst->sasl_authzid, src->sasl_authzid, "SASL", err) < 0 ||
-	    li_params_str(&dst->sasl_realm, src->sasl_realm, "SASL", err) < 0 ||
-	    li_params_str(&dst->sasl_secprops, src->sasl_secprops, "SASL", err) < 0 ||
-	    set_password(dst, pw, len, err) < 0) {
-		clear_bind(dst);
-		return -1;
-	}
+	li_sasl sasl = {
+		.dn = src->binddn, .mech = src->sasl_mech, .authcid = src->sasl_authcid, .authzid = src->sasl_authzid,
+		.realm = src->sasl_realm, .secprops = src->sasl_secprops, .password = pw, .password_len = len,
+		.quiet = src->sasl_flags == LDAP_SASL_QUIET, .interactive = src->sasl_flags == LDAP_SASL_INTERACTIVE,
+		.nocanon = src->sasl_nocanon,
+	};
+
+	if (src->auth_sasl)
+		return li_params_set_bind_sasl(dst, &sasl, err);
+	if (src->auth_simple)
+		return li_params_set_bind_simple(dst, src->binddn, pw, len, err);
 	return 0;
 }
 
