@@ -20,9 +20,10 @@
 #include "entry.h"
 #include "psearch.h"
 
-/* A refresh of one entry that has not ended by then will not: the search
- * is stopped, with no Cancel. */
-#define REFRESH_MAX_NS (10LL * 1000 * 1000 * 1000)
+/* A refresh of one entry that has not ended by then, or a change that
+ * has not reached the search, will not: the search is stopped, with no
+ * Cancel. */
+#define STALL_NS (10LL * 1000 * 1000 * 1000)
 
 typedef struct psearch {
 	audit_ctx *ctx;
@@ -34,7 +35,7 @@ typedef struct psearch {
 	audit_watch w;
 	int refresh_done;
 	int changed;          /* 1 the change was made, -1 it failed */
-	int stalled;          /* the refresh did not end: stopped */
+	int stalled;          /* stopped: 1 in the refresh, 2 waiting for the change */
 	unsigned long long refresh_entries, persist_entries;
 } psearch;
 
@@ -52,21 +53,23 @@ static int ends_refresh(const li_event *ev)
 	return done == NULL || li_field_int(done) != 0;
 }
 
+static void on_search(void *arg, const li_event *ev);
+
 /* The change, with the checks' parameters, while the search's run waits
  * (its parameters are its own). */
 static void change_entry(psearch *ps)
 {
 	audit_ctx *ctx = ps->ctx;
 	li_params *search = ctx->p;
-	li_event_fn hook = ctx->entry_hook;
-	void *hook_arg = ctx->entry_hook_arg;
+	li_progress_fn progress = ctx->progress_hook;
 
 	ctx->p = ps->user;
-	ctx->entry_hook = NULL;
+	ctx->progress_hook = NULL;
 	ps->changed = audit_values_write(ctx, ps->ldif, ps->dn, ps->mark) ? 1 : -1;
 	ctx->p = search;
-	ctx->entry_hook = hook;
-	ctx->entry_hook_arg = hook_arg;
+	ctx->progress_hook = progress;
+	ctx->entry_hook = on_search;
+	ctx->entry_hook_arg = ps;
 }
 
 /* The search's messages: the refresh's end, then the change. li_run_signal
@@ -96,8 +99,10 @@ static void on_progress(void *arg, const li_progress *p)
 {
 	psearch *ps = arg;
 
-	if (p->phase == LI_PHASE_TRIGGER && !ps->refresh_done && p->phase_ns > REFRESH_MAX_NS && !ps->stalled) {
-		ps->stalled = 1;
+	if (p->phase != LI_PHASE_TRIGGER || ps->stalled || p->phase_ns <= STALL_NS)
+		return;
+	if (!ps->refresh_done || (ps->changed > 0 && ps->persist_entries == 0)) {
+		ps->stalled = ps->refresh_done ? 2 : 1;
 		li_run_signal(ps->w.run, SIGTERM);
 	}
 }
@@ -111,7 +116,10 @@ static int search_params(psearch *ps, li_error *err)
 	ps->search = li_params_new();
 	if (ps->search == NULL)
 		return li_usage_error(err, "audit", "out of memory");
+	/* No --timeout: its deadline would send the Cancel, maybe in the
+	 * refresh; on_progress stops a search that stalls instead. */
 	return li_params_copy_connection(ps->search, ps->user, ps->ctx->passwd, ps->ctx->passwd_len, err) < 0 ||
+	       li_params_set_timeout(ps->search, LI_NEVER, err) < 0 ||
 	       li_params_set_search(ps->search, &s, err) < 0 || li_params_add_control_text(ps->search, "sync=rp", 1, err) < 0 ||
 	       li_params_set_interrupt(ps->search, LI_INTERRUPT_CANCEL, err) < 0 ||
 	       li_params_set_after(ps->search, LI_NEVER, err) < 0 ? -1 : 0;
@@ -161,8 +169,10 @@ static void cancelled_search(psearch *ps, li_check *c, const audit_values *befor
 
 	audit_marker(ps->ctx, "a change for a persistent search", ps->mark);
 	rc = run_search(ps, &res, &err);
-	if (ps->stalled)
+	if (ps->stalled == 1)
 		audit_verdict(c, LI_VERDICT_SKIP, "the refresh did not end within 10 s: no Cancel is sent during a refresh");
+	else if (ps->stalled)
+		audit_verdict(c, LI_VERDICT_SKIP, "the change did not reach the search within 10 s: stopped without a Cancel");
 	else if (ps->changed < 0)
 		audit_verdict(c, LI_VERDICT_SKIP, "the change that starts the persist phase was refused; name an entry "
 			      "the bind may modify");
