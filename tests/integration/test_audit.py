@@ -238,14 +238,14 @@ def no_cancel_without_a_search_is_unsupported_after_one_cancel():
 
 def expected_rows(failing=None, passing=()):
     """A fault server that does not advertise Cancel yet answers it: rootdse
-    warns; the Sync control is not advertised: persistent-search skips."""
+    warns; the write checks skip unless in `passing` (or failing)."""
     rows = []
     for i in IDS:
         if i == "rootdse":
             rows.append((i, "warn"))
         elif i == failing:
             rows.append((i, "fail"))
-        elif i in ALWAYS_SKIPPED or i == "persistent-search" or (i == "write-cancel" and i not in passing):
+        elif i in ALWAYS_SKIPPED or (i in ("write-cancel", "persistent-search") and i not in passing):
             rows.append((i, "skip"))
         else:
             rows.append((i, "pass"))
@@ -255,30 +255,33 @@ def expected_rows(failing=None, passing=()):
 # scenario: the check that fails and why; the server does not advertise
 # Cancel yet answers it, so rootdse warns; the other checks pass.
 ONE_RULE_BROKEN = {
-    "cancel-118": ("running-search", "the Cancel was answered canceled (118), not success (0)", ()),
-    "cancel-119": ("running-search", "the search did not end (no-such-operation)", ()),
-    "cancel-named": ("cancel-response", "the response carries a responseName", ()),
+    "cancel-118": ("running-search", "the Cancel was answered canceled (118), not success (0)", (), ()),
+    "cancel-119": ("running-search", "the search did not end (no-such-operation)", (), ()),
+    "cancel-named": ("cancel-response", "the response carries a responseName", (), ()),
     "completed-118": ("completed-op", "the Cancel was answered canceled (118), not noSuchOperation (119) or tooLate (120)",
-                      ()),
+                      (), ()),
     "completed-0": ("completed-op", "the Cancel was answered success (0), not noSuchOperation (119) or tooLate (120)",
-                    ()),
+                    (), ()),
     "write-canceled-applied": ("write-cancel", "the modify was cancelled, yet the change was made",
-                               ("--audit-base", FAULT_ENTRY)),
+                               ("--audit-base", FAULT_ENTRY), ()),
     "write-too-late-unapplied": ("write-cancel", "the modify was too late to cancel, yet the change was not made",
-                                 ("--audit-base", FAULT_ENTRY)),
+                                 ("--audit-base", FAULT_ENTRY), ()),
+    "sync-too-late": ("persistent-search", "the search ended with success (0), not canceled (118)",
+                      ("--audit-base", FAULT_ENTRY), ("write-cancel",)),
 }
 
 
 @test
 def a_broken_rule_fails_exactly_its_check():
-    for scenario, (failing, reason, args) in sorted(ONE_RULE_BROKEN.items()):
+    for scenario, (failing, reason, args, passing) in sorted(ONE_RULE_BROKEN.items()):
         r, j, _ = fault_audit(scenario, args)
         eq(r.rc, EXIT_AUDIT_FAILED, "%s: exit status 9, a check failed" % scenario)
-        eq(results(j), expected_rows(failing), "%s: the rows" % scenario)
+        eq(results(j), expected_rows(failing, passing), "%s: the rows" % scenario)
         eq(check(j, failing)["reason"], reason, "%s: why" % scenario)
         eq(check(j, "rootdse")["reason"], "Cancel is not advertised, yet the server answers it",
            "%s: the warning" % scenario)
-        eq(check(j, "persistent-search")["reason"], NO_SYNC, "%s: no Sync control, no persistent search" % scenario)
+        if not scenario.startswith("sync"):
+            eq(check(j, "persistent-search")["reason"], NO_SYNC, "%s: no Sync control, no persistent search" % scenario)
         if failing == "write-cancel":
             ev = check(j, "write-cancel")["evidence"]
             eq((ev["op_code"], ev["cancel_code"], ev["applied"], ev["restored"]),
@@ -300,6 +303,46 @@ def a_cancelled_write_left_undone_passes():
        "canceled (118), the change not made, the value put back")
     mods = [rec for rec in log if rec.get("op") == "modify"]
     eq([m["dn"] for m in mods], [FAULT_ENTRY, FAULT_ENTRY], "two modifies: the cancelled one, the put-back")
+
+
+def sync_connection(log):
+    """The connection of the persistent search (the Sync control's)."""
+    return next(rec["conn"] for rec in log if rec.get("op") == "search"
+                and any(c.rstrip("!") == "1.3.6.1.4.1.4203.1.9.1.1" for c in rec.get("controls", [])))
+
+
+@test
+def a_persistent_search_is_cancelled_only_once_the_change_reached_it():
+    r, j, log = fault_audit("sync", ["--audit-base", FAULT_ENTRY])
+    eq(r.rc, 0, "exit status")
+    eq(results(j), expected_rows(passing=("write-cancel", "persistent-search")), "the rows")
+    ev = check(j, "persistent-search")["evidence"]
+    eq((ev["refresh_entries"], ev["persist_entries"], ev["op_code"], ev["cancel_code"], ev["after_result"],
+        ev["restored"]), (1, 1, 118, 0, 0, 1), "the evidence")
+    conn = sync_connection(log)
+    search = next(rec for rec in log if rec.get("conn") == conn and rec.get("op") == "search")
+    cancel = [rec for rec in log if rec.get("conn") == conn and rec.get("op") == "extended"]
+    eq(len(cancel), 1, "one Cancel on the search's connection")
+    change = [rec for rec in log if rec.get("op") == "modify" and search["t"] < rec["t"] < cancel[0]["t"]]
+    eq(len(change), 1, "between the search and its Cancel, the change")
+
+
+@test
+def a_refresh_that_never_ends_gets_no_cancel():
+    with faultserver("sync-stalled") as fs:
+        r = run("ldapcancel", ["-x", "-H", fs.uri, "--audit", "--json", "-b", BASE, "--audit-base", FAULT_ENTRY],
+                timeout=60)
+        log = fs.log()
+    eq((r.rc, r.err), (0, ""), "exit status, stderr")
+    j = audit_json(r, "sync-stalled")
+    eq(results(j), expected_rows(passing=("write-cancel",)), "the rows")
+    eq(check(j, "persistent-search")["reason"], "the refresh did not end within 10 s: no Cancel is sent during a "
+       "refresh", "why")
+    conn = sync_connection(log)
+    eq([rec for rec in log if rec.get("conn") == conn and rec.get("op") in ("extended", "abandon")], [],
+       "no Cancel, no Abandon on the search's connection")
+    eq([rec for rec in log if rec.get("op") == "modify" and rec["t"] > min(
+        rec2["t"] for rec2 in log if rec2.get("conn") == conn)], [], "no change once the search began")
 
 
 @test
