@@ -56,7 +56,9 @@ static int ends_refresh(const li_event *ev)
 static void on_search(void *arg, const li_event *ev);
 
 /* The change, with the checks' parameters, while the search's run waits
- * (its parameters are its own). */
+ * (its parameters are its own). It runs inside that run's entry callback:
+ * a run of its own, on its own connection and libldap session, which the
+ * search's run does not share. */
 static void change_entry(psearch *ps)
 {
 	audit_ctx *ctx = ps->ctx;
