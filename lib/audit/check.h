@@ -13,6 +13,9 @@
 #define AUDIT_CANCEL_OID "1.3.6.1.1.8"
 /* A message ID no fresh connection has used: libldap counts from 1. */
 #define AUDIT_UNUSED_MSGID 1000000
+/* How long the probe of a connection (ctx->probe) waits for its answer: a
+ * search of the root DSE takes a working server milliseconds. */
+#define AUDIT_PROBE_WAIT_US 10000000LL
 
 /* What the observer and the entry callback of one check's run saw. */
 typedef struct audit_watch {
@@ -27,6 +30,14 @@ typedef struct audit_watch {
 	int response_seen;
 	int64_t response_msgid;
 	int response_name, response_value;
+	/* the AbandonRequest; what arrived with its own message ID, and what
+	 * else arrived after it but for the answers to the probe (the first
+	 * request sent after it) */
+	int64_t abandon_msgid, probe_msgid;
+	unsigned long long to_abandon, after_abandon;
+	/* ctx->probe: the answer to a search of the root DSE on the same
+	 * connection once the outcome was in (li_run_probe) */
+	li_reply probe;
 } audit_watch;
 
 typedef struct audit_ctx {
@@ -35,6 +46,7 @@ typedef struct audit_ctx {
 	char *passwd; /* the password, put back before each bind (conn.c wipes it) */
 	size_t passwd_len;
 	char *base;   /* the user's search base, or NULL */
+	int probe;    /* audit_run probes the connection after the outcome */
 } audit_ctx;
 
 /* Copies what each check's run consumes (the password, the base) out of

@@ -167,8 +167,6 @@ def audit_refuses_an_operation_of_its_own():
     r = run("ldapcancel", anon(s) + ["--audit", "--count", "3"])
     eq((r.rc, r.out, r.err), (1, "", "ldapcancel: --audit: runs each check once: --count does not repeat the "
                               "checks yet\n"), "--count: not with --audit")
-    r = run("ldapabandon", anon(s) + ["--audit"])
-    eq(r.rc, 1, "ldapabandon has no --audit")
 
 
 @test
