@@ -23,6 +23,8 @@
  * arrives later was produced after the Abandon reached the server: it did
  * not "cease transmitting immediately". */
 #define AUDIT_SLOW_STOP_US 1000000LL
+/* The least time the search alone is given (done_in_flight). */
+#define AUDIT_ALONE_MIN_US 2000000LL
 
 /* The Abandons of the checks that listened after them, for abandon-msgid. */
 typedef struct abandons {
@@ -41,20 +43,27 @@ static void count_abandon(abandons *ab, const audit_watch *w)
 	ab->answered += w->to_abandon;
 }
 
+/* The running search: everything under base, no attributes. */
+static int set_subtree_search(audit_ctx *ctx, const char *base, li_error *err)
+{
+	static const char *const no_attrs[] = { LDAP_NO_ATTRS, NULL };
+	li_search s = { .base = base, .scope = LDAP_SCOPE_SUBTREE, .filter = "(objectClass=*)", .attrs = no_attrs };
+
+	audit_reset_trigger(ctx->p);
+	return li_params_set_search(ctx->p, &s, err);
+}
+
 /* A search of the subtree, abandoned after a few entries; wait_us: the
  * listening window (-1: the user's --wait or the default). With probe,
  * the connection is probed afterwards. */
 static int run_abandoned_search(audit_ctx *ctx, const char *base, int64_t wait_us, int probe, audit_watch *w,
 				li_result *res, li_error *err)
 {
-	static const char *const no_attrs[] = { LDAP_NO_ATTRS, NULL };
-	li_search s = { .base = base, .scope = LDAP_SCOPE_SUBTREE, .filter = "(objectClass=*)", .attrs = no_attrs };
 	int64_t user_wait = ctx->p->wait_given ? ctx->p->wait_us : -1;
 	int rc;
 
-	audit_reset_trigger(ctx->p);
 	ctx->probe = probe;
-	rc = li_params_set_search(ctx->p, &s, err) < 0 || li_params_set_interrupt(ctx->p, LI_INTERRUPT_ABANDON, err) < 0 ||
+	rc = set_subtree_search(ctx, base, err) < 0 || li_params_set_interrupt(ctx->p, LI_INTERRUPT_ABANDON, err) < 0 ||
 	     li_params_set_after_entries(ctx->p, AUDIT_AFTER_ENTRIES, err) < 0 ||
 	     li_params_set_wait(ctx->p, wait_us >= 0 ? wait_us : user_wait, err) < 0 || audit_run(ctx, w, res, err) < 0;
 	ctx->probe = 0;
@@ -67,14 +76,50 @@ static long long us_between(int64_t from_ns, int64_t to_ns)
 	return (long long)((to_ns - from_ns) / 1000);
 }
 
-/* The search ended before the Abandon could act: nothing to judge. */
-static int ended_first(li_check *c, const li_result *res)
+static unsigned long long entries_of(const li_result *res)
 {
-	if (!res->op_done_before_interrupt)
+	return (unsigned long long)(res->entries[0] + res->entries[1] + res->refs[0] + res->refs[1]);
+}
+
+/* The search ended before the Abandon could act: nothing to judge. */
+static int ended_first(li_check *c, const li_result *res, int in_flight)
+{
+	if (!res->op_done_before_interrupt && !in_flight)
 		return 0;
 	audit_verdict(c, LI_VERDICT_SKIP, "the search ended (%llu entries) before the Abandon could act; give -b naming a "
-		      "larger subtree", (unsigned long long)(res->entries[0] + res->entries[1]));
+		      "larger subtree", entries_of(res));
 	return 1;
+}
+
+/* A SearchResultDone followed the Abandon: the search's own end, already
+ * on its way when the server read the Abandon, or an answer to it? The
+ * same search again, not interrupted, tells: it ends with as many entries
+ * (the Done was in flight: 1), with more (the server cut the search short
+ * and still sent a Done: 0), or not within ten times as long (the Done
+ * answered the Abandon: 0). -1 with err when it could not run. */
+static int done_in_flight(audit_ctx *ctx, li_check *c, const char *base, const li_result *first, li_error *err)
+{
+	int64_t user_wait = ctx->p->wait_given ? ctx->p->wait_us : -1, user_timeout = ctx->p->timeout_us;
+	int64_t bound = (first->op.t_ns - first->t_op_ns) / 1000 * 10;
+	li_result res;
+	audit_watch w;
+	int rc;
+
+	if (bound < AUDIT_ALONE_MIN_US)
+		bound = AUDIT_ALONE_MIN_US;
+	if (user_timeout > 0 && user_timeout < bound)
+		bound = user_timeout;
+	rc = set_subtree_search(ctx, base, err) < 0 || li_params_set_interrupt(ctx->p, LI_INTERRUPT_NONE, err) < 0 ||
+	     li_params_set_wait(ctx->p, -1, err) < 0 || li_params_set_timeout(ctx->p, bound, err) < 0 ||
+	     audit_run(ctx, &w, &res, err) < 0;
+	ctx->p->timeout_us = user_timeout;
+	li_params_set_wait(ctx->p, user_wait, err);
+	if (rc)
+		return -1;
+	if (!res.op.seen)
+		return 0;
+	audit_evidence_n(c, "entries_alone", (long long)entries_of(&res));
+	return entries_of(&res) == entries_of(first);
 }
 
 /* 2. A running search, abandoned: no more entries (but those in flight),
@@ -85,6 +130,7 @@ static void check_running_search(audit_ctx *ctx, li_check *c, const char *base, 
 	li_error err;
 	audit_watch w;
 	unsigned long long late;
+	int in_flight = 0;
 
 	if (base == NULL) {
 		audit_verdict(c, LI_VERDICT_SKIP, "no search base: the root DSE names no naming context; give -b");
@@ -96,7 +142,12 @@ static void check_running_search(audit_ctx *ctx, li_check *c, const char *base, 
 		return;
 	}
 	count_abandon(ab, &w);
-	if (ended_first(c, &res))
+	if (res.intr_sent && res.op.seen && !res.op_done_before_interrupt &&
+	    (in_flight = done_in_flight(ctx, c, base, &res, &err)) < 0) {
+		audit_check_error(c, &err);
+		return;
+	}
+	if (ended_first(c, &res, in_flight))
 		return;
 	late = (unsigned long long)(res.entries[1] + res.refs[1]);
 	audit_evidence_n(c, "entries_before_abandon", (long long)(res.entries[0] + res.refs[0]));
@@ -220,7 +271,7 @@ static void check_connection_usable(audit_ctx *ctx, li_check *c, const char *bas
 		return;
 	}
 	count_abandon(ab, &w);
-	if (ended_first(c, &res))
+	if (ended_first(c, &res, 0))
 		return;
 	audit_evidence_n(c, "entries_before_abandon", (long long)(res.entries[0] + res.refs[0]));
 	if (w.probe.seen)
