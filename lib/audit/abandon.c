@@ -177,17 +177,14 @@ static void check_running_search(audit_ctx *ctx, li_check *c, const char *base, 
 		audit_verdict(c, LI_VERDICT_PASS, NULL);
 }
 
-/* 4, 5: what the Abandon left behind: nothing may answer it, the
- * connection must stay and serve the probe. */
-static void judge_ignored(li_check *c, const li_result *res, const audit_watch *w)
+/* 4, 5, 6: the connection after the Abandon: still open, and the probe
+ * answered success. */
+static void judge_connection(li_check *c, const li_result *res, const audit_watch *w)
 {
-	audit_evidence_n(c, "responses", (long long)w->after_abandon);
 	if (w->probe.seen)
 		audit_evidence_n(c, "probe_code", w->probe.code);
 	if (!res->intr_sent)
 		audit_verdict(c, LI_VERDICT_FAIL, "the Abandon could not be sent (%s)", li_outcome_name(res->outcome));
-	else if (w->after_abandon)
-		audit_verdict(c, LI_VERDICT_FAIL, "%llu messages arrived after the Abandon", w->after_abandon);
 	else if (res->lost)
 		audit_verdict(c, LI_VERDICT_FAIL, "the connection ended after the Abandon: %s", res->lost_why);
 	else if (!w->probe.seen)
@@ -200,25 +197,42 @@ static void judge_ignored(li_check *c, const li_result *res, const audit_watch *
 		audit_verdict(c, LI_VERDICT_PASS, NULL);
 }
 
+/* 4, 5: nothing may answer the Abandon, and the connection serves on. */
+static void judge_ignored(li_check *c, const li_result *res, const audit_watch *w)
+{
+	audit_evidence_n(c, "responses", (long long)w->after_abandon);
+	judge_connection(c, res, w);
+	if (res->intr_sent && w->after_abandon)
+		audit_verdict(c, LI_VERDICT_FAIL, "%llu messages arrived after the Abandon", w->after_abandon);
+}
+
+/* The operation set on ctx->p, abandoned, listened after, then the probe. */
+static int run_probed(audit_ctx *ctx, abandons *ab, audit_watch *w, li_result *res, li_error *err)
+{
+	int rc;
+
+	ctx->probe = 1;
+	rc = li_params_set_interrupt(ctx->p, LI_INTERRUPT_ABANDON, err) < 0 || audit_run(ctx, w, res, err) < 0;
+	ctx->probe = 0;
+	if (rc)
+		return -1;
+	count_abandon(ab, w);
+	return 0;
+}
+
 /* 4. An Abandon of a message ID the connection never used. */
 static void check_unknown_msgid(audit_ctx *ctx, li_check *c, abandons *ab)
 {
 	li_result res;
 	li_error err;
 	audit_watch w;
-	int rc;
 
 	audit_evidence_n(c, "msgid", AUDIT_UNUSED_MSGID);
 	audit_reset_trigger(ctx->p);
-	ctx->probe = 1;
-	rc = li_params_set_no_operation(ctx->p, AUDIT_UNUSED_MSGID, &err) < 0 ||
-	     li_params_set_interrupt(ctx->p, LI_INTERRUPT_ABANDON, &err) < 0 || audit_run(ctx, &w, &res, &err) < 0;
-	ctx->probe = 0;
-	if (rc) {
+	if (li_params_set_no_operation(ctx->p, AUDIT_UNUSED_MSGID, &err) < 0 || run_probed(ctx, ab, &w, &res, &err) < 0) {
 		audit_check_error(c, &err);
 		return;
 	}
-	count_abandon(ab, &w);
 	judge_ignored(c, &res, &w);
 }
 
@@ -231,19 +245,13 @@ static void check_completed_op(audit_ctx *ctx, li_check *c, abandons *ab)
 	li_result res;
 	li_error err;
 	audit_watch w;
-	int rc;
 
 	audit_reset_trigger(ctx->p);
-	ctx->probe = 1;
-	rc = li_params_set_search(ctx->p, &s, &err) < 0 || li_params_set_interrupt(ctx->p, LI_INTERRUPT_ABANDON, &err) < 0 ||
-	     li_params_set_after(ctx->p, LI_NEVER, &err) < 0 || li_params_set_interrupt_late(ctx->p, 1, &err) < 0 ||
-	     audit_run(ctx, &w, &res, &err) < 0;
-	ctx->probe = 0;
-	if (rc) {
+	if (li_params_set_search(ctx->p, &s, &err) < 0 || li_params_set_after(ctx->p, LI_NEVER, &err) < 0 ||
+	    li_params_set_interrupt_late(ctx->p, 1, &err) < 0 || run_probed(ctx, ab, &w, &res, &err) < 0) {
 		audit_check_error(c, &err);
 		return;
 	}
-	count_abandon(ab, &w);
 	audit_evidence_n(c, "msgid", (long long)res.op_msgid);
 	if (res.op.seen)
 		audit_evidence_n(c, "search_code", res.op.code);
@@ -274,18 +282,7 @@ static void check_connection_usable(audit_ctx *ctx, li_check *c, const char *bas
 	if (ended_first(c, &res, 0))
 		return;
 	audit_evidence_n(c, "entries_before_abandon", (long long)(res.entries[0] + res.refs[0]));
-	if (w.probe.seen)
-		audit_evidence_n(c, "probe_code", w.probe.code);
-	if (!res.intr_sent)
-		audit_verdict(c, LI_VERDICT_FAIL, "the Abandon could not be sent (%s)", li_outcome_name(res.outcome));
-	else if (!w.probe.seen)
-		audit_verdict(c, LI_VERDICT_FAIL, "a search of the root DSE on the same connection afterwards got no answer%s",
-			      res.lost ? ": the connection ended" : " in time");
-	else if (w.probe.code != LDAP_SUCCESS)
-		audit_verdict(c, LI_VERDICT_FAIL, "a search of the root DSE on the same connection afterwards ended %s (%d)",
-			      audit_code_name(w.probe.code), w.probe.code);
-	else
-		audit_verdict(c, LI_VERDICT_PASS, NULL);
+	judge_connection(c, &res, &w);
 }
 
 /* 3, last: every Abandon the other checks sent and listened after. */

