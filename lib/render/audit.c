@@ -27,14 +27,18 @@ static void text_evidence(const li_check *c, li_buf *out)
 
 int li_audit_text(const li_audit *a, li_buf *out)
 {
-	int i;
+	int i, width = 0;
 
+	/* The ids in a column as wide as the longest. */
+	for (i = 0; i < a->nchecks; i++)
+		if ((int)strlen(a->checks[i].id) > width)
+			width = (int)strlen(a->checks[i].id);
 	li_buf_addf(out, "%s\n  %s audit, %d checks\n", a->uri,
 		    a->interrupt == LI_INTERRUPT_ABANDON ? "Abandon (RFC 4511 section 4.11)" : "Cancel (RFC 3909)", a->nchecks);
 	for (i = 0; i < a->nchecks; i++) {
 		const li_check *c = &a->checks[i];
 
-		li_buf_addf(out, "  %-4s  %-17s  %s (%s)", li_verdict_name(c->verdict), c->id, c->what, c->rfc);
+		li_buf_addf(out, "  %-4s  %-*s  %s (%s)", li_verdict_name(c->verdict), width, c->id, c->what, c->rfc);
 		if (c->reason[0])
 			li_buf_addf(out, "\n      %s", c->reason);
 		text_evidence(c, out);
