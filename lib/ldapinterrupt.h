@@ -674,7 +674,8 @@ int li_ldif_event(li_ldif *l, const li_event *ev, li_buf *out);
 int li_ldif_end(li_ldif *l, int result_seen, li_buf *out);
 
 
-/* ---- ldapcancel --audit: a fixed checklist of RFC 3909 against a server ---- */
+/* ---- ldapcancel --audit and ldapabandon --audit: a fixed checklist of
+ * RFC 3909 or of RFC 4511 section 4.11 against a server ---- */
 typedef enum li_verdict {
 	LI_VERDICT_PASS,
 	LI_VERDICT_FAIL,
@@ -714,6 +715,7 @@ typedef struct li_audit {
 	li_check checks[LI_AUDIT_MAX_CHECKS];
 	int nchecks;
 	int count[LI_VERDICT_COUNT]; /* checks per verdict */
+	li_interrupt interrupt; /* whose checklist: LI_INTERRUPT_CANCEL or LI_INTERRUPT_ABANDON */
 } li_audit;
 
 /* Runs the checks, each on a fresh connection made with p's connection
@@ -725,6 +727,10 @@ int li_audit_cancel(li_params *p, li_audit *out, li_error *err);
 /* The entry the audit's write checks may modify (a DN; NULL: none, and
  * those checks are skipped). */
 int li_params_set_audit_base(li_params *p, const char *dn, li_error *err);
+/* ldapabandon --audit: the checks of RFC 4511 section 4.11, as
+ * li_audit_cancel runs its own (a wait of 0 set on p is refused: each
+ * check listens after its Abandon). */
+int li_audit_abandon(li_params *p, li_audit *out, li_error *err);
 /* One row per check and a summary line, or one JSON object (with a
  * newline) whose "exit" is exit_status. */
 int li_audit_text(const li_audit *a, li_buf *out);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* ldapcancel --audit: the library's checks, printed as rows or JSON, and
- * the exit status they call for. */
+/* ldapcancel --audit and ldapabandon --audit: the library's checks for the
+ * tool's interrupt, printed as rows or JSON, and the exit status they call
+ * for. */
 #include "tool.h"
 
 #include "exit.h"
@@ -28,7 +29,8 @@ int tool_audit(tool_ctx *ctx)
 	li_error err;
 	int status;
 
-	if (li_audit_cancel(ctx->cl->params, &audit, &err) < 0)
+	if ((ctx->spec->interrupt == LI_INTERRUPT_ABANDON ? li_audit_abandon : li_audit_cancel)(ctx->cl->params, &audit,
+												  &err) < 0)
 		return audit_failed(ctx, &err);
 	status = audit.unsupported ? EXIT_UNSUPPORTED : audit.count[LI_VERDICT_FAIL] ? EXIT_AUDIT_FAILED : EXIT_OK;
 	if (ctx->cl->quiet)

@@ -19,8 +19,9 @@
 /* Writing the output failed (a full disk): sysexits' EX_IOERR, which no
  * LDAP result code or libldap code uses. */
 #define EXIT_WRITE_ERROR 74
-/* ldapcancel --audit: a check failed. 9 is a resultCode RFC 4511 reserves
- * (LDAPv2's partialResults), so no server's code and no other status. */
+/* ldapcancel --audit, ldapabandon --audit: a check failed. 9 is a
+ * resultCode RFC 4511 reserves (LDAPv2's partialResults), so no server's
+ * code and no other status. */
 #define EXIT_AUDIT_FAILED 9
 
 #include <ldapinterrupt.h>

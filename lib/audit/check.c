@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "names.h"
+#include "run.h"
 
 const char *li_verdict_name(li_verdict v)
 {
@@ -129,6 +130,23 @@ static void on_entry(void *arg, const li_event *ev)
 		w->op_done = 1;
 }
 
+/* Every message: the AbandonRequest and what arrives after it. */
+static void watch_abandon(audit_watch *w, const li_event *ev)
+{
+	int64_t msgid = li_event_msgid(ev);
+
+	if (li_event_dir(ev) == LI_DIR_SEND) {
+		if (strcmp(li_event_op(ev), "AbandonRequest") == 0)
+			w->abandon_msgid = msgid;
+		else if (w->abandon_msgid > 0 && w->probe_msgid == 0)
+			w->probe_msgid = msgid;
+	} else if (w->abandon_msgid > 0 && msgid == w->abandon_msgid) {
+		w->to_abandon++;
+	} else if (w->abandon_msgid > 0 && msgid != w->probe_msgid) {
+		w->after_abandon++;
+	}
+}
+
 /* Every message: the Cancel request, and the ExtendedResponse after it. */
 static void on_message(void *arg, const li_event *ev)
 {
@@ -137,6 +155,7 @@ static void on_message(void *arg, const li_event *ev)
 
 	if (ev == NULL || li_event_kind(ev) != LI_EVENT_MESSAGE)
 		return;
+	watch_abandon(w, ev);
 	f = li_event_fields(ev);
 	if (li_event_dir(ev) == LI_DIR_SEND && strcmp(li_event_op(ev), "ExtendedRequest") == 0 &&
 	    audit_field_is(li_field_find(f, "oid"), AUDIT_CANCEL_OID)) {
@@ -156,6 +175,7 @@ void audit_reset_trigger(li_params *p)
 {
 	p->after_given = 0;
 	p->after_entries = -1;
+	p->interrupt_late = 0;
 }
 
 /* One check's run: 0 with *res filled (the outcome decided), or -1 with
@@ -184,6 +204,8 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 	rc = li_run_connect(run, err);
 	if (rc == 0)
 		rc = li_run_execute(run, err);
+	if (rc == 0 && ctx->probe)
+		rc = li_run_probe(run, AUDIT_PROBE_WAIT_US, &w->probe, err);
 	if (rc == 0) {
 		li_run_close(run);
 		*res = *li_run_result(run);
@@ -227,7 +249,8 @@ int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *e
 	li_params_set_wait(ctx->p, wait_us, err);
 	if (rc)
 		return -1;
-	audit_evidence_n(c, "advertised", w->advertised);
+	if (ctx->a->interrupt == LI_INTERRUPT_CANCEL)
+		audit_evidence_n(c, "advertised", w->advertised);
 	if (w->naming_context[0])
 		audit_evidence_s(c, "naming_context", w->naming_context);
 	if (res.entries[0] + res.entries[1] == 0) {
@@ -236,7 +259,8 @@ int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *e
 		audit_verdict(c, LI_VERDICT_WARN, "the root DSE could not be read: %s",
 			res.op.seen ? audit_code_name(res.op.code) : li_outcome_name(res.outcome));
 	} else {
-		audit_verdict(c, LI_VERDICT_INFO, w->advertised ? NULL : "1.3.6.1.1.8 is not in supportedExtension");
+		audit_verdict(c, LI_VERDICT_INFO, w->advertised || ctx->a->interrupt != LI_INTERRUPT_CANCEL ? NULL
+						  : "1.3.6.1.1.8 is not in supportedExtension");
 	}
 	return 0;
 }
@@ -285,6 +309,7 @@ int audit_begin(audit_ctx *ctx, li_params *p, li_audit *out, li_error *err)
 	memset(err, 0, sizeof(*err));
 	ctx->p = p;
 	ctx->a = out;
+	out->interrupt = LI_INTERRUPT_CANCEL; /* li_audit_abandon changes it */
 	snprintf(out->name, sizeof(out->name), "%s", p->name ? p->name : "");
 	if (p->passwd) {
 		ctx->passwd_len = p->passwd_len;

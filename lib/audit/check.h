@@ -14,6 +14,9 @@
 #define AUDIT_SYNC_OID "1.3.6.1.4.1.4203.1.9.1.1"
 /* A message ID no fresh connection has used: libldap counts from 1. */
 #define AUDIT_UNUSED_MSGID 1000000
+/* How long the probe of a connection (ctx->probe) waits for its answer: a
+ * search of the root DSE takes a working server milliseconds. */
+#define AUDIT_PROBE_WAIT_US 10000000LL
 
 /* What the observer and the entry callback of one check's run saw. */
 typedef struct audit_watch {
@@ -33,6 +36,14 @@ typedef struct audit_watch {
 	li_event_fn entry_hook;
 	void *entry_hook_arg;
 	li_run *run; /* the run, while it runs: for li_run_signal */
+	/* the AbandonRequest; what arrived with its own message ID, and what
+	 * else arrived after it but for the answers to the probe (the first
+	 * request sent after it) */
+	int64_t abandon_msgid, probe_msgid;
+	unsigned long long to_abandon, after_abandon;
+	/* ctx->probe: the answer to a search of the root DSE on the same
+	 * connection once the outcome was in (li_run_probe) */
+	li_reply probe;
 } audit_watch;
 
 typedef struct audit_ctx {
@@ -47,6 +58,7 @@ typedef struct audit_ctx {
 	void *entry_hook_arg;
 	li_progress_fn progress_hook; /* likewise: the run's progress */
 	void *progress_hook_arg;
+	int probe;    /* audit_run probes the connection after the outcome */
 } audit_ctx;
 
 /* Copies what each check's run consumes (the password, the base) out of

@@ -205,6 +205,9 @@ static void account_recv(li_run *run, const li_event *ev)
 	} else if (run->intr_sent && p->msgid == run->intr_msgid && p->is_final) {
 		if (!run->intr_res.seen)
 			record(&run->intr_res, ev);
+	} else if (run->probe_msgid > 0 && p->msgid == run->probe_msgid) {
+		if (p->is_final && !run->probe_res.seen)
+			record(&run->probe_res, ev);
 	} else if (!was_sent(run, p->msgid)) {
 		run->strays++;
 	}
@@ -987,6 +990,37 @@ int li_run_execute(li_run *run, li_error *err)
 		return 0;
 	enter(run, LI_PHASE_LISTEN);
 	return listen_for_outcome(run, err);
+}
+
+/* ---- after the outcome ---- */
+
+int li_run_probe(li_run *run, int64_t wait_us, li_reply *reply, li_error *err)
+{
+	static char *no_attrs[] = { LDAP_NO_ATTRS, NULL };
+	static LDAPControl *none[] = { NULL }; /* not NULL: no -e defaults */
+	int64_t end = li_now_ns() + wait_us * NS_PER_US;
+	int msgid = -1, rc;
+
+	memset(reply, 0, sizeof(*reply));
+	if (run->ld == NULL || run->lost)
+		return 0;
+	rc = ldap_search_ext(run->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 0, none, none, NULL, 0,
+			     &msgid);
+	if (rc == LDAP_SERVER_DOWN) {
+		lose(run, li_now_ns(), "the connection failed (libldap: Can't contact LDAP server)");
+		return 0;
+	}
+	if (rc != LDAP_SUCCESS)
+		return li_ldap_error(err, "ldap_search_ext", rc, NULL, NULL);
+	run->probe_msgid = msgid;
+	li_run_log(run, 0, "a search of the root DSE on the same connection sent as message %d", msgid);
+	if (run->deadline_ns && run->deadline_ns < end)
+		end = run->deadline_ns;
+	while (!run->probe_res.seen && !run->lost && !run->sigterm && li_now_ns() < end)
+		if (pump(run) == 0)
+			wait_io(run, end);
+	*reply = run->probe_res;
+	return 0;
 }
 
 /* ---- the result ---- */

@@ -110,9 +110,20 @@ struct li_run {
 
 	li_log_fn log;
 	void *log_arg;
+
+	/* li_run_probe: a search on the same connection once the outcome is in */
+	int64_t probe_msgid; /* 0: none sent */
+	li_response probe_res;
 };
 
 void li_run_log(li_run *run, int warning, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Once li_run_execute has decided: a search of the root DSE (base scope, no
+ * attributes) on the same connection, to see that the server still serves
+ * it, answered within wait_us and before the run's deadline
+ * (li_params_set_timeout). 0 with *reply its result (seen 0: no answer in
+ * time, or the connection was lost: li_result's lost), or -1 with err when
+ * it could not be sent for another reason than a lost connection. */
+int li_run_probe(li_run *run, int64_t wait_us, li_reply *reply, li_error *err);
 double li_run_ms(const li_run *run, int64_t t_ns); /* since the operation was written */
 
 #endif

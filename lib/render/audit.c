@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* ldapcancel --audit's verdicts: one row per check for people, or one JSON
- * object (docs/schema/audit.json) for scripts. */
+/* ldapcancel --audit's and ldapabandon --audit's verdicts: one row per
+ * check for people, or one JSON object (docs/schema/audit.json) for
+ * scripts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,13 +27,18 @@ static void text_evidence(const li_check *c, li_buf *out)
 
 int li_audit_text(const li_audit *a, li_buf *out)
 {
-	int i;
+	int i, width = 0;
 
-	li_buf_addf(out, "%s\n  Cancel (RFC 3909) audit, %d checks\n", a->uri, a->nchecks);
+	/* The ids in a column as wide as the longest. */
+	for (i = 0; i < a->nchecks; i++)
+		if ((int)strlen(a->checks[i].id) > width)
+			width = (int)strlen(a->checks[i].id);
+	li_buf_addf(out, "%s\n  %s audit, %d checks\n", a->uri,
+		    a->interrupt == LI_INTERRUPT_ABANDON ? "Abandon (RFC 4511 section 4.11)" : "Cancel (RFC 3909)", a->nchecks);
 	for (i = 0; i < a->nchecks; i++) {
 		const li_check *c = &a->checks[i];
 
-		li_buf_addf(out, "  %-4s  %-22s  %s (%s)", li_verdict_name(c->verdict), c->id, c->what, c->rfc);
+		li_buf_addf(out, "  %-4s  %-*s  %s (%s)", li_verdict_name(c->verdict), width, c->id, c->what, c->rfc);
 		if (c->reason[0])
 			li_buf_addf(out, "\n      %s", c->reason);
 		text_evidence(c, out);
@@ -72,7 +78,7 @@ int li_audit_json(const li_audit *a, int exit_status, li_buf *out)
 	json_object_object_add(o, "format", json_object_new_int(LI_JSON_FORMAT));
 	json_object_object_add(o, "tool", li_json_str(a->name));
 	json_object_object_add(o, "uri", li_json_str(a->uri));
-	json_object_object_add(o, "audit", li_json_str("cancel"));
+	json_object_object_add(o, "audit", li_json_str(a->interrupt == LI_INTERRUPT_ABANDON ? "abandon" : "cancel"));
 	for (i = 0; i < a->nchecks; i++)
 		json_object_array_add(checks, json_check(&a->checks[i]));
 	json_object_object_add(o, "checks", checks);

@@ -821,17 +821,123 @@ def t_tls_silent():
                                        "no bad-input close")
 
 
+def late_entries(c, s, n, barrier=False):
+    """Abandon s (and with barrier, wait for the answer to a WhoAmI sent
+    after it: the server has read the Abandon); the n messages that follow,
+    and how long they took."""
+    c.abandon(s)
+    if barrier:
+        w = c.whoami()
+        c.recv_until(lambda m: m.msgid == w)
+    t0 = time.monotonic()
+    late = [c.recv_msg(timeout=5) for _ in range(n)]
+    return late, time.monotonic() - t0
+
+
 @test("abandon-drip: 3 entries, hold; abandon -> an entry every ~100 ms, never a result")
 def t_abandon_drip():
     with FaultServer("abandon-drip") as srv:
         c, s = held_search(srv)
-        t0 = time.monotonic()
-        c.abandon(s)
-        late = [c.recv_msg(timeout=5) for _ in range(5)]
-        dt = time.monotonic() - t0
+        late, dt = late_entries(c, s, 5)
         check(summary(late) == ["%d:entry(cn=e%d,dc=example,dc=com)" % (s, k) for k in range(4, 9)],
               summary(late))
         check(0.45 <= dt < 3.0, "5 late entries in %.3fs" % dt)
+
+
+def root_dse(c):
+    """Search the root DSE; the entry and the result."""
+    mid = c.next_id()
+    c.send(fs.search_request(mid, base="", scope=0))
+    return mid, [c.recv_msg(), c.recv_msg()]
+
+
+def running_search(srv):
+    """Bind, start a search that runs until abandoned, read 3 of its entries."""
+    c = Client(srv.port).bound()
+    s = c.search()
+    c.entries(3, s)
+    return c, s
+
+
+def not_entries_of(msgs, s):
+    return [m for m in msgs if not (m.msgid == s and m.op == "searchEntry")]
+
+
+@test("abandon audit scenarios: the root DSE names dc=example,dc=com; other searches run until abandoned")
+def t_abandon_audit_root_dse():
+    for name in ("abandon-done", "abandon-answered", "abandon-unknown-drops", "abandon-ignored", "abandon-slow-stop"):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            mid, got = root_dse(c)
+            check(summary(got) == ["%d:entry()" % mid, "%d:searchDone(0)" % mid], "%s: %s" % (name, summary(got)))
+            check(dict(got[0].get("attrs"))["namingContexts"] == [fs.BASE_DN], "%s: %r" % (name, got[0]))
+            s = c.search()
+            c.entries(20, s)
+
+
+@test("abandon-done: abandon -> searchDone 0 for the abandoned search")
+def t_abandon_done():
+    with FaultServer("abandon-done") as srv:
+        c, s = running_search(srv)
+        c.abandon(s)
+        got = not_entries_of(c.recv_until(lambda m: m.msgid == s and m.op == "searchDone"), s)
+        check(summary(got) == ["%d:searchDone(0)" % s], summary(got))
+        check(c.quiet() == [], "nothing after the result")
+
+
+@test("abandon-answered: abandon -> extendedResponse 0 with the Abandon's own message ID; the search stops")
+def t_abandon_answered():
+    with FaultServer("abandon-answered") as srv:
+        c, s = running_search(srv)
+        a = c.abandon(s)
+        got = not_entries_of(barrier(c, s), s)
+        check(summary(got) == ["%d:extendedResponse(0)" % a], summary(got))
+        a = c.abandon(999)
+        w = c.whoami()
+        got = c.recv_until(lambda m: m.msgid == w)
+        check(summary(got) == ["%d:extendedResponse(0)" % a, "%d:extendedResponse(0)" % w], summary(got))
+
+
+@test("abandon-unknown-drops: abandon of a finished search ignored; of a never-used message ID -> EOF")
+def t_abandon_unknown_drops():
+    with FaultServer("abandon-unknown-drops") as srv:
+        c = Client(srv.port).bound()
+        mid, _ = root_dse(c)
+        c.abandon(mid)
+        w = c.whoami()
+        got = c.recv_until(lambda m: m.msgid == w)
+        check(summary(got) == ["%d:extendedResponse(0)" % w], "finished search: ignored: %s" % summary(got))
+        c.abandon(1000000)
+        rest = c.wait_eof()
+        check(rest == b"", "EOF and nothing before it: %r" % rest)
+        check(srv.wait_log(lambda r: r.get("event") == "closed")["by"] == "server", "closed by the server")
+
+
+@test("abandon-ignored: abandon -> entries go on ~20 ms apart, never a result")
+def t_abandon_ignored():
+    with FaultServer("abandon-ignored") as srv:
+        c, s = running_search(srv)
+        late, dt = late_entries(c, s, 10, barrier=True)
+        check(all(m.msgid == s and m.op == "searchEntry" for m in late), summary(late))
+        check(0.1 <= dt < 5.0, "10 entries after the Abandon was read, in %.3fs" % dt)
+
+
+@test("abandon-slow-stop: abandon -> entries for 1.5 s more, then silence, never a result")
+def t_abandon_slow_stop():
+    with FaultServer("abandon-slow-stop") as srv:
+        c, s = running_search(srv)
+        c.abandon(s)
+        t0 = time.monotonic()
+        late = []
+        while True:
+            got = c.quiet(0.5)
+            if not got:
+                break
+            late += got
+            t_last = time.monotonic()
+            check(t_last - t0 < 5.0, "still sending after %.3fs" % (t_last - t0))
+        check(all(m.msgid == s and m.op == "searchEntry" for m in late), summary(late))
+        check(1.4 <= t_last - t0 < 3.0 and len(late) >= 10, "%d late entries over %.3fs" % (len(late), t_last - t0))
 
 
 @test("--once: exits 0 after the first connection ends")

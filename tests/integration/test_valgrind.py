@@ -54,6 +54,14 @@ def abandon_a_search():
 
 
 @test(skip_unless=PLAIN, reason=WHY)
+def abandon_audit():
+    # Every check: late Abandon, the probe on the same connection.
+    s = slapd()
+    r = memcheck("ldapabandon", anon(s) + ["--audit", "--wait", "300ms"], 0)
+    eq(r.out.splitlines()[-1], "  summary: 5 pass, 0 fail, 0 warn, 0 skip, 1 info", "every check passed")
+
+
+@test(skip_unless=PLAIN, reason=WHY)
 def ldif_of_a_search_cut_short():
     # -L at every level: the wire's entries through libldap's LDIF writer.
     s = slapd()

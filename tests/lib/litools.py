@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Helpers for ldap-interrupt's own integration tests, on top of ldaptest."""
 
-from ldaptest import eq, ok, fail, contains  # noqa: F401
+import json
+import os
+
+from ldaptest import eq, ok, fail, contains, faultserver, run, SRCDIR  # noqa: F401
+
+try:
+    import jsonschema
+except ImportError:
+    jsonschema = None
 
 OUTCOME_EXIT = {
     "canceled": 0, "abandoned": 0, "too-late": 120, "no-such-operation": 119,
@@ -137,3 +145,55 @@ def project_version():
         m = re.search(r"project\([^)]*?version\s*:\s*'([^']+)'", f.read(), re.S)
     ok(m, "meson.build's project() has a version")
     return m.group(1)
+
+
+def schema_valid(kind, j, what):
+    """j is valid against docs/schema/KIND.json (when python3-jsonschema is there)."""
+    if jsonschema is None:
+        return
+    with open(os.path.join(SRCDIR, "docs", "schema", kind + ".json")) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
+              for e in jsonschema.Draft202012Validator(schema).iter_errors(j)]
+    eq(errors, [], "%s: valid against docs/schema/%s.json" % (what, kind))
+
+
+def audit_results(j):
+    """An --audit object's checks as (id, result) pairs."""
+    return [(c["id"], c["result"]) for c in j["checks"]]
+
+
+def audit_check(j, cid):
+    """An --audit object's check with this id."""
+    return next(c for c in j["checks"] if c["id"] == cid)
+
+
+def audit_object(r, tool, ids, what):
+    """--audit --json's one object: valid against docs/schema/audit.json, the
+    tool's and its checklist's, the checks ids in order, the summary counting
+    them, "exit" the exit status. Returns it."""
+    j = r.json
+    if j is None:
+        fail("%s: stdout is not one JSON object: %r" % (what, r.out[:500]))
+    schema_valid("audit", j, what)
+    audit = {"ldapcancel": "cancel", "ldapabandon": "abandon"}[tool]
+    eq((j["tool"], j["audit"], j["exit"]), (tool, audit, r.rc), "%s: tool, audit, exit" % what)
+    eq([c["id"] for c in j["checks"]], ids, "%s: the checks, in order" % what)
+    counts = {k: sum(1 for c in j["checks"] if c["result"] == k) for k in ("pass", "fail", "warn", "skip", "info")}
+    eq(j["summary"], counts, "%s: the summary counts the rows" % what)
+    return j
+
+
+def audit_without_server(tool):
+    """--audit --json against a port nobody listens on: exit 255, an error
+    line and the error object."""
+    with faultserver("normal") as fs:
+        uri = fs.uri
+    r = run(tool, ["-x", "-H", uri, "--audit", "--json"])
+    eq(r.rc, 255, "exit status: Can't contact LDAP server")
+    eq(r.err.splitlines()[0].startswith(tool + ": "), True, "an error line on stderr")
+    j = r.json or {}
+    schema_valid("error", j, "the error object")
+    eq((j.get("tool"), j.get("uri"), j.get("outcome"), j.get("exit")), (tool, uri, "error", 255),
+       "the error object: tool, uri, outcome, exit")
