@@ -26,6 +26,9 @@ enum {
 	LI_OPT_TIMEOUT,
 	LI_OPT_AUDIT,
 	LI_OPT_COUNT,
+	LI_OPT_EACH,
+	LI_OPT_EACH_FILE,
+	LI_OPT_JOBS,
 };
 
 typedef struct cmdline {
@@ -74,6 +77,11 @@ typedef struct cmdline {
 
 	int verbose, dry_run, json, quiet, hex;
 	int audit;          /* --audit: the checks instead of one operation */
+
+	char **each;         /* --each and --each-file: the servers, in order */
+	size_t neach, each_cap;
+	char *each_file;     /* --each-file (- for standard input) */
+	long jobs;           /* --jobs: 0 when not given */
 
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */

@@ -3,6 +3,7 @@
 
 #include "argv.h"
 #include "count.h"
+#include "each.h"
 #include "exit.h"
 #include "prompt.h"
 #include "status.h"
@@ -367,14 +368,24 @@ static void print_failure(const tool_ctx *ctx)
 	print_error(ctx->spec->name, &err);
 }
 
+void tool_row(tool_ctx *ctx, const li_buf *buf)
+{
+	if (ctx->row)
+		fwrite(li_buf_data(buf), 1, li_buf_len(buf), ctx->row);
+}
+
 static int report(tool_ctx *ctx)
 {
-	const li_result *res;
+	const li_result *res = li_run_result(ctx->run);
 
 	li_buf_reset(ctx->buf);
+	if (ctx->row && !ctx->cl->count) {
+		li_report_json(res, exit_for_run(ctx), ctx->buf);
+		tool_row(ctx, ctx->buf);
+		li_buf_reset(ctx->buf);
+	}
 	if (ctx->cl->quiet || ctx->cl->count)
 		return 0;
-	res = li_run_result(ctx->run);
 	if (ctx->cl->json)
 		li_report_json(res, exit_for_run(ctx), ctx->buf);
 	else if (ctx->spec->trace && li_trace_summary_text(res, ctx->buf) == 0)
@@ -404,10 +415,12 @@ static int flush_output(tool_ctx *ctx, const li_error *err)
 static void report_error(tool_ctx *ctx, const li_error *err)
 {
 	li_buf_reset(ctx->buf);
-	if (ctx->cl->quiet || ctx->cl->count || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
+	if (ctx->cl->count || (err->code == 0 && err->signo != SIGTERM))
 		return;
 	li_error_json(li_run_result(ctx->run), err, exit_for_error(err), ctx->buf);
-	tool_write_report(ctx, ctx->buf);
+	tool_row(ctx, ctx->buf);
+	if (!ctx->cl->quiet && ctx->cl->json)
+		tool_write_report(ctx, ctx->buf);
 }
 
 /* The run failed before its outcome: the trace so far, then why. */
@@ -537,6 +550,18 @@ static int dry_run(tool_ctx *ctx)
 	return tool_print(ctx);
 }
 
+int tool_dispatch(tool_ctx *ctx)
+{
+	if (ctx->cl->audit)
+		return tool_audit(ctx);
+	/* A status line only where someone watches, and never in the way of
+	 * -q's silence or --json's one object. */
+	if (!ctx->cl->quiet && !ctx->cl->json)
+		ctx->status = status_new(ctx->spec->name);
+	ctx->prompt.status = ctx->status;
+	return ctx->cl->count ? count_main(ctx) : tool_run_once(ctx);
+}
+
 int tool_main(const tool_spec *spec, int argc, char **argv)
 {
 	tool_ctx ctx = { .spec = spec };
@@ -573,16 +598,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		status = dry_run(&ctx);
 		goto out;
 	}
-	if (ctx.cl->audit) {
-		status = tool_audit(&ctx);
-		goto out;
-	}
-	/* A status line only where someone watches, and never in the way of
-	 * -q's silence or --json's one object. */
-	if (!ctx.cl->quiet && !ctx.cl->json)
-		ctx.status = status_new(spec->name);
-	ctx.prompt.status = ctx.status;
-	status = ctx.cl->count ? count_main(&ctx) : tool_run_once(&ctx);
+	status = ctx.cl->neach ? each_main(&ctx) : tool_dispatch(&ctx);
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);
