@@ -109,7 +109,8 @@ static int read_file(cmdline *cl, li_error *err)
 	if (!stdin_)
 		fclose(f);
 	if (rc == 0 && cl->neach == before)
-		return li_usage_error(err, "--each-file", "'%s' names no server", file);
+		return li_usage_error(err, "--each-file", "%s%s%s names no server", stdin_ ? "" : "'",
+				      stdin_ ? "standard input" : file, stdin_ ? "" : "'");
 	return rc;
 }
 
