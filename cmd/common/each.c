@@ -26,6 +26,7 @@
 #include "each.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -62,6 +63,9 @@ typedef struct pool {
 	server *s;
 	size_t n, next, printed, running;
 	int write_errno;
+	int gone[3];         /* stdout (1) or stderr (2) is written no more */
+	int abandoned;       /* ... because of a signal while it was not read */
+	sigset_t unblocked;  /* the signal mask ppoll sleeps with */
 	int sigint_seen, sigterm_seen;
 	int worst;           /* the highest exit status of the servers printed */
 	matrix m;
@@ -294,12 +298,37 @@ static void wait_some(pool *pl, const sigset_t *unblocked)
 			drain(pl, &pl->s[who[i] / STREAMS], (int)(who[i] % STREAMS));
 }
 
-static void out(pool *pl, FILE *f, const chunk *c)
+/* Writes to fd (1 or 2) what its reader takes. A signal while the reader
+ * does not take anything gives that output up, as tool.c does for one
+ * server: a reader that never reads must not hold Ctrl-C back. */
+static void out(pool *pl, int fd, const chunk *c)
 {
-	if (c->len == 0 || (f == stdout && pl->write_errno))
-		return;
-	if ((fwrite(c->p, 1, c->len, f) != c->len || fflush(f) == EOF) && f == stdout && errno != EPIPE)
-		pl->write_errno = errno;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	size_t off = 0;
+
+	while (off < c->len && !pl->gone[fd]) {
+		size_t n = c->len - off;
+		ssize_t w;
+
+		if (ppoll(&p, 1, NULL, &pl->unblocked) < 0 && errno == EINTR) {
+			forward_signals(pl);
+			if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLOUT)) {
+				pl->gone[fd] = 1;
+				pl->abandoned |= fd == STDOUT_FILENO;
+				break;
+			}
+		}
+		w = write(fd, c->p + off, n > PIPE_BUF ? PIPE_BUF : n);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w < 0) {
+			if (fd == STDOUT_FILENO && errno != EPIPE)
+				pl->write_errno = errno;
+			pl->gone[fd] = 1;
+			break;
+		}
+		off += (size_t)w;
+	}
 }
 
 /* Every server done whose predecessors are printed: its output, its row. */
@@ -308,8 +337,8 @@ static void print_ready(pool *pl)
 	while (pl->printed < pl->next && pl->s[pl->printed].done) {
 		server *s = &pl->s[pl->printed++];
 
-		out(pl, stderr, &s->data[ERR]);
-		out(pl, stdout, &s->data[OUT]);
+		out(pl, STDERR_FILENO, &s->data[ERR]);
+		out(pl, STDOUT_FILENO, &s->data[OUT]);
 		if (s->status > pl->worst)
 			pl->worst = s->status;
 		if (matrix_add(&pl->m, s->uri, s->status, s->signal, s->data[ROW].p, s->data[ROW].len) < 0 &&
@@ -342,6 +371,11 @@ static int finish(pool *pl)
 
 	print_ready(pl);
 	status = worst(pl);
+	if (pl->abandoned) {
+		fprintf(stderr, "%s: stopped: %s while standard output was not being read\n", ctx->spec->name,
+			pl->sigterm_seen ? "terminated by SIGTERM" : "interrupted");
+		return status;
+	}
 	if (!ctx->cl->quiet && pl->write_errno == 0) {
 		if (ctx->cl->json)
 			matrix_json(&pl->m, status, stdout);
@@ -360,7 +394,7 @@ static int finish(pool *pl)
 /* The servers, --jobs at a time; 1 in a child, with *status its own. */
 static int run_all(pool *pl, int *status)
 {
-	sigset_t block, unblocked;
+	sigset_t block;
 	struct sigaction sa, old_int, old_term;
 
 	memset(&sa, 0, sizeof(sa));
@@ -371,7 +405,7 @@ static int run_all(pool *pl, int *status)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	/* Signals wait, blocked, for the one place that sleeps: ppoll. */
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	sigprocmask(SIG_BLOCK, &block, &pl->unblocked);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	for (;;) {
@@ -382,11 +416,11 @@ static int run_all(pool *pl, int *status)
 		print_ready(pl);
 		if (pl->running == 0 && (pl->m.stopped || pl->next == pl->n))
 			break;
-		wait_some(pl, &unblocked);
+		wait_some(pl, &pl->unblocked);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	sigprocmask(SIG_SETMASK, &unblocked, NULL);
+	sigprocmask(SIG_SETMASK, &pl->unblocked, NULL);
 	return 0;
 }
 
