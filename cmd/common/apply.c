@@ -684,8 +684,6 @@ static int audit_checks(const cmdline *cl, const char **args, li_error *err)
 	    count(args) > 0)
 		return li_usage_error(err, "--audit", "runs its own operations: give no --op, --msgid, --after, "
 				      "--after-entries, -L, -n, filter or attributes with it");
-	if (cl->count)
-		return li_usage_error(err, "--audit", "runs each check once: --count does not repeat the checks yet");
 	return 0;
 }
 
@@ -716,6 +714,13 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 	    auth_checks(cl, err) < 0 || operands(cl, args, err) < 0)
 		return -1;
 	return li_params_check(cl->params, err);
+}
+
+int cmdline_audit_again(cmdline *cl, li_error *err)
+{
+	if (bind_params(cl, err) < 0)
+		return -1;
+	return search_operands(cl, NULL, 0, err);
 }
 
 int cmdline_set_password(cmdline *cl, const char *pw, li_error *err)

@@ -97,6 +97,10 @@ void cmdline_free(cmdline *cl);
 int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err);
 /* The operands and every check across options; sets the parameters. */
 int cmdline_finish(cmdline *cl, const char **args, li_error *err);
+/* --audit --count: the bind and the search base as the command line gave
+ * them, again, before the next checklist (a checklist sets its own search
+ * in the parameters, and the bind wipes the password it used). */
+int cmdline_audit_again(cmdline *cl, li_error *err);
 /* The -W prompt's answer, held to the rules of -w and -y. */
 int cmdline_set_password(cmdline *cl, const char *pw, li_error *err);
 

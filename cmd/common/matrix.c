@@ -161,7 +161,9 @@ static json_object *series(const matrix *m, const matrix_row *r)
 	return get(get(r->obj, "stats"), m->series);
 }
 
-static const char *verdict(const matrix_row *r, const char *id)
+/* The check's entry in the row's "checks": its result, or under --count
+ * its "results" (runs per verdict); NULL when it did not run. */
+static json_object *verdict(const matrix_row *r, const char *id)
 {
 	json_object *checks = get(r->obj, "checks");
 	size_t i, n = json_object_is_type(checks, json_type_array) ? json_object_array_length(checks) : 0;
@@ -171,7 +173,7 @@ static const char *verdict(const matrix_row *r, const char *id)
 		const char *cid = get_str(c, "id");
 
 		if (cid && strcmp(cid, id) == 0)
-			return get_str(c, "result");
+			return get(c, "result") ? get(c, "result") : get(c, "results");
 	}
 	return NULL;
 }
@@ -220,6 +222,26 @@ static char *outcomes_cell(const matrix_row *r)
 	return s ? s : strdup("none");
 }
 
+/* A check's result ("pass"), or its results over --count runs
+ * ("pass:19,fail:1"); "-" when it did not run. */
+static char *verdict_cell(json_object *v)
+{
+	char *s = NULL, *t;
+
+	if (json_object_is_type(v, json_type_string))
+		return strdup(json_object_get_string(v));
+	if (!json_object_is_type(v, json_type_object))
+		return strdup("-");
+	json_object_object_foreach(v, k, n)
+	{
+		t = dupf("%s%s%s:%d", s ? s : "", s ? "," : "", k, json_object_get_int(n));
+		free(s);
+		if ((s = t) == NULL)
+			return NULL;
+	}
+	return s ? s : strdup("-");
+}
+
 /* The row's cells after the URI and before exit and error. */
 static void row_cells(const matrix *m, const matrix_row *r, char **c)
 {
@@ -240,7 +262,7 @@ static void row_cells(const matrix *m, const matrix_row *r, char **c)
 		break;
 	case MATRIX_AUDIT:
 		for (i = 0; i < m->nchecks; i++)
-			c[i] = strdup(verdict(r, m->checks[i]) ? verdict(r, m->checks[i]) : "-");
+			c[i] = verdict_cell(verdict(r, m->checks[i]));
 		break;
 	}
 }
@@ -358,7 +380,7 @@ static json_object *checks_json(const matrix *m, const matrix_row *r)
 
 	for (i = 0; i < m->nchecks; i++)
 		if (verdict(r, m->checks[i]))
-			json_object_object_add(o, m->checks[i], json_object_new_string(verdict(r, m->checks[i])));
+			json_object_object_add(o, m->checks[i], json_object_get(verdict(r, m->checks[i])));
 	return o;
 }
 

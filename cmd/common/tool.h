@@ -47,6 +47,9 @@ int tool_dispatch(tool_ctx *ctx);
 void tool_row(tool_ctx *ctx, const li_buf *buf);
 /* 1 once SIGINT or SIGTERM arrived. */
 int tool_signalled(void);
+/* From here on SIGINT and SIGTERM only set what tool_signalled reads (and
+ * reach the run under way, if any). */
+void tool_catch_signals(void);
 /* The tool's popt table, its groups under their --help headings; generated
  * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);
