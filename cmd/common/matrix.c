@@ -205,41 +205,31 @@ static char *ms_cell(double v)
 	return v < 0 ? strdup("-") : dupf("%.3f", v);
 }
 
-static char *outcomes_cell(const matrix_row *r)
+/* An object of counts as "k1 n1, k2 n2" (between: " " and ", ") or
+ * "k1:n1,k2:n2"; empty when it is not an object or has no key. */
+static char *counts(json_object *o, const char *between, const char *sep, const char *empty)
 {
-	json_object *outcomes = get(r->obj, "outcomes");
 	char *s = NULL, *t;
 
-	if (!json_object_is_type(outcomes, json_type_object))
-		return strdup("-");
-	json_object_object_foreach(outcomes, k, v)
+	if (!json_object_is_type(o, json_type_object))
+		return strdup(empty);
+	json_object_object_foreach(o, k, v)
 	{
-		t = dupf("%s%s%s %d", s ? s : "", s ? ", " : "", k, json_object_get_int(v));
+		t = dupf("%s%s%s%s%d", s ? s : "", s ? sep : "", k, between, json_object_get_int(v));
 		free(s);
 		if ((s = t) == NULL)
 			return NULL;
 	}
-	return s ? s : strdup("none");
+	return s ? s : strdup(empty);
 }
 
 /* A check's result ("pass"), or its results over --count runs
  * ("pass:19,fail:1"); "-" when it did not run. */
 static char *verdict_cell(json_object *v)
 {
-	char *s = NULL, *t;
-
 	if (json_object_is_type(v, json_type_string))
 		return strdup(json_object_get_string(v));
-	if (!json_object_is_type(v, json_type_object))
-		return strdup("-");
-	json_object_object_foreach(v, k, n)
-	{
-		t = dupf("%s%s%s:%d", s ? s : "", s ? "," : "", k, json_object_get_int(n));
-		free(s);
-		if ((s = t) == NULL)
-			return NULL;
-	}
-	return s ? s : strdup("-");
+	return counts(v, ":", ",", "-");
 }
 
 /* The row's cells after the URI and before exit and error. */
@@ -256,7 +246,7 @@ static void row_cells(const matrix *m, const matrix_row *r, char **c)
 		break;
 	case MATRIX_COUNT:
 		c[0] = dupf("%d", json_object_get_int(get(r->obj, "runs")));
-		c[1] = outcomes_cell(r);
+		c[1] = counts(get(r->obj, "outcomes"), " ", ", ", r->obj ? "none" : "-");
 		for (i = 0; i < 4; i++)
 			c[2 + i] = ms_cell(number(get(ser, pct_keys[i]), &v) == 0 ? v : -1);
 		break;
