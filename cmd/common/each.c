@@ -250,11 +250,13 @@ static void forward_signals(pool *pl)
 
 static void reap(pool *pl, server *s)
 {
-	int st;
+	int st = 0, rc;
 
-	while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+	while ((rc = waitpid(s->pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	if (WIFSIGNALED(st)) {
+	if (rc < 0) {
+		s->status = EXIT_USAGE; /* no status to be had (ECHILD) */
+	} else if (WIFSIGNALED(st)) {
 		s->signal = WTERMSIG(st);
 		s->status = 128 + s->signal;
 	} else {
