@@ -23,6 +23,11 @@ extern "C" {
 
 #define LI_VERSION "1.0.0"
 
+/* The largest message ID (RFC 4511 maxInt), and the longest duration any
+ * setter takes (a week, in microseconds). */
+#define LI_MSGID_MAX 2147483647LL
+#define LI_DURATION_MAX_US (7LL * 24 * 3600 * 1000000)
+
 typedef enum li_outcome {
 	LI_OUTCOME_UNDECIDED,
 	LI_OUTCOME_CANCELED,
@@ -216,6 +221,14 @@ int li_params_set_after_entries(li_params *p, long long n, li_error *err);
 /* How long to listen after the interrupt, in microseconds, at most a week;
  * -1: the interrupt's default (abandon 1s, cancel 30s). */
 int li_params_set_wait(li_params *p, int64_t us, li_error *err);
+/* 1: the operation's final result, arriving before the trigger, does not
+ * end the run: it fires the interrupt at once (trigger LI_TRIGGER_RESULT),
+ * so that a server's answer to an interrupt of a completed operation can
+ * be seen; the run then listens as it would have (an abandon: --wait of
+ * silence; a cancel: until its response or --wait), and the outcome is
+ * too-late (or failed). 0, the default: the result ends the run. Needs an
+ * interrupt and an operation (li_params_check). */
+int li_params_set_interrupt_late(li_params *p, int late, li_error *err);
 /* A hard bound on the whole run, in microseconds from li_run_connect (1 us
  * to a week; LI_NEVER, the default: none). Connecting, TLS and the bind
  * end by then (an error, LDAP_TIMEOUT); an interrupt not yet sent is sent
@@ -475,10 +488,11 @@ typedef enum li_trigger {
 	LI_TRIGGER_SIGNAL,        /* Ctrl-C */
 	LI_TRIGGER_MSGID,         /* --msgid: no operation to wait for */
 	LI_TRIGGER_TIMEOUT,       /* li_params_set_timeout's deadline was near */
+	LI_TRIGGER_RESULT,        /* the operation's result arrived first (li_params_set_interrupt_late) */
 } li_trigger;
 
-/* "after", "after-entries", "signal", "msgid", "timeout"; NULL for
- * LI_TRIGGER_NONE. */
+/* "after", "after-entries", "signal", "msgid", "timeout", "result"; NULL
+ * for LI_TRIGGER_NONE. */
 const char *li_trigger_name(li_trigger t);
 
 /* What the run noticed beyond the verdict. The numbers each one needs are
@@ -708,6 +722,9 @@ typedef struct li_audit {
  * checks ran (whatever they found); -1 with err when the first connection
  * or bind failed, as li_run_connect. */
 int li_audit_cancel(li_params *p, li_audit *out, li_error *err);
+/* The entry the audit's write checks may modify (a DN; NULL: none, and
+ * those checks are skipped). */
+int li_params_set_audit_base(li_params *p, const char *dn, li_error *err);
 /* One row per check and a summary line, or one JSON object (with a
  * newline) whose "exit" is exit_status. */
 int li_audit_text(const li_audit *a, li_buf *out);

@@ -241,6 +241,9 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 	case 'X': set_str(&cl->sasl_authzid, arg); return want_sasl(cl, "-X", err);
 	case 'R': set_str(&cl->sasl_realm, arg); return want_sasl(cl, "-R", err);
 	case 'O': set_str(&cl->sasl_secprops, arg); return want_sasl(cl, "-O", err);
+	case LI_OPT_AUDIT_BASE:
+		cl->audit_base_given = 1;
+		return li_params_set_audit_base(cl->params, *arg, err) < 0 ? as_opt(err, "audit base", "--audit-base") : 0;
 	case 'e': return apply_control(cl, *arg, 0, err);
 	case 'E': return apply_control(cl, *arg, 1, err);
 	case 'o': return apply_o(cl, *arg, err);
@@ -617,7 +620,7 @@ static int trigger_checks(cmdline *cl, li_error *err)
 		return li_usage_error(err, "--msgid", "sends the interrupt at once: --after and --after-entries "
 				 "do not apply");
 	if (li_params_set_interrupt(p, cl->interrupt, err) < 0 ||
-	    (cl->after_given && li_params_set_after(p, cl->after_us == LI_DURATION_NEVER ? LI_NEVER : cl->after_us,
+	    (cl->after_given && li_params_set_after(p, cl->after_us,
 						    err) < 0) ||
 	    (cl->after_entries >= 0 && li_params_set_after_entries(p, cl->after_entries, err) < 0) ||
 	    li_params_set_wait(p, cl->wait_us, err) < 0)
@@ -693,6 +696,8 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 		return li_usage_error(err, "-q", "give only one of --json and -q");
 	if (cl->audit && audit_checks(cl, args, err) < 0)
 		return -1;
+	if (cl->audit_base_given && !cl->audit)
+		return li_usage_error(err, "--audit-base", "names the entry --audit's write checks modify: give it with --audit");
 	if (cl->count && cl->ldif)
 		return li_usage_error(err, "--count", "reports statistics of many runs, -L the entries of one "
 				      "search: give only one of them");

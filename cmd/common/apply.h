@@ -26,6 +26,7 @@ enum {
 	LI_OPT_TIMEOUT,
 	LI_OPT_AUDIT,
 	LI_OPT_COUNT,
+	LI_OPT_AUDIT_BASE,
 	LI_OPT_EACH,
 	LI_OPT_EACH_FILE,
 	LI_OPT_JOBS,
@@ -77,6 +78,7 @@ typedef struct cmdline {
 
 	int verbose, dry_run, json, quiet, hex;
 	int audit;          /* --audit: the checks instead of one operation */
+	int audit_base_given; /* --audit-base: the entry its write checks modify */
 
 	char **each;         /* --each and --each-file: the servers, in order */
 	size_t neach, each_cap;

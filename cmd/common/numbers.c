@@ -21,7 +21,7 @@ int li_parse_duration(const char *s, int allow_never, int64_t *us, const char **
 		return -1;
 	}
 	if (allow_never && strcmp(s, "never") == 0) {
-		*us = LI_DURATION_NEVER;
+		*us = LI_NEVER;
 		return 0;
 	}
 	if (*p == '-') {

@@ -7,14 +7,10 @@
 
 #include "ldapinterrupt.h"
 
-#define LI_MSGID_MAX 2147483647LL /* RFC 4511 maxInt */
-#define LI_DURATION_NEVER (-1) /* the library's LI_NEVER */
-#define LI_DURATION_MAX_US (7LL * 24 * 3600 * 1000000) /* a week */
-
 /* Integers: li_parse_int, the library's (lib/ldapinterrupt.h). */
 
 /* "0", "250ms", "1.5s", "2m", "1h", "500us"; with allow_never, "never"
- * gives LI_DURATION_NEVER. A unit is required except for 0. */
+ * gives LI_NEVER. A unit is required except for 0. */
 int li_parse_duration(const char *s, int allow_never, int64_t *us, const char **why);
 
 #endif

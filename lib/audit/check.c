@@ -75,7 +75,7 @@ void audit_evidence_s(li_check *c, const char *key, const char *text)
 	}
 }
 
-static int field_is(const li_field *f, const char *s)
+int audit_field_is(const li_field *f, const char *s)
 {
 	size_t len;
 	const unsigned char *b = li_field_bytes(f, &len);
@@ -101,8 +101,10 @@ static void rootdse_entry(audit_watch *w, const li_field *attrs)
 		const char *type = li_field_key(attr);
 
 		for (v = li_field_first(attr); type && v; v = li_field_next(v)) {
-			if (strcasecmp(type, "supportedExtension") == 0 && field_is(v, AUDIT_CANCEL_OID))
+			if (strcasecmp(type, "supportedExtension") == 0 && audit_field_is(v, AUDIT_CANCEL_OID))
 				w->advertised = 1;
+			else if (strcasecmp(type, "supportedControl") == 0 && audit_field_is(v, AUDIT_SYNC_OID))
+				w->sync_advertised = 1;
 			else if (strcasecmp(type, "namingContexts") == 0 && !w->naming_context[0])
 				field_copy(v, w->naming_context, sizeof(w->naming_context));
 		}
@@ -114,6 +116,8 @@ static void on_entry(void *arg, const li_event *ev)
 	audit_watch *w = arg;
 	const char *op;
 
+	if (w->entry_hook)
+		w->entry_hook(w->entry_hook_arg, ev);
 	if (ev == NULL || li_event_kind(ev) != LI_EVENT_MESSAGE)
 		return;
 	op = li_event_op(ev);
@@ -135,7 +139,7 @@ static void on_message(void *arg, const li_event *ev)
 		return;
 	f = li_event_fields(ev);
 	if (li_event_dir(ev) == LI_DIR_SEND && strcmp(li_event_op(ev), "ExtendedRequest") == 0 &&
-	    field_is(li_field_find(f, "oid"), AUDIT_CANCEL_OID)) {
+	    audit_field_is(li_field_find(f, "oid"), AUDIT_CANCEL_OID)) {
 		w->cancel_msgid = li_event_msgid(ev);
 	} else if (li_event_dir(ev) == LI_DIR_RECV && w->cancel_msgid > 0 && !w->response_seen &&
 		   strcmp(li_event_op(ev), "ExtendedResponse") == 0) {
@@ -162,6 +166,8 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 	int rc;
 
 	memset(w, 0, sizeof(*w));
+	w->entry_hook = ctx->entry_hook;
+	w->entry_hook_arg = ctx->entry_hook_arg;
 	memset(err, 0, sizeof(*err));
 	if (ctx->passwd)
 		memcpy(ctx->p->passwd, ctx->passwd, ctx->passwd_len);
@@ -170,6 +176,9 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 	run = li_run_new(ctx->p);
 	if (run == NULL)
 		return li_usage_error(err, "audit", "out of memory");
+	w->run = run;
+	if (ctx->progress_hook)
+		li_run_set_progress(run, ctx->progress_hook, ctx->progress_hook_arg);
 	li_run_set_observer(run, on_message, w);
 	li_run_set_entry_fn(run, on_entry, w);
 	rc = li_run_connect(run, err);
@@ -182,6 +191,7 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 			snprintf(ctx->a->uri, sizeof(ctx->a->uri), "%s", res->uri);
 		res->name = res->uri = res->op_type = res->op_text = NULL;
 	}
+	w->run = NULL;
 	li_run_free(run);
 	return rc;
 }
@@ -204,7 +214,7 @@ const char *audit_code_name(int code)
  * fault server) does not hold the audit. */
 int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *err)
 {
-	static const char *const attrs[] = { "supportedExtension", "namingContexts", NULL };
+	static const char *const attrs[] = { "supportedExtension", "namingContexts", "supportedControl", NULL };
 	li_search s = { .base = "", .scope = LDAP_SCOPE_BASE, .filter = "(objectClass=*)", .attrs = attrs };
 	li_result res;
 	int64_t wait_us = ctx->p->wait_given ? ctx->p->wait_us : -1;
@@ -229,6 +239,34 @@ int audit_check_rootdse(audit_ctx *ctx, li_check *c, audit_watch *w, li_error *e
 		audit_verdict(c, LI_VERDICT_INFO, w->advertised ? NULL : "1.3.6.1.1.8 is not in supportedExtension");
 	}
 	return 0;
+}
+
+void audit_evidence_answers(li_check *c, const li_result *res)
+{
+	if (res->op.seen)
+		audit_evidence_n(c, "op_code", res->op.code);
+	if (res->intr.seen)
+		audit_evidence_n(c, "cancel_code", res->intr.code);
+	if (res->op.seen && res->t_intr_ns && res->op.t_ns >= res->t_intr_ns)
+		audit_evidence_n(c, "cancel_to_result_us", (long long)((res->op.t_ns - res->t_intr_ns) / 1000));
+}
+
+/* A search cancelled while running: canceled (118), the Cancel success
+ * (0), nothing for the search after its result. */
+void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long after_result)
+{
+	if (!res->op.seen || res->op.code != LDAP_CANCELLED)
+		audit_verdict(c, LI_VERDICT_FAIL, res->op.seen ? "the search ended with %s (%d), not canceled (118)"
+							: "the search did not end (%s)", res->op.seen ? audit_code_name(res->op.code) : li_outcome_name(res->outcome),
+			res->op.code);
+	else if (!res->intr.seen || res->intr.code != LDAP_SUCCESS)
+		audit_verdict(c, LI_VERDICT_FAIL, res->intr.seen ? "the Cancel was answered %s (%d), not success (0)"
+							  : "the Cancel was not answered%s", res->intr.seen ? audit_code_name(res->intr.code) : "",
+			res->intr.code);
+	else if (after_result)
+		audit_verdict(c, LI_VERDICT_FAIL, "%llu messages for the search after its result", after_result);
+	else
+		audit_verdict(c, LI_VERDICT_PASS, NULL);
 }
 
 void audit_skip_rest(li_audit *a, int from, const char *why)

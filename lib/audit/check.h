@@ -11,6 +11,7 @@
 #include "params.h"
 
 #define AUDIT_CANCEL_OID "1.3.6.1.1.8"
+#define AUDIT_SYNC_OID "1.3.6.1.4.1.4203.1.9.1.1"
 /* A message ID no fresh connection has used: libldap counts from 1. */
 #define AUDIT_UNUSED_MSGID 1000000
 
@@ -18,6 +19,7 @@
 typedef struct audit_watch {
 	/* the root DSE */
 	int advertised;
+	int sync_advertised; /* the Sync control (RFC 4533) in supportedControl */
 	char naming_context[256];
 	/* the operation's responses after its final one */
 	int op_done;
@@ -27,6 +29,10 @@ typedef struct audit_watch {
 	int response_seen;
 	int64_t response_msgid;
 	int response_name, response_value;
+	/* the check's own look at the operation's messages (audit_ctx's) */
+	li_event_fn entry_hook;
+	void *entry_hook_arg;
+	li_run *run; /* the run, while it runs: for li_run_signal */
 } audit_watch;
 
 typedef struct audit_ctx {
@@ -35,6 +41,12 @@ typedef struct audit_ctx {
 	char *passwd; /* the password, put back before each bind (conn.c wipes it) */
 	size_t passwd_len;
 	char *base;   /* the user's search base, or NULL */
+	/* Set by a check around audit_run: it too sees each message of the
+	 * operation (an entry's values, say). */
+	li_event_fn entry_hook;
+	void *entry_hook_arg;
+	li_progress_fn progress_hook; /* likewise: the run's progress */
+	void *progress_hook_arg;
 } audit_ctx;
 
 /* Copies what each check's run consumes (the password, the base) out of
@@ -51,8 +63,16 @@ void audit_evidence_n(li_check *c, const char *key, long long n);
 void audit_evidence_s(li_check *c, const char *key, const char *text);
 /* A failure to connect, bind or send as the check's verdict. */
 void audit_check_error(li_check *c, const li_error *err);
+/* Evidence of the operation's and the Cancel's answers: op_code,
+ * cancel_code and, for a result after the Cancel, cancel_to_result_us. */
+void audit_evidence_answers(li_check *c, const li_result *res);
+/* The verdict on a search cancelled while it ran: pass for canceled (118),
+ * the Cancel answered success (0) and nothing after the search's result. */
+void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long after_result);
 /* Rows from..end skipped, all for one reason. */
 void audit_skip_rest(li_audit *a, int from, const char *why);
+/* 1 when the field's bytes are s, whatever the case. */
+int audit_field_is(const li_field *f, const char *s);
 /* A result code's RFC name, "unknown" for one it does not know. */
 const char *audit_code_name(int code);
 

@@ -31,7 +31,7 @@ li_params *li_params_new(void)
 	cfg->sasl_flags = LDAP_SASL_AUTOMATIC;
 	cfg->after_entries = -1;
 	cfg->wait_us = -1;
-	cfg->timeout_us = LI_DURATION_NEVER;
+	cfg->timeout_us = LI_NEVER;
 	/* The default operation: a search for everything. */
 	cfg->filter = strdup(DEFAULT_FILTER);
 	if (cfg->filter == NULL) {
@@ -111,6 +111,7 @@ void li_params_free(li_params *cfg)
 	clear_op(cfg);
 	free(cfg->uri);
 	free(cfg->name);
+	free(cfg->audit_base);
 	for (i = 0; i < cfg->nldapopts; i++)
 		free(cfg->ldapopts[i].value);
 	for (i = 0; i < cfg->nctrls; i++)
@@ -139,6 +140,13 @@ static int check_dn(const char *what, const char *dn, li_error *err)
 		return li_usage_error(err, what, "'%s' is not a valid DN", dn);
 	ldap_dnfree(parsed);
 	return 0;
+}
+
+int li_params_set_audit_base(li_params *cfg, const char *dn, li_error *err)
+{
+	if (check_dn("audit base", dn, err) < 0)
+		return -1;
+	return li_params_str(&cfg->audit_base, dn, "audit base", err);
 }
 
 int li_params_set_name(li_params *cfg, const char *name, li_error *err)
@@ -506,7 +514,7 @@ int li_params_set_after(li_params *cfg, int64_t us, li_error *err)
 {
 	if (us != LI_NEVER && (us < 0 || us > LI_DURATION_MAX_US))
 		return li_usage_error(err, "after", "out of range (0 to a week, or never)");
-	cfg->after_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	cfg->after_us = us;
 	cfg->after_given = 1;
 	return 0;
 }
@@ -528,11 +536,19 @@ int li_params_set_wait(li_params *cfg, int64_t us, li_error *err)
 	return 0;
 }
 
+int li_params_set_interrupt_late(li_params *cfg, int late, li_error *err)
+{
+	if (late != 0 && late != 1)
+		return li_usage_error(err, "interrupt late", "%d is neither 0 nor 1", late);
+	cfg->interrupt_late = late;
+	return 0;
+}
+
 int li_params_set_timeout(li_params *cfg, int64_t us, li_error *err)
 {
 	if (us != LI_NEVER && (us < 1 || us > LI_DURATION_MAX_US))
 		return li_usage_error(err, "timeout", "out of range (1us to a week)");
-	cfg->timeout_us = us == LI_NEVER ? LI_DURATION_NEVER : us;
+	cfg->timeout_us = us;
 	return 0;
 }
 
@@ -554,19 +570,58 @@ int li_params_check(li_params *cfg, li_error *err)
 			return li_usage_error(err, "after entries", "counts search entries: use it with a search");
 	}
 	if (cfg->interrupt == LI_INTERRUPT_NONE) {
-		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given)
+		if (cfg->after_given || cfg->after_entries >= 0 || cfg->wait_given || cfg->interrupt_late)
 			return li_usage_error(err, "interrupt", "a trigger and a wait need an interrupt");
 		if (cfg->op == LI_OP_NONE)
 			return li_usage_error(err, "interrupt", "no operation needs an interrupt");
 		return li_encoding_check(cfg, err);
 	}
-	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0))
+	if (cfg->op == LI_OP_NONE && (cfg->after_given || cfg->after_entries >= 0 || cfg->interrupt_late))
 		return li_usage_error(err, "trigger", "with no operation the interrupt is sent at once");
 	/* Defaults, again on every check: a setter called since may change them. */
 	if (!cfg->wait_given)
 		cfg->wait_us = cfg->interrupt == LI_INTERRUPT_ABANDON ? LI_WAIT_ABANDON_US : LI_WAIT_CANCEL_US;
 	/* after entries alone waits for the entries, not for a timer */
 	if (!cfg->after_given)
-		cfg->after_us = cfg->after_entries >= 0 ? LI_DURATION_NEVER : 0;
+		cfg->after_us = cfg->after_entries >= 0 ? LI_NEVER : 0;
 	return li_encoding_check(cfg, err);
+}
+
+/* The bind of src, with the password given (src's own is wiped after
+ * each bind), through the setters that took it. */
+static int copy_bind(li_params *dst, const li_params *src, const char *pw, size_t len, li_error *err)
+{
+	li_sasl sasl = {
+		.dn = src->binddn, .mech = src->sasl_mech, .authcid = src->sasl_authcid, .authzid = src->sasl_authzid,
+		.realm = src->sasl_realm, .secprops = src->sasl_secprops, .password = pw, .password_len = len,
+		.quiet = src->sasl_flags == LDAP_SASL_QUIET, .interactive = src->sasl_flags == LDAP_SASL_INTERACTIVE,
+		.nocanon = src->sasl_nocanon,
+	};
+
+	if (src->auth_sasl)
+		return li_params_set_bind_sasl(dst, &sasl, err);
+	if (src->auth_simple)
+		return li_params_set_bind_simple(dst, src->binddn, pw, len, err);
+	return 0;
+}
+
+int li_params_copy_connection(li_params *dst, const li_params *src, const char *pw, size_t len, li_error *err)
+{
+	int i;
+
+	dst->starttls = src->starttls;
+	dst->debug = src->debug;
+	dst->nettimeout_set = src->nettimeout_set;
+	dst->nettimeout = src->nettimeout;
+	dst->timeout_us = src->timeout_us;
+	dst->prompt = src->prompt;
+	dst->sasl_prompt = src->sasl_prompt;
+	dst->prompt_arg = src->prompt_arg;
+	if (li_params_str(&dst->name, src->name, "name", err) < 0 || li_params_str(&dst->uri, src->uri, "URI", err) < 0 ||
+	    copy_bind(dst, src, pw, len, err) < 0)
+		return -1;
+	for (i = 0; i < src->nldapopts; i++)
+		if (li_params_set_ldap_option(dst, src->ldapopts[i].name, src->ldapopts[i].value, err) < 0)
+			return -1;
+	return 0;
 }

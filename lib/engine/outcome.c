@@ -55,8 +55,20 @@ static li_outcome no_interrupt(const li_facts *f)
 	return LI_OUTCOME_UNDECIDED;
 }
 
+/* A late interrupt (li_params_set_interrupt_late) of an operation that had
+ * completed: too-late, once the listening has seen what the server does
+ * with it (the Cancel's answer, or an abandon's --wait of silence). */
+static li_outcome late(const li_facts *f)
+{
+	if (f->lost || (f->intr_sent && (f->window_over || (f->type == LI_INTERRUPT_CANCEL && f->intr_done))))
+		return ended(f, LI_OUTCOME_TOO_LATE);
+	return LI_OUTCOME_UNDECIDED;
+}
+
 static li_outcome abandon(const li_facts *f)
 {
+	if (f->late && f->op_done_before_interrupt)
+		return late(f);
 	if (f->op_done)
 		return ended(f, LI_OUTCOME_TOO_LATE);
 	if (f->lost)
@@ -71,6 +83,8 @@ static li_outcome abandon(const li_facts *f)
 
 static li_outcome cancel(const li_facts *f)
 {
+	if (f->late && f->op_done_before_interrupt)
+		return late(f);
 	if (f->op_done_before_interrupt)
 		return ended(f, LI_OUTCOME_TOO_LATE);
 	if (!f->intr_sent)
@@ -178,8 +192,9 @@ void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int 
 	notes_out out = { notes, n, max };
 	li_note_fact *m;
 
+	/* (A late interrupt was sent all the same.) */
 	if ((o == LI_OUTCOME_TOO_LATE || o == LI_OUTCOME_FAILED) && f->op_done_before_interrupt &&
-	    f->type != LI_INTERRUPT_NONE)
+	    f->type != LI_INTERRUPT_NONE && !f->intr_sent)
 		note(&out, LI_NOTE_DONE_BEFORE_DUE);
 	if (f->type == LI_INTERRUPT_CANCEL)
 		cancel_notes(f, o, &out);

@@ -20,6 +20,8 @@ typedef struct li_facts {
 	int stopped;                  /* ldaptrace without an interrupt: Ctrl-C */
 	int still_sending;            /* abandon: messages kept coming until the cap */
 	int timed_out;                /* the run's deadline fired the trigger or cut the listening */
+	int late;                     /* li_params_set_interrupt_late: a result before the
+				       * interrupt does not end the listening */
 
 	/* only for the notes */
 	int64_t op_after_intr_ns;     /* the operation's result, this long after the interrupt */

@@ -108,12 +108,15 @@ struct li_params {
 	int nctrls;
 
 	/* the trigger and the listening window */
-	int64_t after_us;        /* LI_DURATION_NEVER for "never" */
+	int64_t after_us;        /* LI_NEVER for "never" */
 	long long after_entries; /* -1: not set */
 	int after_given;
 	int64_t wait_us;         /* set by li_params_check unless wait_given */
 	int wait_given;
-	int64_t timeout_us;      /* LI_DURATION_NEVER: none */
+	int64_t timeout_us;      /* LI_NEVER: none */
+	int interrupt_late;      /* li_params_set_interrupt_late */
+
+	char *audit_base;        /* the entry an audit may write; NULL: none */
 
 	li_prompt_fn prompt;
 	li_sasl_prompt_fn sasl_prompt;

@@ -313,7 +313,7 @@ static void report_progress(li_run *run, li_phase phase, int64_t t_phase_ns)
 		.elapsed_ns = now - run->t_start_ns,
 		.left_ns = run->deadline_ns ? (run->deadline_ns > now ? run->deadline_ns - now : 0) : -1,
 		.after_entries = run->cfg->after_entries,
-		.after_us = run->cfg->after_us == LI_DURATION_NEVER ? LI_NEVER : run->cfg->after_us,
+		.after_us = run->cfg->after_us == LI_NEVER ? LI_NEVER : run->cfg->after_us,
 	};
 	int i;
 
@@ -435,7 +435,7 @@ int li_run_connect(li_run *run, li_error *err)
 	if (run->conn)
 		return li_usage_error(err, "run", "internal: li_run_connect called twice");
 	run->t_start_ns = li_now_ns();
-	if (run->cfg->timeout_us != LI_DURATION_NEVER)
+	if (run->cfg->timeout_us != LI_NEVER)
 		run->deadline_ns = run->t_start_ns + run->cfg->timeout_us * NS_PER_US;
 	run->conn = li_conn_new(run->cfg, run->tap, &hooks, err);
 	if (run->conn == NULL)
@@ -601,6 +601,7 @@ static li_facts facts(const li_run *run)
 	f.malformed = run->malformed;
 	f.strays = run->strays;
 	f.timed_out = run->timed_out;
+	f.late = run->cfg->interrupt_late;
 	return f;
 }
 
@@ -628,7 +629,7 @@ static int decide(li_run *run)
 
 static int64_t trigger_deadline(const li_run *run)
 {
-	if (run->cfg->after_us == LI_DURATION_NEVER || run->cfg->interrupt == LI_INTERRUPT_NONE)
+	if (run->cfg->after_us == LI_NEVER || run->cfg->interrupt == LI_INTERRUPT_NONE)
 		return 0;
 	return run->t_op_ns + run->cfg->after_us * NS_PER_US;
 }
@@ -717,6 +718,8 @@ static int64_t trigger_moment(const li_run *run, li_trigger why)
 		return run->t_nth_ns < run->t_op_ns ? run->t_op_ns : run->t_nth_ns;
 	if (why == LI_TRIGGER_SIGNAL && run->t_sigint_ns)
 		return run->t_sigint_ns < run->t_op_ns ? run->t_op_ns : run->t_sigint_ns;
+	if (why == LI_TRIGGER_RESULT)
+		return run->op_res.t_ns;
 	return li_now_ns();
 }
 
@@ -751,9 +754,12 @@ static int await_trigger(li_run *run, li_error *err)
 		if (run->page.done && !run->lost && next_page(run, err) < 0)
 			return -1;
 		/* Each message is a chance for the trigger: check before reading on. */
-		if (run->op_res.seen || run->lost)
+		if (run->lost || (run->op_res.seen && !run->cfg->interrupt_late))
 			return decide(run) ? 0 : 1;
 		why = trigger_due(run);
+		/* A late interrupt goes out for an operation that has completed. */
+		if (why == LI_TRIGGER_NONE && run->op_res.seen)
+			why = LI_TRIGGER_RESULT;
 		if (why != LI_TRIGGER_NONE) {
 			run->sigint_seen = run->sigint;
 			run->trigger = why;
@@ -779,9 +785,9 @@ static int send_interrupt(li_run *run, li_error *err)
 		rc = ldap_abandon_ext(run->ld, target, none, none);
 		/* libldap sends nothing when a response for target sits in its queue:
 		 * it frees that instead. Once drained, a second call does send. */
-		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+		if (rc == LDAP_SUCCESS && !run->intr_sent && (!run->op_res.seen || run->cfg->interrupt_late))
 			rc = ldap_abandon_ext(run->ld, target, none, none);
-		if (rc == LDAP_SUCCESS && !run->intr_sent && !run->op_res.seen)
+		if (rc == LDAP_SUCCESS && !run->intr_sent && (!run->op_res.seen || run->cfg->interrupt_late))
 			note(run, LI_NOTE_ABANDON_NOT_SENT);
 		if (rc != LDAP_SUCCESS)
 			return li_ldap_error(err, "ldap_abandon_ext", rc, NULL, NULL);

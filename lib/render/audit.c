@@ -32,7 +32,7 @@ int li_audit_text(const li_audit *a, li_buf *out)
 	for (i = 0; i < a->nchecks; i++) {
 		const li_check *c = &a->checks[i];
 
-		li_buf_addf(out, "  %-4s  %-15s  %s (%s)", li_verdict_name(c->verdict), c->id, c->what, c->rfc);
+		li_buf_addf(out, "  %-4s  %-22s  %s (%s)", li_verdict_name(c->verdict), c->id, c->what, c->rfc);
 		if (c->reason[0])
 			li_buf_addf(out, "\n      %s", c->reason);
 		text_evidence(c, out);

@@ -56,6 +56,8 @@ static void text_when(const li_params *cfg, li_buf *out)
 	} else if (cfg->after_entries < 0) {
 		li_buf_adds(out, " on Ctrl-C");
 	}
+	if (cfg->interrupt_late)
+		li_buf_adds(out, ", or once its result has arrived");
 }
 
 /* -o's options and the request controls, one line each when there are any. */

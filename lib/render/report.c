@@ -95,6 +95,9 @@ static void text_trigger(const li_result *res, li_buf *b)
 		li_buf_adds(b, " (trigger: --timeout ");
 		li_buf_add_duration(b, res->timeout_us);
 		break;
+	case LI_TRIGGER_RESULT:
+		li_buf_adds(b, " (trigger: the operation's result");
+		break;
 	default:
 		li_buf_adds(b, " (trigger: --msgid");
 		break;

@@ -41,6 +41,7 @@ static const char *const trigger_names[] = {
 	[LI_TRIGGER_SIGNAL] = "signal",
 	[LI_TRIGGER_MSGID] = "msgid",
 	[LI_TRIGGER_TIMEOUT] = "timeout",
+	[LI_TRIGGER_RESULT] = "result",
 };
 
 const char *li_trigger_name(li_trigger t)

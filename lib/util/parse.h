@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The limits of the numbers a run takes (the command line parses them). */
+/* The library's reader of the numbers in its own texts (-o and -E values). */
 #ifndef LI_PARSE_H
 #define LI_PARSE_H
 
-#define LI_MSGID_MAX 2147483647LL /* RFC 4511 maxInt */
-#define LI_DURATION_NEVER (-1)
-#define LI_DURATION_MAX_US (7LL * 24 * 3600 * 1000000) /* a week */
+#include "ldapinterrupt.h" /* LI_MSGID_MAX, LI_DURATION_MAX_US, LI_NEVER */
 
 /* A decimal number of the library's own texts (-o values, -E values):
  * digits only (a '-' first when min < 0), min to max; with end, it may stop

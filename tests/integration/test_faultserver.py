@@ -937,6 +937,92 @@ def t_exit_codes():
     check(EXIT_CODES and not bad, "non-zero exits: %r (of %d)" % (bad, len(EXIT_CODES)))
 
 
+@test("completed-118, completed-0: a Cancel of an answered extended operation gets 118 / 0; of an unknown ID 119")
+def t_completed():
+    for name, code in (("completed-118", 118), ("completed-0", 0)):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            w = c.whoami()
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (w, 0), "%s: %r" % (name, m))
+            k = c.cancel(w)
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (k, code), "%s: %r" % (name, m))
+            k = c.cancel(1000000)
+            m = c.recv_msg()
+            check((m.msgid, m.get("code")) == (k, 119), "%s: %r" % (name, m))
+
+
+def audit_entry(c):
+    """The description values of the write scenarios' entry, read by a base search."""
+    mid = c.next_id()
+    c.send(fs.search_request(mid, fs.AUDIT_ENTRY_DN, 0, ["description"]))
+    msgs = c.recv_until(lambda m: m.op == "searchDone")
+    check(summary(msgs) == ["%d:entry(%s)" % (mid, fs.AUDIT_ENTRY_DN), "%d:searchDone(0)" % mid], summary(msgs))
+    return dict(msgs[0].get("attrs")).get("description", [])
+
+
+@test("write-*: a modify of cn=audit's description with 'a cancelled modify' in it waits for a Cancel, then the codes and "
+      "the change each scenario says; other modifies replace it at once")
+def t_write_scenarios():
+    for name, op_code, cancel_code, applied in (("write-canceled", 118, 0, False),
+                                                 ("write-canceled-applied", 118, 0, True),
+                                                 ("write-too-late-unapplied", 0, 120, False)):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            check(audit_entry(c) == ["written by faultserver"], name)
+            mid = c.next_id()
+            c.send(fs.modify_request(mid, fs.AUDIT_ENTRY_DN, "description", ["x: a cancelled modify"]))
+            check(c.quiet(0.2) == [], "%s: the marked modify waits" % name)
+            k = c.cancel(mid)
+            msgs = c.recv_until(lambda m: m.msgid == k)
+            check(summary(msgs) == ["%d:modifyResponse(%d)" % (mid, op_code), "%d:extendedResponse(%d)" % (k, cancel_code)],
+                  "%s: %s" % (name, summary(msgs)))
+            check(audit_entry(c) == (["x: a cancelled modify"] if applied else ["written by faultserver"]),
+                  "%s: applied" % name)
+            mid = c.next_id()
+            c.send(fs.modify_request(mid, fs.AUDIT_ENTRY_DN, "description", ["back", "again"]))
+            m = c.recv_msg()
+            check((m.msgid, m.op, m.get("code")) == (mid, "modifyResponse", 0), "%s: %r" % (name, m))
+            check(audit_entry(c) == ["back", "again"], "%s: a plain modify replaces at once" % name)
+
+
+@test("sync, sync-too-late, sync-stalled: the root DSE lists the Sync control; a Sync search of cn=audit gets "
+      "the entry, a SyncInfo ending the refresh (not sync-stalled), the entry again after a plain modify from "
+      "elsewhere; its Cancel -> 118/0 (sync-too-late: 0/120)")
+def t_sync():
+    for name, refresh, (op_code, cancel_code) in (("sync", True, (118, 0)), ("sync-too-late", True, (0, 120)),
+                                                  ("sync-stalled", False, (118, 0))):
+        with FaultServer(name) as srv:
+            c = Client(srv.port).bound()
+            mid = c.next_id()
+            c.send(fs.search_request(mid, "", 0))
+            msgs = c.recv_until(lambda m: m.op == "searchDone")
+            check(dict(msgs[0].get("attrs")).get("supportedControl") == [fs.SYNC_OID], "%s: %r" % (name, msgs))
+            s = c.next_id()
+            c.send(fs.search_request(s, fs.AUDIT_ENTRY_DN, 0, control_oids=[fs.SYNC_OID]))
+            m = c.recv_msg()
+            check((m.msgid, m.op, m.get("dn")) == (s, "searchEntry", fs.AUDIT_ENTRY_DN), "%s: %r" % (name, m))
+            if refresh:
+                m = c.recv_msg()
+                check((m.msgid, m.op, m.get("oid"), m.get("value")) == (s, "intermediateResponse", fs.SYNC_INFO_OID,
+                                                                         b"\xa2\x00"), "%s: %r" % (name, m))
+            else:
+                check(c.quiet(0.2) == [], "%s: no SyncInfo" % name)
+            other = Client(srv.port).bound()
+            mid = other.next_id()
+            other.send(fs.modify_request(mid, fs.AUDIT_ENTRY_DN, "description", ["changed"]))
+            m = other.recv_msg()
+            check((m.msgid, m.op, m.get("code")) == (mid, "modifyResponse", 0), "%s: %r" % (name, m))
+            m = c.recv_msg()
+            check((m.msgid, m.op, dict(m.get("attrs")).get("description")) == (s, "searchEntry", ["changed"]),
+                  "%s: the change reaches the search: %r" % (name, m))
+            k = c.cancel(s)
+            msgs = c.recv_until(lambda m: m.msgid == k)
+            check(summary(msgs) == ["%d:searchDone(%d)" % (s, op_code), "%d:extendedResponse(%d)" % (k, cancel_code)],
+                  "%s: %s" % (name, summary(msgs)))
+
+
 def main():
     only = sys.argv[1:]
     for name, fn in TESTS:

@@ -187,6 +187,28 @@ int main(void)
 	expect(ABANDON(.window_over = 1, .still_sending = 1), LI_OUTCOME_NO_RESPONSE,
 	       "messages until the cap: no silence, no abandon shown");
 
+	/* A late interrupt of an operation that completed: listened to, then too-late. */
+	expect(ABANDON(.late = 1, .op_done = 1, .op_done_before_interrupt = 1), LI_OUTCOME_UNDECIDED,
+	       "late abandon: the window is open");
+	expect(ABANDON(.late = 1, .op_done = 1, .op_done_before_interrupt = 1, .window_over = 1), LI_OUTCOME_TOO_LATE,
+	       "late abandon: silence for --wait");
+	expect(ABANDON(.late = 1, .op_done = 1, .op_code = 32, .op_done_before_interrupt = 1, .window_over = 1),
+	       LI_OUTCOME_FAILED, "late abandon of a failed operation");
+	expect(ABANDON(.late = 1, .op_done = 1, .op_done_before_interrupt = 1, .lost = 1), LI_OUTCOME_TOO_LATE,
+	       "late abandon, then the connection closed");
+	expect(((li_facts){ .type = LI_INTERRUPT_ABANDON, .late = 1, .op_done = 1, .op_done_before_interrupt = 1 }),
+	       LI_OUTCOME_UNDECIDED, "late abandon: not sent yet");
+	expect(CANCEL(.late = 1, .op_done = 1, .op_done_before_interrupt = 1), LI_OUTCOME_UNDECIDED,
+	       "late cancel: its response not yet");
+	expect(CANCEL(.late = 1, .op_done = 1, .op_done_before_interrupt = 1, .intr_done = 1, .intr_code = 119),
+	       LI_OUTCOME_TOO_LATE, "late cancel answered noSuchOperation");
+	expect(CANCEL(.late = 1, .op_done = 1, .op_done_before_interrupt = 1, .window_over = 1), LI_OUTCOME_TOO_LATE,
+	       "late cancel never answered");
+	expect(CANCEL(.late = 1, .op_done = 1, .op_code = 0, .intr_done = 1, .intr_code = 0), LI_OUTCOME_TOO_LATE,
+	       "late set, the operation completed after the cancel: as without it");
+	expect_notes(ABANDON(.late = 1, .op_done = 1, .op_done_before_interrupt = 1, .window_over = 1),
+		     LI_OUTCOME_TOO_LATE, "", "late abandon: no note that nothing was sent");
+
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .op_done = 1 }), LI_OUTCOME_COMPLETED, "trace: completed");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .stopped = 1 }), LI_OUTCOME_STOPPED, "trace: Ctrl-C");
 	expect(((li_facts){ .type = LI_INTERRUPT_NONE, .lost = 1 }), LI_OUTCOME_CONNECTION_LOST, "trace: lost");

@@ -99,5 +99,25 @@ int main(void)
 	       "then cancel, checked");
 	describes(p, "cancel it right after the request is written, and listen for 30 s\n", "cancel's wait");
 	li_params_free(p);
+
+	/* A late interrupt: sent even once the operation has completed. */
+	p = li_params_new();
+	refused(li_params_set_interrupt_late(p, 2, &err), "interrupt late", "neither 0 nor 1", "late 2");
+	is_int(li_params_set_interrupt_late(p, 1, &err), 0, "late");
+	refused(li_params_check(p, &err), "interrupt", "need an interrupt", "late without an interrupt");
+	is_int(li_params_set_interrupt(p, LI_INTERRUPT_ABANDON, &err) == 0 && li_params_set_after(p, LI_NEVER, &err) == 0 &&
+	       li_params_check(p, &err) == 0, 1, "late abandon, checked");
+	describes(p, "abandon it on Ctrl-C, or once its result has arrived, and listen for 1 s\n", "late, described");
+	is_int(li_params_set_no_operation(p, 7, &err), 0, "no operation");
+	refused(li_params_check(p, &err), "trigger", "sent at once", "late without an operation");
+	li_params_free(p);
+
+	/* The entry an audit may write: a DN, or none. */
+	p = li_params_new();
+	refused(li_params_set_audit_base(p, "not a DN", &err), "audit base", "not a valid DN", "a bad audit base");
+	is_int(li_params_set_audit_base(p, "cn=audit,ou=scratch,dc=example,dc=com", &err), 0, "an audit base");
+	is_int(li_params_set_audit_base(p, "cn=again,dc=example,dc=com", &err), 0, "another: the last counts");
+	is_int(li_params_set_audit_base(p, NULL, &err), 0, "none again");
+	li_params_free(p);
 	return done_testing();
 }

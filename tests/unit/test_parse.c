@@ -56,7 +56,7 @@ int main(void)
 	duration("1m", 0, 60000000);
 	duration("1h", 0, 3600000000LL);
 	duration("168h", 0, LI_DURATION_MAX_US);
-	duration("never", 1, LI_DURATION_NEVER);
+	duration("never", 1, LI_NEVER);
 	bad_duration("never", 0, "not a duration");
 	bad_duration("", 0, "empty");
 	bad_duration("-1s", 0, "negative");

@@ -281,6 +281,7 @@ static void test_notes(void)
 	is_note(&r, (li_note_fact){ .note = LI_NOTE_STRAYS, .count = 1 },
 		"1 response carried a message ID nobody asked for (ignored)");
 	is_str(li_trigger_name(LI_TRIGGER_AFTER_ENTRIES), "after-entries", "trigger name");
+	is_str(li_trigger_name(LI_TRIGGER_RESULT), "result", "a late interrupt's trigger name");
 	ok(li_trigger_name(LI_TRIGGER_NONE) == NULL, "no trigger, no name");
 }
 
