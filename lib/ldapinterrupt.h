@@ -736,6 +736,59 @@ int li_audit_abandon(li_params *p, li_audit *out, li_error *err);
 int li_audit_text(const li_audit *a, li_buf *out);
 int li_audit_json(const li_audit *a, int exit_status, li_buf *out);
 
+/* ---- --count N: the values of one measure over many runs ---- */
+typedef struct li_series {
+	double *v;
+	size_t n, cap;
+} li_series; /* zeroed: empty */
+
+/* Appends a value: 0, or -1 when out of memory. */
+int li_series_add(li_series *s, double v);
+/* Sorts the values in increasing order, before the percentiles. */
+void li_series_sort(li_series *s);
+/* Nearest rank over the sorted values: the smallest value with at least
+ * p percent of the values at or below it, the ceil(p * n / 100)th (p 100:
+ * the maximum); 0 when there is none. */
+double li_series_percentile(const li_series *s, int p);
+void li_series_free(li_series *s);
+
+/* ---- --audit --count N: the checklist N times, added up per check ---- */
+/* A check's timing evidence (a key ending in "_us": microseconds) over the runs. */
+typedef struct li_time_series {
+	const char *key;
+	li_series values;
+} li_time_series;
+
+typedef struct li_check_tally {
+	const char *id, *what, *rfc;
+	long count[LI_VERDICT_COUNT]; /* runs per verdict */
+	li_time_series times[LI_CHECK_MAX_EVIDENCE];
+	int ntimes;
+} li_check_tally;
+
+typedef struct li_audit_tally {
+	char name[64];
+	char uri[256];          /* the server of the last checklist that ran */
+	long count;             /* N */
+	long runs;              /* the checklists begun: fewer than count when stopped */
+	long errors;            /* ... whose first connection or bind failed */
+	int stopped;            /* a signal stopped them before count */
+	li_check_tally checks[LI_AUDIT_MAX_CHECKS]; /* in the order first run */
+	int nchecks;
+} li_audit_tally; /* zeroed, then count set: empty */
+
+/* Adds one checklist's rows (a->... as li_audit_cancel filled it): 0, or
+ * -1 when out of memory. The caller counts runs and errors. */
+int li_audit_tally_add(li_audit_tally *t, const li_audit *a);
+/* Sorts every time series, before rendering. */
+void li_audit_tally_sort(li_audit_tally *t);
+void li_audit_tally_free(li_audit_tally *t);
+/* One block: the server, the runs, per check its verdict counts and the
+ * percentiles of its times; or one JSON object (docs/schema/audit-stats.json,
+ * with a newline) whose "exit" is exit_status. */
+int li_audit_tally_text(const li_audit_tally *t, int exit_status, li_buf *out);
+int li_audit_tally_json(const li_audit_tally *t, int exit_status, li_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

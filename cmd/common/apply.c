@@ -26,6 +26,7 @@
 #include "ldiffile.h"
 #include "numbers.h"
 #include "secret.h"
+#include "servers.h"
 
 /* A setter's complaint names the value ("URI"); the user gave an option. */
 static int as_opt(li_error *err, const char *from, const char *opt)
@@ -81,6 +82,7 @@ void cmdline_free(cmdline *cl)
 	free(cl->op_name);
 	free(cl->base);
 	free(cl->ldif_file);
+	servers_free(cl);
 	li_ldif_free(cl->ldif_out);
 	li_buf_free(cl->ldif_head);
 	free(cl);
@@ -305,6 +307,15 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 			return bad(err, "--count", *arg, strcmp(why, "out of range") == 0
 				   ? "is out of range (1 to 10000 runs)" : why);
 		cl->count = (long)v;
+		return 0;
+	case LI_OPT_EACH:
+		return servers_add(cl, arg, err);
+	case LI_OPT_EACH_FILE: set_str(&cl->each_file, arg); return 0;
+	case LI_OPT_JOBS:
+		if (li_parse_int(*arg, 1, SERVERS_JOBS_MAX, &v, &why) < 0)
+			return bad(err, "--jobs", *arg, strcmp(why, "out of range") == 0
+				   ? "is out of range (1 to 256 servers at once)" : why);
+		cl->jobs = (long)v;
 		return 0;
 	}
 	return li_usage_error(err, "option", "internal: unhandled option code %d", val);
@@ -676,8 +687,6 @@ static int audit_checks(const cmdline *cl, const char **args, li_error *err)
 	    count(args) > 0)
 		return li_usage_error(err, "--audit", "runs its own operations: give no --op, --msgid, --after, "
 				      "--after-entries, -L, -n, filter or attributes with it");
-	if (cl->count)
-		return li_usage_error(err, "--audit", "runs each check once: --count does not repeat the checks yet");
 	return 0;
 }
 
@@ -692,6 +701,8 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 	if (cl->count && cl->ldif)
 		return li_usage_error(err, "--count", "reports statistics of many runs, -L the entries of one "
 				      "search: give only one of them");
+	if (servers_finish(cl, err) < 0)
+		return -1;
 	if (cl->msgid_given) {
 		if (cl->op_name)
 			return li_usage_error(err, "--msgid", "sends no operation: do not give --op with it");
@@ -708,6 +719,13 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 	    auth_checks(cl, err) < 0 || operands(cl, args, err) < 0)
 		return -1;
 	return li_params_check(cl->params, err);
+}
+
+int cmdline_audit_again(cmdline *cl, li_error *err)
+{
+	if (bind_params(cl, err) < 0)
+		return -1;
+	return search_operands(cl, NULL, 0, err);
 }
 
 int cmdline_set_password(cmdline *cl, const char *pw, li_error *err)

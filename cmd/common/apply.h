@@ -27,6 +27,9 @@ enum {
 	LI_OPT_AUDIT,
 	LI_OPT_COUNT,
 	LI_OPT_AUDIT_BASE,
+	LI_OPT_EACH,
+	LI_OPT_EACH_FILE,
+	LI_OPT_JOBS,
 };
 
 typedef struct cmdline {
@@ -77,6 +80,11 @@ typedef struct cmdline {
 	int audit;          /* --audit: the checks instead of one operation */
 	int audit_base_given; /* --audit-base: the entry its write checks modify */
 
+	char **each;         /* --each and --each-file: the servers, in order */
+	size_t neach, each_cap;
+	char *each_file;     /* --each-file (- for standard input) */
+	long jobs;           /* --jobs: 0 when not given */
+
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */
 	li_ldif *ldif_out;   /* -L's writer, made by cmdline_finish */
@@ -91,6 +99,10 @@ void cmdline_free(cmdline *cl);
 int cmdline_apply(cmdline *cl, int val, char *arg, li_error *err);
 /* The operands and every check across options; sets the parameters. */
 int cmdline_finish(cmdline *cl, const char **args, li_error *err);
+/* --audit --count: the bind and the search base as the command line gave
+ * them, again, before the next checklist (a checklist sets its own search
+ * in the parameters, and the bind wipes the password it used). */
+int cmdline_audit_again(cmdline *cl, li_error *err);
 /* The -W prompt's answer, held to the rules of -w and -y. */
 int cmdline_set_password(cmdline *cl, const char *pw, li_error *err);
 

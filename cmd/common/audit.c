@@ -7,6 +7,7 @@
 #include "exit.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* The checks could not begin (the first connection or bind failed). */
 static int audit_failed(tool_ctx *ctx, const li_error *err)
@@ -16,11 +17,89 @@ static int audit_failed(tool_ctx *ctx, const li_error *err)
 
 	li_error_format(err, ctx->spec->name, line, sizeof(line));
 	fputs(line, stderr);
-	if (!ctx->cl->json || ctx->cl->quiet || err->code == 0)
+	if (err->code == 0)
 		return status;
 	li_buf_reset(ctx->buf);
 	li_error_json(&(li_result){ .name = ctx->spec->name, .uri = ctx->cl->uri }, err, status, ctx->buf);
+	tool_row(ctx, ctx->buf);
+	if (!ctx->cl->json || ctx->cl->quiet)
+		return status;
 	return tool_print(ctx) ? EXIT_WRITE_ERROR : status;
+}
+
+/* One checklist against the server of the parameters. */
+static int checks_once(tool_ctx *ctx, li_audit *audit, li_error *err)
+{
+	if (ctx->spec->interrupt == LI_INTERRUPT_ABANDON)
+		return li_audit_abandon(ctx->cl->params, audit, err);
+	return li_audit_cancel(ctx->cl->params, audit, err);
+}
+
+static int audit_status(const li_audit *audit)
+{
+	return audit->unsupported ? EXIT_UNSUPPORTED : audit->count[LI_VERDICT_FAIL] ? EXIT_AUDIT_FAILED : EXIT_OK;
+}
+
+static int print_tally(tool_ctx *ctx, li_audit_tally *t, int status)
+{
+	li_audit_tally_sort(t);
+	li_buf_reset(ctx->buf);
+	if (ctx->row) {
+		li_audit_tally_json(t, status, ctx->buf);
+		tool_row(ctx, ctx->buf);
+		li_buf_reset(ctx->buf);
+	}
+	if (ctx->cl->quiet)
+		return status;
+	if (ctx->cl->json)
+		li_audit_tally_json(t, status, ctx->buf);
+	else
+		li_audit_tally_text(t, status, ctx->buf);
+	return tool_print(ctx) ? EXIT_WRITE_ERROR : status;
+}
+
+/* --count N: the checklist N times, one after the other; a signal stops
+ * after the checklist under way. The exit status: the highest of theirs. */
+static int audit_count(tool_ctx *ctx)
+{
+	li_audit_tally t;
+	li_audit audit;
+	li_error err;
+	char line[2048];
+	int status = 0, rc;
+
+	memset(&t, 0, sizeof(t));
+	t.count = ctx->cl->count;
+	snprintf(t.name, sizeof(t.name), "%s", ctx->spec->name);
+	tool_catch_signals();
+	while (t.runs < t.count && !tool_signalled()) {
+		if (t.runs > 0 && cmdline_audit_again(ctx->cl, &err) < 0)
+			rc = -1;
+		else
+			rc = checks_once(ctx, &audit, &err);
+		t.runs++;
+		if (rc < 0) {
+			li_error_format(&err, ctx->spec->name, line, sizeof(line));
+			fputs(line, stderr);
+			t.errors++;
+			rc = exit_for_error(&err);
+		} else if (li_audit_tally_add(&t, &audit) < 0) {
+			fprintf(stderr, "%s: out of memory\n", ctx->spec->name);
+			li_audit_tally_free(&t);
+			return EXIT_USAGE;
+		} else {
+			rc = audit_status(&audit);
+		}
+		if (rc > status)
+			status = rc;
+	}
+	t.stopped = t.runs < t.count;
+	/* --each: each server's tally names it, even when no checklist ran. */
+	if (t.uri[0] == '\0' && ctx->row && ctx->cl->uri)
+		snprintf(t.uri, sizeof(t.uri), "%s", ctx->cl->uri);
+	status = print_tally(ctx, &t, status);
+	li_audit_tally_free(&t);
+	return status;
 }
 
 int tool_audit(tool_ctx *ctx)
@@ -29,13 +108,19 @@ int tool_audit(tool_ctx *ctx)
 	li_error err;
 	int status;
 
-	if ((ctx->spec->interrupt == LI_INTERRUPT_ABANDON ? li_audit_abandon : li_audit_cancel)(ctx->cl->params, &audit,
-												  &err) < 0)
+	if (ctx->cl->count)
+		return audit_count(ctx);
+	if (checks_once(ctx, &audit, &err) < 0)
 		return audit_failed(ctx, &err);
-	status = audit.unsupported ? EXIT_UNSUPPORTED : audit.count[LI_VERDICT_FAIL] ? EXIT_AUDIT_FAILED : EXIT_OK;
+	status = audit_status(&audit);
+	li_buf_reset(ctx->buf);
+	if (ctx->row) {
+		li_audit_json(&audit, status, ctx->buf);
+		tool_row(ctx, ctx->buf);
+		li_buf_reset(ctx->buf);
+	}
 	if (ctx->cl->quiet)
 		return status;
-	li_buf_reset(ctx->buf);
 	if (ctx->cl->json)
 		li_audit_json(&audit, status, ctx->buf);
 	else

@@ -7,11 +7,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int print_summary(tool_ctx *ctx, stats *s)
 {
 	stats_sort(s);
+	if (ctx->row)
+		stats_json(s, ctx->row);
 	if (ctx->cl->quiet)
 		return 0;
 	if (ctx->cl->json)
@@ -46,6 +49,9 @@ int count_main(tool_ctx *ctx)
 		}
 	}
 	s.stopped = s.runs < s.count;
+	/* --each: each server's summary names it, even when no run connected. */
+	if (ctx->row && s.uri == NULL && ctx->cl->uri)
+		s.uri = strdup(ctx->cl->uri);
 	status = print_summary(ctx, &s);
 	if (status == 0)
 		status = s.exit_status;

@@ -30,24 +30,9 @@ void stats_free(stats *s)
 	size_t i;
 
 	for (i = 0; i < s->nseries; i++)
-		free(s->series[i].v);
+		li_series_free(&s->series[i].s);
 	free(s->uri);
 	s->uri = NULL;
-}
-
-static int add_value(stats_series *ser, double v)
-{
-	if (ser->n == ser->cap) {
-		size_t cap = ser->cap ? ser->cap * 2 : 16;
-		double *p = realloc(ser->v, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		ser->v = p;
-		ser->cap = cap;
-	}
-	ser->v[ser->n++] = v;
-	return 0;
 }
 
 /* From the interrupt written to t_ns, in milliseconds; -1: t_ns did not happen. */
@@ -89,26 +74,10 @@ int stats_add_run(stats *s, const li_result *res, int exit_status)
 	for (i = 0; i < s->nseries; i++) {
 		double v = measure(res, s->series[i].key);
 
-		if (v >= 0 && add_value(&s->series[i], v) < 0)
+		if (v >= 0 && li_series_add(&s->series[i].s, v) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-double stats_percentile(const double *sorted, size_t n, int p)
-{
-	size_t rank = ((size_t)p * n + 99) / 100;
-
-	if (n == 0)
-		return 0;
-	return sorted[rank > 0 ? rank - 1 : 0];
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 void stats_sort(stats *s)
@@ -116,8 +85,7 @@ void stats_sort(stats *s)
 	size_t i;
 
 	for (i = 0; i < s->nseries; i++)
-		if (s->series[i].n)
-			qsort(s->series[i].v, s->series[i].n, sizeof(double), cmp_double);
+		li_series_sort(&s->series[i].s);
 }
 
 static const char *outcome_name(size_t o)
@@ -125,7 +93,7 @@ static const char *outcome_name(size_t o)
 	return o == STATS_ERROR ? "error" : li_outcome_name((li_outcome)o);
 }
 
-static const int pcts[] = { 50, 90, 99 };
+static const int pcts[] = { 50, 90, 99, 100 };
 
 static void value(const stats_series *ser, double v, int width, FILE *out)
 {
@@ -152,13 +120,12 @@ void stats_text(const stats *s, FILE *out)
 	for (i = 0; i < s->nseries; i++) {
 		const stats_series *ser = &s->series[i];
 
-		fprintf(out, "%-20s %6zu", ser->key, ser->n);
+		fprintf(out, "%-20s %6zu", ser->key, ser->s.n);
 		for (j = 0; j <= 3; j++) {
-			if (ser->n == 0)
+			if (ser->s.n == 0)
 				fprintf(out, " %10s", "-");
 			else
-				value(ser, j < 3 ? stats_percentile(ser->v, ser->n, pcts[j]) : ser->v[ser->n - 1], 11,
-				      out);
+				value(ser, li_series_percentile(&ser->s, pcts[j]), 11, out);
 		}
 		fputc('\n', out);
 	}
@@ -185,13 +152,13 @@ static void json_series(const stats_series *ser, FILE *out)
 {
 	size_t j;
 
-	fprintf(out, "{\"n\":%zu", ser->n);
-	for (j = 0; ser->n && j <= 3; j++) {
+	fprintf(out, "{\"n\":%zu", ser->s.n);
+	for (j = 0; ser->s.n && j <= 3; j++) {
 		if (j < 3)
 			fprintf(out, ",\"p%d\":", pcts[j]);
 		else
 			fputs(",\"max\":", out);
-		value(ser, j < 3 ? stats_percentile(ser->v, ser->n, pcts[j]) : ser->v[ser->n - 1], 0, out);
+		value(ser, li_series_percentile(&ser->s, pcts[j]), 0, out);
 	}
 	fputc('}', out);
 }

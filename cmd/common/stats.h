@@ -18,8 +18,7 @@
 typedef struct stats_series {
 	const char *key; /* the JSON key and the table's row */
 	int integer;     /* a count, printed without decimals; else milliseconds */
-	double *v;
-	size_t n, cap;
+	li_series s;
 } stats_series;
 
 typedef struct stats {
@@ -41,9 +40,6 @@ void stats_free(stats *s);
 /* One run: its result (NULL: it failed before its outcome) and exit
  * status. -1 when out of memory. */
 int stats_add_run(stats *s, const li_result *res, int exit_status);
-/* Nearest rank: the smallest value with at least p percent of the values
- * at or below it, the ceil(p * n / 100)th of the sorted values. */
-double stats_percentile(const double *sorted, size_t n, int p);
 /* Sort every measure's values (before rendering). */
 void stats_sort(stats *s);
 /* The summary block, or one JSON object on one line; both end with a newline. */

@@ -3,6 +3,7 @@
 
 #include "argv.h"
 #include "count.h"
+#include "each.h"
 #include "exit.h"
 #include "prompt.h"
 #include "status.h"
@@ -310,9 +311,8 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	return 0;
 }
 
-static void catch_signals(li_run *run)
+void tool_catch_signals(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -322,10 +322,17 @@ static void catch_signals(li_run *run)
 	 * SA_RESTART (and LDAP_OPT_RESTART) keep EINTR away from libldap, for
 	 * which an interrupted poll would be a lost connection. */
 	sa.sa_flags = SA_RESTART;
-	signal_run = run;
-	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void catch_signals(li_run *run)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	signal_run = run;
+	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
+	tool_catch_signals();
 }
 
 /* The outcome is decided but stdout is not being read: a signal gives up. */
@@ -367,14 +374,24 @@ static void print_failure(const tool_ctx *ctx)
 	print_error(ctx->spec->name, &err);
 }
 
+void tool_row(tool_ctx *ctx, const li_buf *buf)
+{
+	if (ctx->row)
+		fwrite(li_buf_data(buf), 1, li_buf_len(buf), ctx->row);
+}
+
 static int report(tool_ctx *ctx)
 {
-	const li_result *res;
+	const li_result *res = li_run_result(ctx->run);
 
 	li_buf_reset(ctx->buf);
+	if (ctx->row && !ctx->cl->count) {
+		li_report_json(res, exit_for_run(ctx), ctx->buf);
+		tool_row(ctx, ctx->buf);
+		li_buf_reset(ctx->buf);
+	}
 	if (ctx->cl->quiet || ctx->cl->count)
 		return 0;
-	res = li_run_result(ctx->run);
 	if (ctx->cl->json)
 		li_report_json(res, exit_for_run(ctx), ctx->buf);
 	else if (ctx->spec->trace && li_trace_summary_text(res, ctx->buf) == 0)
@@ -404,10 +421,12 @@ static int flush_output(tool_ctx *ctx, const li_error *err)
 static void report_error(tool_ctx *ctx, const li_error *err)
 {
 	li_buf_reset(ctx->buf);
-	if (ctx->cl->quiet || ctx->cl->count || !ctx->cl->json || (err->code == 0 && err->signo != SIGTERM))
+	if (ctx->cl->count || (err->code == 0 && err->signo != SIGTERM))
 		return;
 	li_error_json(li_run_result(ctx->run), err, exit_for_error(err), ctx->buf);
-	tool_write_report(ctx, ctx->buf);
+	tool_row(ctx, ctx->buf);
+	if (!ctx->cl->quiet && ctx->cl->json)
+		tool_write_report(ctx, ctx->buf);
 }
 
 /* The run failed before its outcome: the trace so far, then why. */
@@ -537,6 +556,18 @@ static int dry_run(tool_ctx *ctx)
 	return tool_print(ctx);
 }
 
+int tool_dispatch(tool_ctx *ctx)
+{
+	if (ctx->cl->audit)
+		return tool_audit(ctx);
+	/* A status line only where someone watches, and never in the way of
+	 * -q's silence or --json's one object. */
+	if (!ctx->cl->quiet && !ctx->cl->json)
+		ctx->status = status_new(ctx->spec->name);
+	ctx->prompt.status = ctx->status;
+	return ctx->cl->count ? count_main(ctx) : tool_run_once(ctx);
+}
+
 int tool_main(const tool_spec *spec, int argc, char **argv)
 {
 	tool_ctx ctx = { .spec = spec };
@@ -573,16 +604,7 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		status = dry_run(&ctx);
 		goto out;
 	}
-	if (ctx.cl->audit) {
-		status = tool_audit(&ctx);
-		goto out;
-	}
-	/* A status line only where someone watches, and never in the way of
-	 * -q's silence or --json's one object. */
-	if (!ctx.cl->quiet && !ctx.cl->json)
-		ctx.status = status_new(spec->name);
-	ctx.prompt.status = ctx.status;
-	status = ctx.cl->count ? count_main(&ctx) : tool_run_once(&ctx);
+	status = ctx.cl->neach ? each_main(&ctx) : tool_dispatch(&ctx);
 out:
 	signal_run = NULL;
 	li_run_free(ctx.run);

@@ -4,6 +4,7 @@
 #define LI_TOOL_H
 
 #include <popt.h>
+#include <stdio.h>
 
 #include <ldapinterrupt.h>
 
@@ -29,14 +30,26 @@ typedef struct tool_ctx {
 	int write_errno; /* a write to stdout failed with this (not EPIPE) */
 	prompt_ctx prompt;
 	struct statusline *status; /* the status line on stderr, or NULL */
+	/* --each: the process probing one server writes here the one JSON
+	 * object --json would print (the report, the summary, the audit or
+	 * the error), whatever the output mode, for the matrix; else NULL. */
+	FILE *row;
 } tool_ctx;
 
 int tool_main(const tool_spec *spec, int argc, char **argv);
 /* One run on a new connection (the previous run freed), its report
  * printed unless --count; the exit status. ctx->run stays for its result. */
 int tool_run_once(tool_ctx *ctx);
+/* What the command line asks of the server in the parameters: --audit,
+ * --count or one run, printed; the exit status. */
+int tool_dispatch(tool_ctx *ctx);
+/* --each: buf, the object --json prints, onto ctx->row when there is one. */
+void tool_row(tool_ctx *ctx, const li_buf *buf);
 /* 1 once SIGINT or SIGTERM arrived. */
 int tool_signalled(void);
+/* From here on SIGINT and SIGTERM only set what tool_signalled reads (and
+ * reach the run under way, if any). */
+void tool_catch_signals(void);
 /* The tool's popt table, its groups under their --help headings; generated
  * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);

@@ -28,7 +28,7 @@ except ImportError:  # the tests say so, one by one
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SRCDIR, "docs", "schema")
-KINDS = ("report", "error", "plan", "trace-event", "audit", "stats")
+KINDS = ("report", "error", "plan", "trace-event", "audit", "stats", "matrix", "audit-stats")
 TOOLS = ("ldapcancel", "ldapabandon", "ldaptrace")
 _validators = {}
 
@@ -385,6 +385,10 @@ def man_examples(page):
 
 
 def kind_of(obj):
+    if "matrix" in obj:
+        return "matrix"
+    if "checks" in obj and "count" in obj:
+        return "audit-stats"
     if "audit" in obj:
         return "audit"
     if "t_ms" in obj:
