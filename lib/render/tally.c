@@ -2,6 +2,8 @@
 /* --audit --count N: per check, how many runs ended with each verdict and
  * the percentiles of its times, as one block for people or one JSON
  * object (docs/schema/audit-stats.json) for scripts. */
+#include <string.h>
+
 #include <json-c/json.h>
 
 #include "buf.h"
@@ -25,8 +27,11 @@ static void text_verdicts(const li_check_tally *ct, li_buf *out)
 
 int li_audit_tally_text(const li_audit_tally *t, int exit_status, li_buf *out)
 {
-	int i, j, k;
+	int i, j, k, width = 0;
 
+	for (i = 0; i < t->nchecks; i++)
+		if ((int)strlen(t->checks[i].id) > width)
+			width = (int)strlen(t->checks[i].id);
 	li_buf_addf(out, "%s\n  audit: %ld run%s of %ld%s", t->uri[0] ? t->uri : "(no server reached)", t->runs,
 		    t->runs == 1 ? "" : "s", t->count, t->stopped ? " (stopped by a signal)" : "");
 	if (t->errors)
@@ -35,7 +40,7 @@ int li_audit_tally_text(const li_audit_tally *t, int exit_status, li_buf *out)
 	for (i = 0; i < t->nchecks; i++) {
 		const li_check_tally *ct = &t->checks[i];
 
-		li_buf_addf(out, "  %-15s  ", ct->id);
+		li_buf_addf(out, "  %-*s  ", width, ct->id);
 		text_verdicts(ct, out);
 		li_buf_addf(out, "  (%s)\n", ct->rfc);
 		for (j = 0; j < ct->ntimes; j++) {

@@ -67,6 +67,22 @@ def three_checklists_with_a_password_each():
 
 
 @test
+def abandon_checklists_line_up():
+    """ldapabandon's checklist, whose longest id (connection-usable) is longer
+    than any of ldapcancel's: every row's results start in one column."""
+    s = slapd()
+    r = run("ldapabandon", anon(s) + ["--audit", "--count", "2"], timeout=120)
+    eq(r.rc, 0, "exit 0: no check fails")
+    rows = [l for l in r.out.splitlines() if re.match(r"^  [a-z0-9-]+ +(pass|info) ", l)]
+    eq([l.split()[0] for l in rows], ["rootdse", "running-search", "abandon-msgid", "unknown-msgid", "completed-op",
+                                      "connection-usable"], "the abandon checks, in order")
+    eq(sorted({len(l) - len(l[2:].split(" ", 1)[1].lstrip()) for l in rows}), [len("  connection-usable  ")],
+       "the results start in one column, after the longest id")
+    for l in rows:
+        matches(l, r"^  \S+ +(pass 2|info 2)  \(RFC ", "%s: the same result both times" % l.split()[0])
+
+
+@test
 def text_is_one_block():
     s = slapd()
     r = run("ldapcancel", anon(s) + ["--audit", "--count", "2"], timeout=120)
