@@ -225,6 +225,7 @@ ONE_RULE_BROKEN = {
     "cancel-118": ("running-search", "the Cancel was answered canceled (118), not success (0)", (), ()),
     "cancel-119": ("running-search", "the search did not end (no-such-operation)", (), ()),
     "cancel-named": ("cancel-response", "the response carries a responseName", (), ()),
+    "unknown-121": ("unknown-msgid", "the Cancel was answered cannotCancel (121), not noSuchOperation (119)", (), ()),
     "completed-118": ("completed-op", "the Cancel was answered canceled (118), not noSuchOperation (119) or tooLate (120)",
                       (), ()),
     "completed-0": ("completed-op", "the Cancel was answered success (0), not noSuchOperation (119) or tooLate (120)",

@@ -1059,6 +1059,26 @@ def t_completed():
             check((m.msgid, m.get("code")) == (k, 119), "%s: %r" % (name, m))
 
 
+
+@test("unknown-121: a Cancel of a never-used ID gets 121; a running search is cancelled (118, success); a finished one 119")
+def t_unknown_121():
+    with FaultServer("unknown-121") as srv:
+        c = Client(srv.port).bound()
+        k = c.cancel(1000000)
+        m = c.recv_msg()
+        check((m.msgid, m.get("code")) == (k, 121), "unknown: %r" % m)
+        mid = c.next_id()
+        c.send(fs.search_request(mid, "dc=example,dc=com", 2, []))
+        m = c.recv_msg()
+        check((m.msgid, m.op) == (mid, "searchEntry"), "the search runs: %r" % m)
+        k = c.cancel(mid)
+        msgs = c.recv_until(lambda m: m.msgid == k)
+        done = [(m.msgid, m.get("code")) for m in msgs if m.op in ("searchDone", "extendedResponse")]
+        check(done == [(mid, 118), (k, 0)], "cancelled: %r" % done)
+        k = c.cancel(mid)
+        m = c.recv_msg()
+        check((m.msgid, m.get("code")) == (k, 119), "finished: %r" % m)
+
 def audit_entry(c):
     """The description values of the write scenarios' entry, read by a base search."""
     mid = c.next_id()
