@@ -23,14 +23,26 @@
 
 static li_run *signal_run;
 static volatile sig_atomic_t got_sigterm, got_signal;
+/* --audit: the first signal, by number; a signal stops signal_run. */
+static volatile sig_atomic_t stop_signo;
+static int signals_stop;
 
 static void on_signal(int signo)
 {
+	/* --audit: a check's connection or bind may not end before its
+	 * timeout; a second signal is the way out, as during a run's. */
+	if (signals_stop && stop_signo) {
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return;
+	}
 	if (signo == SIGTERM)
 		got_sigterm = 1;
 	got_signal = 1;
+	if (!stop_signo)
+		stop_signo = signo;
 	if (signal_run)
-		li_run_signal(signal_run, signo);
+		li_run_signal(signal_run, signals_stop ? SIGTERM : signo);
 }
 
 static void print_error(const char *prog, const li_error *err)
@@ -335,6 +347,21 @@ static void catch_signals(li_run *run)
 	tool_catch_signals();
 }
 
+volatile sig_atomic_t *tool_stop_on_signal(void)
+{
+	signals_stop = 1;
+	tool_catch_signals();
+	return &stop_signo;
+}
+
+void tool_signal_run(li_run *run)
+{
+	if (run)
+		catch_signals(run);
+	else
+		signal_run = NULL;
+}
+
 /* The outcome is decided but stdout is not being read: a signal gives up. */
 static int output_abandoned(const tool_ctx *ctx, int signo)
 {
@@ -558,13 +585,13 @@ static int dry_run(tool_ctx *ctx)
 
 int tool_dispatch(tool_ctx *ctx)
 {
-	if (ctx->cl->audit)
-		return tool_audit(ctx);
 	/* A status line only where someone watches, and never in the way of
 	 * -q's silence or --json's one object. */
 	if (!ctx->cl->quiet && !ctx->cl->json)
 		ctx->status = status_new(ctx->spec->name);
 	ctx->prompt.status = ctx->status;
+	if (ctx->cl->audit)
+		return tool_audit(ctx);
 	return ctx->cl->count ? count_main(ctx) : tool_run_once(ctx);
 }
 
