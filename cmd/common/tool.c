@@ -329,7 +329,10 @@ void tool_catch_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/* One handler at a time: the other signal waits for this one. */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
 	/* Unblocked, so that the run sees them on every pass of its loops;
 	 * SA_RESTART (and LDAP_OPT_RESTART) keep EINTR away from libldap, for
 	 * which an interrupted poll would be a lost connection. */

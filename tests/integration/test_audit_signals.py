@@ -5,16 +5,19 @@ once (its run ends without an interrupt), the checks not over are skip
 "stopped by SIGINT" (SIGTERM), the rows before are printed, text or JSON
 (valid, "stopped": true), and the exit status is 130 (143); the same inside
 a --count checklist and in each --each child. Each signal waits on the
-server's log (the request of the check that holds), never on a sleep."""
+server's log (the request of the check that holds), never on a sleep.
+And the rest of an audit's life at a terminal: the status line names the
+check under way, -v prefixes each check's steps with its id."""
 
 import json
 import os
+import re
 import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import anon, audit_object, audit_results as results, schema_valid  # noqa: E402
+from litools import anon, audit_object, audit_results as results, run_with_tty, schema_valid  # noqa: E402
 
 ABANDON_IDS = ["rootdse", "running-search", "abandon-msgid", "unknown-msgid", "completed-op", "connection-usable"]
 CANCEL_IDS = ["rootdse", "running-search", "unknown-msgid", "cancel-response", "completed-op", "write-cancel",
@@ -171,6 +174,65 @@ def sigterm_in_ldapcancels_first_check_skips_all_but_the_facts():
     ok(all(not c["reason"].startswith("stopped") for c in cannot), "the cannot-cancel rows: their own reasons")
     eq([rec["op"] for rec in log if "op" in rec], ["bind", "search", "unbind"],
        "stopped, not interrupted: no Abandon, no Cancel, the unbind")
+
+
+@test
+def a_second_signal_kills_an_audit_whose_bind_never_ends():
+    # The first signal waits for the bind, which never ends; the second
+    # (another signal, so that the two cannot merge) is the way out.
+    with faultserver("silent-bind") as fs:
+        with spawn("ldapabandon", ["-x", "-H", fs.uri, "--audit"]) as p:
+            fs.wait_log(lambda rec: rec.get("op") == "bind", timeout=scaled(10))
+            p.signal(signal.SIGINT)
+            p.signal(signal.SIGTERM)
+            r = p.wait(timeout=10)
+    ok(r.rc in (-signal.SIGINT, -signal.SIGTERM), "killed by the signal: %r" % r.rc)
+    eq((r.out, r.err), ("", ""), "nothing printed")
+
+
+ERASE = "\r\x1b[K"
+
+
+@test
+def the_status_line_names_the_check_and_what_it_does():
+    s = slapd()
+    rc, screen = run_with_tty([tool_path("ldapabandon")] + anon(s) + ["--audit"], b"", timeout=30, columns=200)
+    eq(rc, 0, "exit status")
+    drawn = re.findall(re.escape(ERASE) + r"(ldapabandon: audit [^\r\n]*)", screen)
+    ok(drawn, "a status was shown")
+    shape = re.compile(r"^ldapabandon: audit ([1-6])/6 ([a-z-]+): (connecting|binding|running|waiting for the result|"
+                       r"listening) \d+\.\ds$")
+    bad = [d for d in drawn if not shape.match(d)]
+    eq(bad, [], "every status: the check, its row of 6, what its run does, for how long")
+    rows = [(int(shape.match(d).group(1)), shape.match(d).group(2)) for d in drawn]
+    eq(sorted(set(rows)), sorted(set(rows), key=rows.index), "the checks in the order they run")
+    ok((2, "running-search") in rows and (4, "unknown-msgid") in rows,
+       "each check listening 1 s after its Abandon shows: %r" % sorted(set(rows)))
+    ok(any(d.startswith("ldapabandon: audit 2/6 running-search: listening") for d in drawn),
+       "the running search's listening shows")
+    last = screen.rfind("ldapabandon: audit ")
+    erase = screen.find(ERASE, last)
+    gt(erase, last, "the last status was erased")
+    eq(screen[erase + len(ERASE):].split("\r\n")[0], s.uri, "then the rows")
+    rc, screen = run_with_tty([tool_path("ldapabandon")] + anon(s) + ["--audit", "--json"], b"", timeout=30)
+    eq(rc, 0, "--json: exit status")
+    not_contains(screen, "audit 1/6", "--json: no status line")
+
+
+@test
+def verbose_prefixes_each_checks_steps_with_its_id():
+    s = slapd()
+    r = run("ldapabandon", anon(s) + ["--audit", "-v"])
+    eq(r.rc, 0, "exit status")
+    lines = r.err.splitlines()
+    prefixes = [re.match(r"^ldapabandon: ([a-z-]+): ", l) for l in lines]
+    eq([l for l, m in zip(lines, prefixes) if not m], [], "every line: the tool, the check's id")
+    ids = [m.group(1) for m in prefixes]
+    eq(sorted(set(ids), key=ids.index), ["rootdse", "running-search", "unknown-msgid", "completed-op",
+                                         "connection-usable"], "each check that runs, in order")
+    for i in set(ids):
+        ok("ldapabandon: %s: bound" % i in lines, "%s: its steps as a single run's" % i)
+    eq(r.out.splitlines()[-1], "  summary: 5 pass, 0 fail, 0 warn, 0 skip, 1 info", "the rows on stdout, as without -v")
 
 
 if __name__ == "__main__":
