@@ -177,6 +177,32 @@ def sigterm_in_ldapcancels_first_check_skips_all_but_the_facts():
 
 
 @test
+def a_stopped_write_check_puts_its_entry_back():
+    dn = "cn=audit,dc=example,dc=com"
+    with faultserver("write-held") as fs:
+        with spawn("ldapcancel", ["-x", "-H", fs.uri, "--audit", "--json", "--audit-base", dn]) as p:
+            modify = fs.wait_log(lambda rec: rec.get("op") == "modify", timeout=scaled(15))
+            fs.wait_log(lambda rec: rec.get("op") == "extended" and rec.get("conn") == modify["conn"],
+                        timeout=scaled(10))
+            p.signal(signal.SIGINT)
+            r = p.wait(timeout=15)
+        log = fs.log()
+    eq((r.rc, r.err), (130, ""), "exit status, stderr")
+    j = audit_object(r, "ldapcancel", CANCEL_IDS, "write-held")
+    got = dict(results(j))
+    # The fault server's root DSE names no naming context: no running search.
+    eq([got[i] for i in CANCEL_IDS[:5]], ["info", "skip", "pass", "pass", "pass"], "the checks before the write")
+    stopped_reasons({"checks": j["checks"][5:7]}, signal.SIGINT)
+    ok(not j["checks"][1]["reason"].startswith("stopped"), "running-search: its own reason")
+    write = [c for c in j["checks"] if c["id"] == "write-cancel"][0]
+    eq((write["result"], write["reason"], write["evidence"].get("restored")), ("skip", "stopped by SIGINT", 1),
+       "write-cancel: stopped, the entry put back")
+    eq(got["persistent-search"], "skip", "persistent-search: not begun")
+    later = [rec for rec in log if rec.get("op") == "modify" and rec["conn"] > modify["conn"]]
+    eq([rec["dn"] for rec in later], [dn], "one modify after the held one: the put-back")
+
+
+@test
 def a_second_signal_kills_an_audit_whose_bind_never_ends():
     # The first signal waits for the bind, which never ends; the second
     # (another signal, so that the two cannot merge) is the way out.
