@@ -14,6 +14,7 @@
 #ifndef LDAPINTERRUPT_H
 #define LDAPINTERRUPT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -705,6 +706,7 @@ typedef struct li_check {
 	char reason[256]; /* a skip's reason, a failure's or a warning's; "" otherwise */
 	li_evidence evidence[LI_CHECK_MAX_EVIDENCE];
 	int nevidence;
+	int stopped;      /* skip: the audit was stopped (li_audit_hooks.stop) before this check was over */
 } li_check;
 
 #define LI_AUDIT_MAX_CHECKS 16
@@ -716,6 +718,7 @@ typedef struct li_audit {
 	int nchecks;
 	int count[LI_VERDICT_COUNT]; /* checks per verdict */
 	li_interrupt interrupt; /* whose checklist: LI_INTERRUPT_CANCEL or LI_INTERRUPT_ABANDON */
+	int stopped;       /* the caller's nonzero *li_audit_hooks.stop: the audit was stopped; else 0 */
 } li_audit;
 
 /* Runs the checks, each on a fresh connection made with p's connection
@@ -731,6 +734,39 @@ int li_params_set_audit_base(li_params *p, const char *dn, li_error *err);
  * li_audit_cancel runs its own (a wait of 0 set on p is refused: each
  * check listens after its Abandon). */
 int li_audit_abandon(li_params *p, li_audit *out, li_error *err);
+
+/* What the caller of li_audit_cancel or li_audit_abandon sees of the
+ * checks while they run, and how it stops them. Every callback is called
+ * from the thread that called the audit; any may be NULL. */
+typedef struct li_audit_hooks {
+	/* Each check's run, before it connects, then NULL once it is over (or
+	 * the run it ran inside: a check may run a change of its own while its
+	 * search waits). Until then the caller may li_run_set_signals it, and
+	 * stop it, from a signal handler too, with li_run_signal(run, SIGTERM):
+	 * the run sends nothing more (no interrupt) and ends. Never SIGINT: a
+	 * check's run may take that as its trigger, and an interrupt at the
+	 * wrong moment can harm a server (a Cancel during a refreshAndPersist
+	 * search's refresh). */
+	void (*run)(void *arg, li_run *run);
+	/* Each check as it begins: a->checks[index], one of a->nchecks. */
+	void (*check)(void *arg, const li_audit *a, int index);
+	/* Each check's run's progress and log lines (li_run_set_progress,
+	 * li_run_set_log: the audit sets them on each run; do not). */
+	li_progress_fn progress;
+	li_log_fn log;
+	void *arg;
+	/* Once *stop is nonzero (a signal handler may set it) the audit stops:
+	 * no check begins and no run starts but the one that puts back an entry
+	 * a write check changed; the check under way and every check not over
+	 * become skip with li_check.stopped set, li_audit.stopped is *stop, and
+	 * the audit returns 0. Setting it does not stop the run under way: stop
+	 * that one as above. NULL: never stopped. */
+	volatile sig_atomic_t *stop;
+} li_audit_hooks;
+
+/* The hooks of the audits run with p (NULL: none); the caller keeps *h
+ * alive until they return. */
+void li_params_set_audit_hooks(li_params *p, const li_audit_hooks *h);
 /* One row per check and a summary line, or one JSON object (with a
  * newline) whose "exit" is exit_status. */
 int li_audit_text(const li_audit *a, li_buf *out);

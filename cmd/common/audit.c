@@ -5,9 +5,66 @@
 #include "tool.h"
 
 #include "exit.h"
+#include "status.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+/* What the tool sees of the checks as they run (li_audit_hooks). */
+typedef struct audit_view {
+	tool_ctx *ctx;
+	const char *check; /* the id of the check under way */
+} audit_view;
+
+static void on_check(void *arg, const li_audit *a, int index)
+{
+	audit_view *v = arg;
+
+	v->check = a->checks[index].id;
+	status_audit_check(v->ctx->status, index, a->nchecks, v->check);
+}
+
+/* -v: each check's steps as a single run's, after the check's id;
+ * warnings always. */
+static void on_log(void *arg, int warning, const char *line)
+{
+	audit_view *v = arg;
+	size_t n = strlen(line);
+	char out[1280];
+
+	if (!warning && !v->ctx->cl->verbose)
+		return;
+	snprintf(out, sizeof(out), "%s: %s: %s%s", v->ctx->spec->name, v->check ? v->check : "audit", line,
+		 n && line[n - 1] == '\n' ? "" : "\n");
+	status_line(v->ctx->status, out);
+}
+
+/* The status line; maybe from the library's thread (status.c locks). */
+static void on_progress(void *arg, const li_progress *p)
+{
+	const audit_view *v = arg;
+
+	status_progress(v->ctx->status, p);
+}
+
+/* A check's run: the one a signal stops. */
+static void on_run(void *arg, li_run *run)
+{
+	(void)arg;
+	tool_signal_run(run);
+}
+
+/* A signal stopped the audit: the rows it skipped say which. */
+static void say_stopped(li_audit *audit)
+{
+	int i;
+
+	for (i = 0; i < audit->nchecks; i++)
+		if (audit->checks[i].stopped)
+			snprintf(audit->checks[i].reason, sizeof(audit->checks[i].reason), "stopped by %s",
+				 audit->stopped == SIGTERM ? "SIGTERM" : "SIGINT");
+}
 
 /* The checks could not begin (the first connection or bind failed). */
 static int audit_failed(tool_ctx *ctx, const li_error *err)
@@ -27,16 +84,36 @@ static int audit_failed(tool_ctx *ctx, const li_error *err)
 	return tool_print(ctx) ? EXIT_WRITE_ERROR : status;
 }
 
-/* One checklist against the server of the parameters. */
+/* One checklist against the server of the parameters, watched: a signal
+ * stops it (the check under way and the rest skipped). */
 static int checks_once(tool_ctx *ctx, li_audit *audit, li_error *err)
 {
+	audit_view view = { .ctx = ctx };
+	li_audit_hooks hooks = { .run = on_run, .check = on_check, .log = on_log, .arg = &view };
+	int rc;
+
+	hooks.stop = tool_stop_on_signal();
+	if (ctx->status)
+		hooks.progress = on_progress;
+	li_params_set_audit_hooks(ctx->cl->params, &hooks);
 	if (ctx->spec->interrupt == LI_INTERRUPT_ABANDON)
-		return li_audit_abandon(ctx->cl->params, audit, err);
-	return li_audit_cancel(ctx->cl->params, audit, err);
+		rc = li_audit_abandon(ctx->cl->params, audit, err);
+	else
+		rc = li_audit_cancel(ctx->cl->params, audit, err);
+	li_params_set_audit_hooks(ctx->cl->params, NULL);
+	status_erase(ctx->status);
+	if (rc == 0 && audit->stopped) {
+		say_stopped(audit);
+		if (!audit->uri[0] && ctx->cl->uri)
+			snprintf(audit->uri, sizeof(audit->uri), "%s", ctx->cl->uri);
+	}
+	return rc;
 }
 
 static int audit_status(const li_audit *audit)
 {
+	if (audit->stopped)
+		return audit->stopped == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
 	return audit->unsupported ? EXIT_UNSUPPORTED : audit->count[LI_VERDICT_FAIL] ? EXIT_AUDIT_FAILED : EXIT_OK;
 }
 
@@ -93,7 +170,7 @@ static int audit_count(tool_ctx *ctx)
 		if (rc > status)
 			status = rc;
 	}
-	t.stopped = t.runs < t.count;
+	t.stopped = t.runs < t.count || tool_signalled();
 	/* --each: each server's tally names it, even when no checklist ran. */
 	if (t.uri[0] == '\0' && ctx->row && ctx->cl->uri)
 		snprintf(t.uri, sizeof(t.uri), "%s", ctx->cl->uri);

@@ -20,6 +20,7 @@ struct statusline {
 	int shown;
 	int held;             /* status_hold */
 	int64_t t_released_ns; /* the last hold ended: a wait counts from here */
+	char check[96];       /* --audit: "3/6 unknown-msgid"; "" otherwise */
 };
 
 static int64_t now_ns(void)
@@ -157,6 +158,35 @@ static size_t what(char *buf, size_t size, size_t n, const li_progress *p)
 	}
 }
 
+void status_audit_check(statusline *s, int index, int n, const char *id)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->check, sizeof(s->check), "%d/%d %s", index + 1, n, id);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* --audit: what a check's run does, in a word or two. */
+static const char *doing(const li_progress *p)
+{
+	switch (p->phase) {
+	case LI_PHASE_CONNECT:
+		return "connecting";
+	case LI_PHASE_STARTTLS:
+		return "StartTLS";
+	case LI_PHASE_BIND:
+		return "binding";
+	case LI_PHASE_TRIGGER:
+		return "running";
+	case LI_PHASE_RESULT:
+		return "waiting for the result";
+	case LI_PHASE_LISTEN:
+	default:
+		return "listening";
+	}
+}
+
 static size_t columns(void)
 {
 	struct winsize ws;
@@ -173,17 +203,24 @@ void status_progress(void *arg, const li_progress *p)
 	size_t n, width;
 	int64_t waited = p->phase_ns, since;
 
+	char check[sizeof(s->check)];
+
 	pthread_mutex_lock(&s->lock);
 	since = s->t_released_ns ? now_ns() - s->t_released_ns : waited;
+	memcpy(check, s->check, sizeof(check));
 	pthread_mutex_unlock(&s->lock);
 	if (since < waited)
 		waited = since;
-	if (waited < SHOW_AFTER_NS) {
+	/* An audit's check is short, and the audit long: shown at once. */
+	if (check[0]) {
+		n = add(line, sizeof(line), 0, ERASE "%s: audit %s: %s %.1fs", s->prog, check, doing(p), secs(waited));
+	} else if (waited < SHOW_AFTER_NS) {
 		status_erase(s);
 		return;
+	} else {
+		n = add(line, sizeof(line), 0, ERASE "%s: waiting %.1fs for ", s->prog, secs(waited));
+		n = what(line, sizeof(line), n, p);
 	}
-	n = add(line, sizeof(line), 0, ERASE "%s: waiting %.1fs for ", s->prog, secs(waited));
-	n = what(line, sizeof(line), n, p);
 	if (p->left_ns >= 0)
 		n = add(line, sizeof(line), n, "; --timeout in %.1fs", secs(p->left_ns));
 	if (n >= sizeof(line))

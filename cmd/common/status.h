@@ -19,6 +19,10 @@ void status_free(statusline *s);
 void status_progress(void *arg, const li_progress *p);
 /* 1: erase it and show none until 0 (a question on the terminal). */
 void status_hold(statusline *s, int hold);
+/* --audit: the check under way (index of n, its id): from now on the
+ * line shows it and what its run does, at once, e.g. "ldapabandon: audit
+ * 3/6 unknown-msgid: listening 0.4s". */
+void status_audit_check(statusline *s, int index, int n, const char *id);
 /* Erases the status line if it shows. */
 void status_erase(statusline *s);
 /* Writes a whole line (with its newline) to stderr, erasing the status

@@ -23,14 +23,26 @@
 
 static li_run *signal_run;
 static volatile sig_atomic_t got_sigterm, got_signal;
+/* --audit: the first signal, by number; a signal stops signal_run. */
+static volatile sig_atomic_t stop_signo;
+static int signals_stop;
 
 static void on_signal(int signo)
 {
+	/* --audit: a check's connection or bind may not end before its
+	 * timeout; a second signal is the way out, as during a run's. */
+	if (signals_stop && stop_signo) {
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return;
+	}
 	if (signo == SIGTERM)
 		got_sigterm = 1;
 	got_signal = 1;
+	if (!stop_signo)
+		stop_signo = signo;
 	if (signal_run)
-		li_run_signal(signal_run, signo);
+		li_run_signal(signal_run, signals_stop ? SIGTERM : signo);
 }
 
 static void print_error(const char *prog, const li_error *err)
@@ -317,7 +329,10 @@ void tool_catch_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/* One handler at a time: the other signal waits for this one. */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
 	/* Unblocked, so that the run sees them on every pass of its loops;
 	 * SA_RESTART (and LDAP_OPT_RESTART) keep EINTR away from libldap, for
 	 * which an interrupted poll would be a lost connection. */
@@ -333,6 +348,21 @@ static void catch_signals(li_run *run)
 	signal_run = run;
 	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
 	tool_catch_signals();
+}
+
+volatile sig_atomic_t *tool_stop_on_signal(void)
+{
+	signals_stop = 1;
+	tool_catch_signals();
+	return &stop_signo;
+}
+
+void tool_signal_run(li_run *run)
+{
+	if (run)
+		catch_signals(run);
+	else
+		signal_run = NULL;
 }
 
 /* The outcome is decided but stdout is not being read: a signal gives up. */
@@ -558,13 +588,13 @@ static int dry_run(tool_ctx *ctx)
 
 int tool_dispatch(tool_ctx *ctx)
 {
-	if (ctx->cl->audit)
-		return tool_audit(ctx);
 	/* A status line only where someone watches, and never in the way of
 	 * -q's silence or --json's one object. */
 	if (!ctx->cl->quiet && !ctx->cl->json)
 		ctx->status = status_new(ctx->spec->name);
 	ctx->prompt.status = ctx->status;
+	if (ctx->cl->audit)
+		return tool_audit(ctx);
 	return ctx->cl->count ? count_main(ctx) : tool_run_once(ctx);
 }
 

@@ -50,6 +50,13 @@ int tool_signalled(void);
 /* From here on SIGINT and SIGTERM only set what tool_signalled reads (and
  * reach the run under way, if any). */
 void tool_catch_signals(void);
+/* --audit: signals caught from here on, the first one stopping rather
+ * than interrupting: the run given to tool_signal_run gets SIGTERM,
+ * whatever the signal; a second kills the tool by its default action. The
+ * flag the first signal sets to its number (for li_audit_hooks.stop). */
+volatile sig_atomic_t *tool_stop_on_signal(void);
+/* The run signals reach (its signals set), or NULL: none. */
+void tool_signal_run(li_run *run);
 /* The tool's popt table, its groups under their --help headings; generated
  * from cmd/common/options.txt by cmd/common/optgen.py. NULL for an unknown name. */
 const struct poptOption *tool_options(const char *tool);

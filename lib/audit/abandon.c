@@ -318,14 +318,22 @@ static int audit(audit_ctx *ctx, li_error *err)
 				    "still serves", RFC);
 	usable = audit_check_new(a, "connection-usable", "after a running search is abandoned, a search on the same "
 				 "connection succeeds", RFC);
+	if (!audit_step(ctx, dse))
+		return 0;
 	if (audit_check_rootdse(ctx, dse, &w, err) < 0)
-		return -1;
+		return audit_stopped(ctx) ? 0 : -1;
 	base = ctx->base ? ctx->base : w.naming_context[0] ? w.naming_context : NULL;
-	check_running_search(ctx, search, base, &ab);
-	check_unknown_msgid(ctx, unknown, &ab);
-	check_completed_op(ctx, completed, &ab);
-	check_connection_usable(ctx, usable, base, &ab);
-	check_abandon_msgid(own, &ab);
+	if (audit_step(ctx, search))
+		check_running_search(ctx, search, base, &ab);
+	if (audit_step(ctx, unknown))
+		check_unknown_msgid(ctx, unknown, &ab);
+	if (audit_step(ctx, completed))
+		check_completed_op(ctx, completed, &ab);
+	if (audit_step(ctx, usable))
+		check_connection_usable(ctx, usable, base, &ab);
+	if (audit_step(ctx, own))
+		check_abandon_msgid(own, &ab);
+	audit_step(ctx, NULL);
 	return 0;
 }
 

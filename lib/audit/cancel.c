@@ -185,13 +185,16 @@ static const struct cannot_row {
 	  "not by the server's timing alone" },
 };
 
-static void cannot_cancel(li_audit *a)
+static void cannot_cancel(audit_ctx *ctx)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cannot_rows) / sizeof(cannot_rows[0]); i++)
-		audit_verdict(audit_check_new(a, cannot_rows[i].id, cannot_rows[i].what, "RFC 3909 section 3"),
-			      LI_VERDICT_SKIP, "%s", cannot_rows[i].why);
+	for (i = 0; i < sizeof(cannot_rows) / sizeof(cannot_rows[0]); i++) {
+		li_check *c = audit_check_new(ctx->a, cannot_rows[i].id, cannot_rows[i].what, "RFC 3909 section 3");
+
+		audit_verdict(c, LI_VERDICT_SKIP, "%s", cannot_rows[i].why);
+		audit_over(ctx, c);
+	}
 }
 
 static int audit(audit_ctx *ctx, li_error *err)
@@ -200,7 +203,7 @@ static int audit(audit_ctx *ctx, li_error *err)
 	li_check *dse, *search, *unknown, *resp, *completed, *write, *psearch;
 	audit_watch w;
 	const char *base;
-	int answered, rc;
+	int answered, rc, from = 2;
 
 	dse = audit_check_new(a, "rootdse", "the root DSE lists Cancel (1.3.6.1.1.8) in supportedExtension", "RFC 3909 section 2");
 	search = audit_check_new(a, "running-search", "a running search, cancelled, ends canceled (118); the Cancel answers success (0)",
@@ -215,26 +218,34 @@ static int audit(audit_ctx *ctx, li_error *err)
 				"or canceled (118) without it", "RFC 3909 section 3");
 	psearch = audit_check_new(a, "persistent-search", "a refreshAndPersist search, cancelled in its persist phase, "
 				  "ends canceled (118); the Cancel answers success (0)", "RFC 3909 section 3");
-	cannot_cancel(a);
+	cannot_cancel(ctx);
+	if (!audit_step(ctx, dse))
+		return 0;
 	if (audit_check_rootdse(ctx, dse, &w, err) < 0)
-		return -1;
+		return audit_stopped(ctx) ? 0 : -1;
 	base = ctx->base ? ctx->base : w.naming_context[0] ? w.naming_context : NULL;
-	answered = check_running_search(ctx, search, base);
-	if (a->unsupported) {
-		audit_skip_rest(a, 2, "the server does not implement Cancel");
-	} else {
+	answered = audit_step(ctx, search) ? check_running_search(ctx, search, base) : -1;
+	if (!a->unsupported && audit_step(ctx, unknown)) {
+		from = 3;
 		rc = check_unknown_msgid(ctx, unknown, resp);
+		audit_over(ctx, resp);
 		if (answered < 0 && rc >= 0)
 			answered = rc;
 	}
 	if (a->unsupported) {
-		audit_skip_rest(a, 3, "the server does not implement Cancel");
+		audit_step(ctx, NULL);
+		audit_skip_rest(ctx, from, "the server does not implement Cancel");
 	} else {
-		check_completed(ctx, completed);
-		audit_check_write(ctx, write);
-		audit_check_psearch(ctx, psearch, w.sync_advertised);
+		if (audit_step(ctx, completed))
+			check_completed(ctx, completed);
+		if (audit_step(ctx, write))
+			audit_check_write(ctx, write);
+		if (audit_step(ctx, psearch))
+			audit_check_psearch(ctx, psearch, w.sync_advertised);
+		audit_step(ctx, NULL);
 	}
-	rootdse_agrees(dse, w.advertised, answered);
+	if (!audit_stopped(ctx))
+		rootdse_agrees(dse, w.advertised, answered);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* The audits' shared machinery (check.h): rows, verdicts and evidence, and
  * one check's run. Silent like the rest of the library: the verdicts are a
  * value (li_audit) that lib/render/audit.c turns into rows or JSON. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,17 +179,67 @@ void audit_reset_trigger(li_params *p)
 	p->interrupt_late = 0;
 }
 
+int audit_stopped(const audit_ctx *ctx)
+{
+	return ctx->hooks && ctx->hooks->stop && *ctx->hooks->stop;
+}
+
+int audit_step(audit_ctx *ctx, li_check *c)
+{
+	if (ctx->current >= 0)
+		audit_over(ctx, &ctx->a->checks[ctx->current]);
+	ctx->current = -1;
+	if (c == NULL || audit_stopped(ctx))
+		return 0;
+	ctx->current = (int)(c - ctx->a->checks);
+	if (ctx->hooks && ctx->hooks->check)
+		ctx->hooks->check(ctx->hooks->arg, ctx->a, ctx->current);
+	return 1;
+}
+
+void audit_over(audit_ctx *ctx, const li_check *c)
+{
+	if (!audit_stopped(ctx))
+		ctx->over[c - ctx->a->checks] = 1;
+}
+
+/* The check's own progress hook and the caller's. */
+static void on_progress(void *arg, const li_progress *p)
+{
+	const audit_ctx *ctx = arg;
+
+	if (ctx->progress_hook)
+		ctx->progress_hook(ctx->progress_hook_arg, p);
+	if (ctx->hooks && ctx->hooks->progress)
+		ctx->hooks->progress(ctx->hooks->arg, p);
+}
+
+/* The caller's run hook: run begins, or is over and prev runs on. A stop
+ * that came before the caller could see run, or while prev waited for
+ * run, stops it here: only the put-back of an entry goes on. */
+static void hand_over(audit_ctx *ctx, li_run *run)
+{
+	ctx->run = run;
+	if (ctx->hooks && ctx->hooks->run)
+		ctx->hooks->run(ctx->hooks->arg, run);
+	if (run && audit_stopped(ctx) && !ctx->restoring)
+		li_run_signal(run, SIGTERM);
+}
+
 /* One check's run: 0 with *res filled (the outcome decided), or -1 with
- * err (connecting, the bind or the operation failed). */
+ * err (connecting, the bind or the operation failed, or the audit was
+ * stopped). */
 int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 {
-	li_run *run;
+	li_run *run, *prev = ctx->run;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
 	w->entry_hook = ctx->entry_hook;
 	w->entry_hook_arg = ctx->entry_hook_arg;
 	memset(err, 0, sizeof(*err));
+	if (audit_stopped(ctx) && !ctx->restoring)
+		return li_usage_error(err, "audit", "stopped");
 	if (ctx->passwd)
 		memcpy(ctx->p->passwd, ctx->passwd, ctx->passwd_len);
 	if (li_params_check(ctx->p, err) < 0)
@@ -197,10 +248,13 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 	if (run == NULL)
 		return li_usage_error(err, "audit", "out of memory");
 	w->run = run;
-	if (ctx->progress_hook)
-		li_run_set_progress(run, ctx->progress_hook, ctx->progress_hook_arg);
+	if (ctx->progress_hook || (ctx->hooks && ctx->hooks->progress))
+		li_run_set_progress(run, on_progress, ctx);
+	if (ctx->hooks && ctx->hooks->log)
+		li_run_set_log(run, ctx->hooks->log, ctx->hooks->arg);
 	li_run_set_observer(run, on_message, w);
 	li_run_set_entry_fn(run, on_entry, w);
+	hand_over(ctx, run);
 	rc = li_run_connect(run, err);
 	if (rc == 0)
 		rc = li_run_execute(run, err);
@@ -214,6 +268,7 @@ int audit_run(audit_ctx *ctx, audit_watch *w, li_result *res, li_error *err)
 		res->name = res->uri = res->op_type = res->op_text = NULL;
 	}
 	w->run = NULL;
+	hand_over(ctx, prev);
 	li_run_free(run);
 	return rc;
 }
@@ -293,12 +348,14 @@ void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long 
 		audit_verdict(c, LI_VERDICT_PASS, NULL);
 }
 
-void audit_skip_rest(li_audit *a, int from, const char *why)
+void audit_skip_rest(audit_ctx *ctx, int from, const char *why)
 {
 	int i;
 
-	for (i = from; i < a->nchecks; i++)
-		audit_verdict(&a->checks[i], LI_VERDICT_SKIP, "%s", why);
+	for (i = from; i < ctx->a->nchecks; i++) {
+		audit_verdict(&ctx->a->checks[i], LI_VERDICT_SKIP, "%s", why);
+		audit_over(ctx, &ctx->a->checks[i]);
+	}
 }
 
 
@@ -309,6 +366,8 @@ int audit_begin(audit_ctx *ctx, li_params *p, li_audit *out, li_error *err)
 	memset(err, 0, sizeof(*err));
 	ctx->p = p;
 	ctx->a = out;
+	ctx->hooks = p->audit_hooks;
+	ctx->current = -1;
 	out->interrupt = LI_INTERRUPT_CANCEL; /* li_audit_abandon changes it */
 	snprintf(out->name, sizeof(out->name), "%s", p->name ? p->name : "");
 	if (p->passwd) {
@@ -325,10 +384,28 @@ int audit_begin(audit_ctx *ctx, li_params *p, li_audit *out, li_error *err)
 	return 0;
 }
 
+/* Every check not over: skip, stopped. */
+static void skip_stopped(audit_ctx *ctx)
+{
+	int i;
+
+	ctx->a->stopped = *ctx->hooks->stop;
+	for (i = 0; i < ctx->a->nchecks; i++) {
+		li_check *c = &ctx->a->checks[i];
+
+		if (ctx->over[i])
+			continue;
+		audit_verdict(c, LI_VERDICT_SKIP, "the audit was stopped before this check was over");
+		c->stopped = 1;
+	}
+}
+
 void audit_end(audit_ctx *ctx)
 {
 	int i;
 
+	if (audit_stopped(ctx))
+		skip_stopped(ctx);
 	for (i = 0; i < ctx->a->nchecks; i++)
 		ctx->a->count[ctx->a->checks[i].verdict]++;
 	if (ctx->passwd) {

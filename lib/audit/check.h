@@ -59,13 +59,28 @@ typedef struct audit_ctx {
 	li_progress_fn progress_hook; /* likewise: the run's progress */
 	void *progress_hook_arg;
 	int probe;    /* audit_run probes the connection after the outcome */
+	/* The caller's (li_params_set_audit_hooks), or NULL. */
+	const li_audit_hooks *hooks;
+	li_run *run;  /* the run handed to hooks->run, while it runs */
+	int current;  /* the check under way (audit_step), -1 before the first */
+	unsigned char over[LI_AUDIT_MAX_CHECKS]; /* the checks done before any stop */
+	int restoring; /* the run puts back an entry: it runs though the audit is stopped */
 } audit_ctx;
 
 /* Copies what each check's run consumes (the password, the base) out of
  * p, and empties out: 0, or -1 with err when out of memory. */
 int audit_begin(audit_ctx *ctx, li_params *p, li_audit *out, li_error *err);
-/* Counts the verdicts into the audit and wipes the copies. */
+/* Counts the verdicts into the audit and wipes the copies; when the
+ * audit was stopped, first every check not over becomes skip (stopped). */
 void audit_end(audit_ctx *ctx);
+/* 1 when the caller asked the audit to stop (li_audit_hooks.stop). */
+int audit_stopped(const audit_ctx *ctx);
+/* The check under way is over; c (NULL: none) begins, told to the caller.
+ * 0 when the audit is stopped: c is not to run. */
+int audit_step(audit_ctx *ctx, li_check *c);
+/* c's verdict is decided without a run of its own (or by the run of the
+ * check under way): it is over unless the audit was stopped. */
+void audit_over(audit_ctx *ctx, const li_check *c);
 
 /* A new row, verdict info until one is given. */
 li_check *audit_check_new(li_audit *a, const char *id, const char *what, const char *rfc);
@@ -81,8 +96,8 @@ void audit_evidence_answers(li_check *c, const li_result *res);
 /* The verdict on a search cancelled while it ran: pass for canceled (118),
  * the Cancel answered success (0) and nothing after the search's result. */
 void audit_judge_canceled(li_check *c, const li_result *res, unsigned long long after_result);
-/* Rows from..end skipped, all for one reason. */
-void audit_skip_rest(li_audit *a, int from, const char *why);
+/* Rows from..end skipped, all for one reason, and over (audit_over). */
+void audit_skip_rest(audit_ctx *ctx, int from, const char *why);
 /* 1 when the field's bytes are s, whatever the case. */
 int audit_field_is(const li_field *f, const char *s);
 /* A result code's RFC name, "unknown" for one it does not know. */

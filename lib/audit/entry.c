@@ -139,6 +139,16 @@ int audit_values_write(audit_ctx *ctx, li_buf *ldif, const char *dn, const audit
 	return res.op.seen && res.op.code == LDAP_SUCCESS;
 }
 
+int audit_values_restore(audit_ctx *ctx, li_buf *ldif, const char *dn, const audit_values *v)
+{
+	int rc;
+
+	ctx->restoring = 1;
+	rc = audit_values_write(ctx, ldif, dn, v);
+	ctx->restoring = 0;
+	return rc;
+}
+
 /* The marker: which tool wrote it, and when, so that whoever finds it in
  * the entry (the put-back failed) knows where it came from. */
 void audit_marker(const audit_ctx *ctx, const char *why, audit_values *v)

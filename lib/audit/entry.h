@@ -28,6 +28,10 @@ int audit_values_has(const audit_values *v, const char *s);
 /* The values (none: the attribute goes) written on a fresh connection:
  * 1 when the modify succeeded. ldif is scratch space. */
 int audit_values_write(audit_ctx *ctx, li_buf *ldif, const char *dn, const audit_values *v);
+/* The same, putting back the values read before a check changed them:
+ * it runs even when the audit was stopped (a stop then ends only this
+ * run, not the put-back's start). */
+int audit_values_restore(audit_ctx *ctx, li_buf *ldif, const char *dn, const audit_values *v);
 /* The LDIF of that modify into b: 0, or -1 when out of memory. */
 int audit_modify_ldif(li_buf *b, const char *dn, const audit_values *v);
 /* One value that says which tool wrote it, when and why, so that whoever

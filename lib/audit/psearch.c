@@ -183,7 +183,7 @@ static void cancelled_search(psearch *ps, li_check *c, const audit_values *befor
 	else
 		judge(c, ps, &res);
 	if (ps->changed > 0)
-		audit_evidence_n(c, "restored", audit_values_write(ps->ctx, ps->ldif, ps->dn, before));
+		audit_evidence_n(c, "restored", audit_values_restore(ps->ctx, ps->ldif, ps->dn, before));
 }
 
 void audit_check_psearch(audit_ctx *ctx, li_check *c, int advertised)

@@ -101,7 +101,7 @@ void audit_check_write(audit_ctx *ctx, li_check *c)
 	}
 	/* Whatever the check found, the values go back. */
 	if (cancelled_modify(ctx, c, ldif, dn, after))
-		audit_evidence_n(c, "restored", audit_values_write(ctx, ldif, dn, before));
+		audit_evidence_n(c, "restored", audit_values_restore(ctx, ldif, dn, before));
 out:
 	li_buf_free(ldif);
 	free(after);

@@ -149,6 +149,11 @@ int li_params_set_audit_base(li_params *cfg, const char *dn, li_error *err)
 	return li_params_str(&cfg->audit_base, dn, "audit base", err);
 }
 
+void li_params_set_audit_hooks(li_params *cfg, const li_audit_hooks *h)
+{
+	cfg->audit_hooks = h;
+}
+
 int li_params_set_name(li_params *cfg, const char *name, li_error *err)
 {
 	return li_params_str(&cfg->name, name, "name", err);

@@ -117,6 +117,7 @@ struct li_params {
 	int interrupt_late;      /* li_params_set_interrupt_late */
 
 	char *audit_base;        /* the entry an audit may write; NULL: none */
+	const li_audit_hooks *audit_hooks; /* the caller's; NULL: none */
 
 	li_prompt_fn prompt;
 	li_sasl_prompt_fn sasl_prompt;

@@ -44,9 +44,10 @@ int li_audit_text(const li_audit *a, li_buf *out)
 		text_evidence(c, out);
 		li_buf_adds(out, "\n");
 	}
-	li_buf_addf(out, "  summary: %d pass, %d fail, %d warn, %d skip, %d info%s\n", a->count[LI_VERDICT_PASS],
+	li_buf_addf(out, "  summary: %d pass, %d fail, %d warn, %d skip, %d info%s%s\n", a->count[LI_VERDICT_PASS],
 		    a->count[LI_VERDICT_FAIL], a->count[LI_VERDICT_WARN], a->count[LI_VERDICT_SKIP],
-		    a->count[LI_VERDICT_INFO], a->unsupported ? "; the server does not implement Cancel" : "");
+		    a->count[LI_VERDICT_INFO], a->unsupported ? "; the server does not implement Cancel" : "",
+		    a->stopped ? "; stopped before the last check was over" : "");
 	return 0;
 }
 
@@ -86,6 +87,7 @@ int li_audit_json(const li_audit *a, int exit_status, li_buf *out)
 		json_object_object_add(sum, li_verdict_name((li_verdict)i), json_object_new_int(a->count[i]));
 	json_object_object_add(o, "summary", sum);
 	json_object_object_add(o, "unsupported", json_object_new_boolean(a->unsupported));
+	json_object_object_add(o, "stopped", json_object_new_boolean(a->stopped != 0));
 	json_object_object_add(o, "exit", json_object_new_int(exit_status));
 	return li_json_append(out, o);
 }
