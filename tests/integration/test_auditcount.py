@@ -14,22 +14,13 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import admin, anon  # noqa: E402
-
-try:
-    import jsonschema
-except ImportError:
-    jsonschema = None
+from litools import admin, anon, percentiles_ordered, schema_valid  # noqa: E402
 
 BASE = "dc=example,dc=com"
 
 
 def validate(obj, what, kind="audit-stats"):
-    if jsonschema is None:
-        return
-    with open(os.path.join(SRCDIR, "docs", "schema", kind + ".json")) as f:
-        errors = [e.message for e in jsonschema.Draft202012Validator(json.load(f)).iter_errors(obj)]
-    eq(errors, [], "%s: valid against docs/schema/%s.json" % (what, kind))
+    schema_valid(kind, obj, what)
 
 
 def tally(r, what):
@@ -39,11 +30,6 @@ def tally(r, what):
     validate(j, what)
     eq(j["exit"], r.rc, "%s: exit is the exit status" % what)
     return j
-
-
-def ordered(series, what):
-    vals = [series[k] for k in ("p50", "p90", "p99", "max")]
-    eq(vals, sorted(vals), "%s: percentiles in order" % what)
 
 
 @test
@@ -60,7 +46,7 @@ def three_checklists_with_a_password_each():
         eq(sum(c["results"].values()), 3, "%s: one result per run" % c["id"])
         for key, series in c["times"].items():
             ok(key.endswith("_us") and 1 <= series["n"] <= 3, "%s: %s over the runs" % (c["id"], key))
-            ordered(series, "%s %s" % (c["id"], key))
+            percentiles_ordered(series, "%s %s" % (c["id"], key))
     search = [c for c in j["checks"] if c["id"] == "running-search"][0]
     eq((search["results"], search["times"]["cancel_to_result_us"]["n"]), ({"pass": 3}, 3),
        "the running search: cancelled each time, its time measured")

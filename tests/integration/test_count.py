@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from litools import anon  # noqa: E402
+from litools import anon, percentiles_ordered  # noqa: E402
 
 BASE = "dc=example,dc=com"
 
@@ -24,12 +24,6 @@ def summary(r, what):
     return j
 
 
-def ordered(series, what):
-    """p50 <= p90 <= p99 <= max."""
-    vals = [series[k] for k in ("p50", "p90", "p99", "max")]
-    eq(vals, sorted(vals), "%s: percentiles in order" % what)
-
-
 @test
 def five_cancels_of_a_search_are_five_canceled():
     s = slapd()
@@ -41,7 +35,7 @@ def five_cancels_of_a_search_are_five_canceled():
     eq(sorted(j["stats"]), ["cancel_answer_ms", "cancel_to_result_ms", "entries_after"], "the cancel's measures")
     for key, series in j["stats"].items():
         eq(series["n"], 5, "%s: one value per run" % key)
-        ordered(series, key)
+        percentiles_ordered(series, key)
     eq(r.rc, 0, "exit status")
     eq(r.err, "", "nothing on stderr")
 

@@ -159,6 +159,12 @@ def schema_valid(kind, j, what):
     eq(errors, [], "%s: valid against docs/schema/%s.json" % (what, kind))
 
 
+def percentiles_ordered(series, what):
+    """A summary's series: p50 <= p90 <= p99 <= max."""
+    vals = [series[k] for k in ("p50", "p90", "p99", "max")]
+    eq(vals, sorted(vals), "%s: percentiles in order" % what)
+
+
 def audit_results(j):
     """An --audit object's checks as (id, result) pairs."""
     return [(c["id"], c["result"]) for c in j["checks"]]
