@@ -6,7 +6,6 @@ times; checked against one checklist of the same server, whatever checks
 the checklist holds (test_json.py validates against
 docs/schema/audit-stats.json too)."""
 
-import json
 import os
 import re
 import signal
