@@ -26,6 +26,10 @@ enum {
 	LI_OPT_TIMEOUT,
 	LI_OPT_AUDIT,
 	LI_OPT_COUNT,
+	LI_OPT_LISTEN,
+	LI_OPT_LISTEN_CERT,
+	LI_OPT_LISTEN_KEY,
+	LI_OPT_SESSIONS,
 };
 
 typedef struct cmdline {
@@ -74,6 +78,10 @@ typedef struct cmdline {
 
 	int verbose, dry_run, json, quiet, hex;
 	int audit;          /* --audit: the checks instead of one operation */
+
+	char *listen;        /* --listen: the relay's URI; NULL: no relay */
+	char *listen_cert, *listen_key;
+	long long sessions;  /* --sessions: 0 when not given */
 
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */

@@ -577,6 +577,10 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		status = tool_audit(&ctx);
 		goto out;
 	}
+	if (ctx.cl->listen) {
+		status = tool_relay(&ctx);
+		goto out;
+	}
 	/* A status line only where someone watches, and never in the way of
 	 * -q's silence or --json's one object. */
 	if (!ctx.cl->quiet && !ctx.cl->json)

@@ -54,5 +54,8 @@ void tool_write_report(tool_ctx *ctx, const li_buf *buf);
 int tool_print(tool_ctx *ctx);
 /* --audit: the checks, their rows or JSON; the exit status. */
 int tool_audit(tool_ctx *ctx);
+/* --listen: the relay, until its sessions are done or a signal; the exit
+ * status. */
+int tool_relay(tool_ctx *ctx);
 
 #endif
