@@ -23,7 +23,8 @@ LISTENING = re.compile(r"^ldaptrace: listening on (ldaps?://127\.0\.0\.1:(\d+)),
 LINE = re.compile(r"^\[(\d+) (\d+\.\d+\.\d+\.\d+:\d+)\] +(\d+\.\d{6}) (->|<-) (?:#(\d+) )?(\S+)(.*)$")
 SUMMARY = re.compile(r"^\[(\d+) (\d+\.\d+\.\d+\.\d+:\d+)\] summary: (.*)$", re.M)
 # the final summary, on standard error, once the relay stops
-FINAL = re.compile(r"^ldaptrace: (\d+) sessions?, (\d+) messages?\b.*$", re.M)
+FINAL = re.compile(r"^ldaptrace: (\d+) sessions?(?: \((\d+) failed\))?, (\d+) messages? from the clients \(\d+ bytes\), "
+                   r"(\d+) to them \(\d+ bytes\)$", re.M)
 
 SEARCH_RESULT_ENTRY = "SearchResultEntry"
 
