@@ -14,6 +14,7 @@ per session, and never a bind password, in any output mode. The relay's
 own Cancel and Abandon (--cancel, --abandon) must give the client the
 server's real answer and never show it a message ID of the relay's."""
 
+import base64
 import json
 import os
 import re
@@ -299,7 +300,7 @@ def bind_passwords_never_in_the_trace():
                 rs = [run("ldapsearch", ["-H", relay.uri] + t.client_args + c) for c in clients]
                 rr = relay.wait()
             eq([r.rc for r in rs], [0, 0], "%s: the clients' exit statuses" % what)
-            contains(rs[1].out, "userPassword:: " + __import__("base64").b64encode(s.alice_pw.encode()).decode(),
+            contains(rs[1].out, "userPassword:: " + base64.b64encode(s.alice_pw.encode()).decode(),
                      "%s: the client got alice's userPassword" % what)
             eq(rr.rc, 0, "%s: relay" % what)
             text = rr.out + rr.err

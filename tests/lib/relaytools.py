@@ -4,13 +4,12 @@ start a relay and read its port from its "listening on" line, cut its trace
 into sessions, and a raw LDAP client that records every message it receives."""
 
 import base64
-import os
 import re
 import signal
 import socket
 import time
 
-from ldaptest import FIXTURE_DIR, eq, fail, matches, scaled, spawn, _fixture_import  # noqa: F401
+from ldaptest import eq, fail, scaled, spawn, _fixture_import
 
 # faultserver.py's BER encoder, framer and decoder: the raw client below
 # speaks through them, so that a test sees every message ID on the wire.
