@@ -22,8 +22,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
-from relaytools import (Relay, RawClient, check_session, entries, fs, hex_bytes, secret_forms,  # noqa: E402
-                        sessions, summaries, FINAL)
+from relaytools import (Relay, RawClient, check_session, entries, every_line_prefixed, fs, hex_bytes,  # noqa: E402
+                        secret_forms, sessions, summaries, FINAL)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 PYLDAP_CLIENT = os.path.join(SRCDIR, "tests", "lib", "pyldap_client.py")
@@ -139,6 +139,7 @@ def ldapsearch_through_the_relay_prints_what_it_prints_directly():
         for (name, _, _), d, r in zip(cases, direct, relayed):
             same(d, r, "%s %s" % (t.name, name))
         eq(sorted(sessions(rr.out)), list(range(1, len(cases) + 1)), "%s: one numbered session per client" % t.name)
+        every_line_prefixed(rr.out, t.name)
         clients = set()
         for k, ((name, args, answers), r) in enumerate(zip(cases, relayed), 1):
             what = "%s %s (session %d)" % (t.name, name, k)
@@ -311,8 +312,11 @@ def bind_passwords_never_in_the_trace():
                 binds = [e for e in events if e.get("op") == "BindRequest"]
                 eq([e["simple"] for e in binds], ["<redacted %d bytes>" % len(s.alice_pw),
                                                   "<redacted %d bytes>" % len(s.admin_pw)], "%s: binds" % what)
-                eq(sorted({e["session"] for e in events if "session" in e}), [1, 2], "%s: sessions" % what)
+                eq([e for e in events if "session" not in e or "client" not in e], [],
+                   "%s: every JSON line names its session and client" % what)
+                eq(sorted({e["session"] for e in events}), [1, 2], "%s: sessions" % what)
             else:
+                every_line_prefixed(rr.out, what)
                 eq(len(summaries(rr.out)), 2, "%s: summary lines" % what)
             if "--hex" in mode:
                 ok(len(dumped) > 100, "%s: the hex dumps are there" % what)

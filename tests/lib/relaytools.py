@@ -79,6 +79,14 @@ def entries(lines):
     return sum(1 for l in lines if l.op == SEARCH_RESULT_ENTRY)
 
 
+def every_line_prefixed(out, what):
+    """Every line of a text trace opens with a session number and a client
+    address (message lines, hex dumps, summaries alike)."""
+    for line in out.splitlines():
+        if not re.match(r"^\[\d+ \d+\.\d+\.\d+\.\d+:\d+\] ", line):
+            fail("%s: a trace line without its session and client: %r" % (what, line))
+
+
 def check_session(out, k, client=None):
     """Session k's lines all carry one client address (the given one, if
     any) and the session has exactly one summary line, naming the same
