@@ -67,6 +67,20 @@ def same(direct, relayed, what):
              "direct:  %r\nrelayed: %r" % (what, i + 1, len(a), len(b), a[i:i + 1], b[i:i + 1]))
 
 
+def one_session(s, t, tool, argv, what, relay_args=(), **kw):
+    """tool with argv(URI) run directly, then through a relay serving one
+    session: its output must be the same both ways. Returns the direct
+    Result, the relay's Result, the session's lines after any StartTLS and
+    the message ID of the client's first request after it."""
+    direct = run(tool, argv(t.direct), **kw)
+    with t.relay(s, ["--sessions", 1] + list(relay_args)) as relay:
+        r = run(tool, argv(relay.uri), **kw)
+        rr = relay.wait()
+    same(direct, r, what)
+    _, lines, _ = check_session(rr.out, 1)
+    return direct, rr, starttls_first(t, lines, what), 2 if t.starttls else 1
+
+
 def by_msgid(lines):
     """{message ID: [(arrow, op)]} with each run of SearchResultEntry lines
     counted as one ("<-", "SearchResultEntry*N")."""
@@ -172,16 +186,10 @@ def ldapsearch_paged_through_the_relay():
     # u001000-u001999: 1000 entries, in pages of 400, 400 and 200
     args = ["-x", "-L", "-b", s.people_base, "-E", "pr=400/noprompt", "(uid=u001*)", "cn"]
     for t in transports(s):
-        direct = run("ldapsearch", ["-H", t.direct] + t.client_args + args)
-        eq(direct.rc, 0, "%s: direct" % t.name)
-        with t.relay(s, ["--sessions", 1]) as relay:
-            r = run("ldapsearch", ["-H", relay.uri] + t.client_args + args)
-            rr = relay.wait()
         # the cookies slapd hands out name entry IDs: the same both times
-        same(direct, r, "%s paged" % t.name)
-        _, lines, _ = check_session(rr.out, 1)
-        lines = starttls_first(t, lines, t.name)
-        first = 2 if t.starttls else 1
+        r, rr, lines, first = one_session(s, t, "ldapsearch", lambda uri: ["-H", uri] + t.client_args + args,
+                                          "%s paged" % t.name)
+        eq(r.rc, 0, "%s: exit status" % t.name)
         got = by_msgid(lines)
         pages = [got[first + 1 + p] for p in range(3)]
         eq(pages, [[("->", "SearchRequest"), ("<-", "SearchResultEntry*400"), ("<-", "SearchResultDone")]] * 2
@@ -203,17 +211,11 @@ def ldapmodify_add_modify_delete_through_the_relay():
             "dn: %s\nchangetype: delete\n" % (dn, dn, dn))
     bind = ["-x", "-D", s.admin_dn, "-w", s.admin_pw]
     for t in transports(s):
-        direct = run("ldapmodify", ["-H", t.direct] + t.client_args + bind, stdin=ldif)
-        eq(direct.rc, 0, "%s: direct" % t.name)
-        eq(direct.out, 'adding new entry "%s"\n\nmodifying entry "%s"\n\ndeleting entry "%s"\n\n' % (dn, dn, dn),
+        r, rr, lines, f = one_session(s, t, "ldapmodify", lambda uri: ["-H", uri] + t.client_args + bind,
+                                      "%s ldapmodify" % t.name, ["-v"], stdin=ldif)
+        eq(r.rc, 0, "%s: exit status" % t.name)
+        eq(r.out, 'adding new entry "%s"\n\nmodifying entry "%s"\n\ndeleting entry "%s"\n\n' % (dn, dn, dn),
            "%s: what ldapmodify says" % t.name)
-        with t.relay(s, ["--sessions", 1, "-v"]) as relay:
-            r = run("ldapmodify", ["-H", relay.uri] + t.client_args + bind, stdin=ldif)
-            rr = relay.wait()
-        same(direct, r, "%s ldapmodify" % t.name)
-        _, lines, _ = check_session(rr.out, 1)
-        lines = starttls_first(t, lines, t.name)
-        f = 2 if t.starttls else 1
         eq(by_msgid(lines), {f: [("->", "BindRequest"), ("<-", "BindResponse")],
                              f + 1: [("->", "AddRequest"), ("<-", "AddResponse")],
                              f + 2: [("->", "ModifyRequest"), ("<-", "ModifyResponse")],
@@ -231,9 +233,12 @@ def ldapmodify_add_modify_delete_through_the_relay():
 # --------------------------------------------------------------------------
 # python-ldap
 
+def pyldap_argv(uri, t, script, *args):
+    return [PYLDAP_CLIENT, uri] + (["--starttls"] if t.starttls else []) + [script] + list(args)
+
+
 def pyldap(uri, t, script, *args):
-    return run(SYSTEM_PYTHON, [PYLDAP_CLIENT, uri] + (["--starttls"] if t.starttls else []) + [script] + list(args),
-               timeout=60)
+    return run(SYSTEM_PYTHON, pyldap_argv(uri, t, script, *args), timeout=60)
 
 
 @test(skip_unless=have_pyldap, reason="no python3-ldap for /usr/bin/python3")
@@ -241,16 +246,10 @@ def python_ldap_through_the_relay():
     s = slapd()
     args = [s.admin_dn, s.admin_pw, s.base]
     for t in transports(s):
-        direct = pyldap(t.direct, t, "ops", *args)
-        eq(direct.rc, 0, "%s: direct" % t.name)
-        contains(direct.out, "search ended: CANCELLED 118\n", "%s: direct: the application's own cancel" % t.name)
-        with t.relay(s, ["--sessions", 1]) as relay:
-            r = pyldap(relay.uri, t, "ops", *args)
-            rr = relay.wait()
-        same(direct, r, "%s python-ldap" % t.name)
-        _, lines, _ = check_session(rr.out, 1)
-        lines = starttls_first(t, lines, t.name)
-        f = 2 if t.starttls else 1
+        r, rr, lines, f = one_session(s, t, SYSTEM_PYTHON, lambda uri: pyldap_argv(uri, t, "ops", *args),
+                                      "%s python-ldap" % t.name, timeout=60)
+        eq(r.rc, 0, "%s: exit status" % t.name)
+        contains(r.out, "search ended: CANCELLED 118\n", "%s: the application's own cancel" % t.name)
         got = by_msgid(lines)
         eq([got[f + k] for k in range(5)], [
             [("->", "BindRequest"), ("<-", "BindResponse")],
