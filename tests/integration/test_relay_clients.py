@@ -376,7 +376,7 @@ def injected_cancel_gives_ldapsearch_the_servers_answer():
         search = 3 if t.starttls else 2
         cancel = relay_interrupt(lines, "cancel", set(range(1, search + 2)), t.name)
         eq(cancel.rest, " oid=1.3.6.1.1.8 (Cancel) cancelID=%d" % search, "%s: the relay cancels the search" % t.name)
-        eq(entries([l for l in lines if l.t <= cancel.t]), 5, "%s: after 5 entries" % t.name)
+        eq(entries(lines[:lines.index(cancel)]), 5, "%s: after 5 entries" % t.name)
         eq(entries(lines), dn_lines(r.out), "%s: every entry the server sent, the client printed" % t.name)
         got = by_msgid(lines)
         eq(got[search][-1], ("<-", "SearchResultDone"), "%s: the search's result" % t.name)
@@ -384,6 +384,31 @@ def injected_cancel_gives_ldapsearch_the_servers_answer():
         eq(got[cancel.msgid], [("->", "ExtendedRequest"), ("<-", "ExtendedResponse")],
            "%s: the Cancel's response is traced (and kept from the client)" % t.name)
         matches(rr.out, r"^\[1 [^\]]+\] canceled: ", "%s: the session's outcome" % t.name)
+
+
+@test
+def injected_abandon_stops_ldapsearchs_entries():
+    s = slapd()
+    for t in transports(s):
+        with t.relay(s, ["--sessions", 1, "--abandon", "--after-entries", 5]) as relay:
+            # ldapsearch would wait for ever (its -l is the server's limit):
+            # timeout bounds it, stdbuf keeps each LDIF line it printed
+            r = run("timeout", ["3", "stdbuf", "-oL", "ldapsearch", "-H", relay.uri] + t.client_args
+                    + ["-x", "-LLL", "-b", s.people_base, "cn"])
+            rr = relay.wait()
+        eq(r.rc, 124, "%s: ldapsearch still waits for its result after 3 s" % t.name)
+        eq(r.err, "", "%s: and has nothing to say" % t.name)
+        _, lines, _ = check_session(rr.out, 1)
+        lines = starttls_first(t, lines, t.name)
+        search = 3 if t.starttls else 2
+        abandon = relay_interrupt(lines, "abandon", set(range(1, search + 1)), t.name)
+        eq(abandon.rest, " id=%d" % search, "%s: the relay abandons the search" % t.name)
+        eq(entries(lines[:lines.index(abandon)]), 5, "%s: after 5 entries" % t.name)
+        eq(dn_lines(r.out), entries(lines), "%s: ldapsearch printed every entry the server sent" % t.name)
+        ok(entries(lines) < s.entries + 2, "%s: the search did not run to its end" % t.name)
+        eq(by_msgid(lines)[search][-1][0], "<-", "%s: only entries after the request" % t.name)
+        ok(all(op != "SearchResultDone" for _, op in by_msgid(lines)[search]), "%s: no result" % t.name)
+        closed_by_client(lines, t.name)
 
 
 @test(skip_unless=have_pyldap, reason="no python3-ldap for /usr/bin/python3")
