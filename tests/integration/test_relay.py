@@ -144,8 +144,8 @@ def garbage_from_a_client_ends_its_session_only():
     port = int(uri.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port)) as bad:
         bad.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        p.wait_for("stderr", r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the client sent bytes that are not "
-                             r"LDAP: not an LDAPMessage \(expected a SEQUENCE, tag 0x30\)$")
+        p.wait_for("stderr", r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the client sent a malformed message: "
+                             r"not an LDAPMessage \(expected a SEQUENCE, tag 0x30\)$")
         eq(bad.recv(100), b"", "the relay closed the bad client's connection, forwarding nothing")
     good = ldapsearch(uri, "-b", s.base, "-s", "base", "1.1")
     eq(good.rc, 0, "the next client is served")
@@ -252,6 +252,82 @@ def an_ldaps_listener_with_the_relays_certificate():
     eq([op for _, _, _, _, op, _ in messages(r.out)],
        ["BindRequest", "BindResponse", "SearchRequest", "SearchResultEntry", "SearchResultDone", "UnbindRequest",
         "connection"], "the session, in plaintext")
+
+
+# An anonymous simple BindRequest, message 1, and what a server answers it.
+BIND = bytes.fromhex("300c020101600702010304008000")
+
+
+def bind_only(uri):
+    """A client that binds and unbinds on a raw socket: the BindResponse's bytes."""
+    host, port = uri.split("//")[1].rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=scaled(10)) as c:
+        c.sendall(BIND)
+        reply = c.recv(4096)
+        c.sendall(bytes.fromhex("30050201024200"))
+    return reply
+
+
+def read_to_close(sock):
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+@test
+def a_server_that_misbehaves_ends_that_session_only():
+    for scenario, why in [
+            ("garbage", "not an LDAPMessage \\(expected a SEQUENCE, tag 0x30\\)"),
+            ("huge-length", "length beyond the limit for one message"),
+            ("close-mid-message", "truncated: the stream ended inside a message")]:
+        with faultserver(scenario) as f:
+            p = spawn("ldaptrace", ["--listen", "ldap://127.0.0.1:0", "-H", f.uri, "--sessions", "2"])
+            uri = p.wait_for("stderr", LISTENING).group(1)
+            c = ldapsearch(uri, "-b", "dc=example,dc=com")
+            ne(c.rc, 0, "%s: ldapsearch sees the server's fault" % scenario)
+            p.wait_for("stderr", r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the server sent a malformed "
+                                 r"message: %s$" % why)
+            eq(bind_only(uri)[:2], b"\x30\x0c", "%s: the next client is served" % scenario)
+            r = p.wait()
+            eq(r.rc, 0, "%s: exit status" % scenario)
+            matches(r.err, r"^ldaptrace: 2 sessions \(1 failed\), ", "%s: the last line" % scenario)
+            matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] summary: sent 2 messages \(\d+ bytes\), received \d+ ",
+                    "%s: session 1's summary" % scenario)
+
+
+@test
+def a_client_that_closes_inside_a_message_or_claims_a_huge_one():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "3")
+    port = int(uri.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as c:
+        c.sendall(BIND[:7])
+    p.wait_for("stderr", r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the client sent a malformed message: "
+                         r"truncated: the stream ended inside a message$")
+    with socket.create_connection(("127.0.0.1", port)) as c:
+        c.sendall(bytes.fromhex("3084c0000000020101"))
+        p.wait_for("stderr", r"^ldaptrace: session 2 \(127\.0\.0\.1:\d+\): the client sent a malformed "
+                             r"message: length beyond the limit for one message$")
+        eq(read_to_close(c), b"", "closed, nothing sent back")
+    eq(bind_only(uri)[:2], b"\x30\x0c", "the next client is served")
+    r = p.wait()
+    eq(r.rc, 0, "exit status")
+    matches(r.err, r"^ldaptrace: 3 sessions \(2 failed\), 2 messages from the clients ", "the last line")
+
+
+@test
+def tls_spoken_to_a_plain_listener_is_named():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1")
+    c = ldapsearch(uri.replace("ldap://", "ldaps://"), "-b", s.base, "-s", "base", "1.1")
+    ne(c.rc, 0, "ldapsearch over ldaps:// to a plain listener fails")
+    r = p.wait()
+    matches(r.err, r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the client sent a malformed message: not an "
+                   r"LDAPMessage \(expected a SEQUENCE, tag 0x30\) \(a TLS handshake: the client wants ldaps://\)$",
+            "the hint")
 
 
 if __name__ == "__main__":
