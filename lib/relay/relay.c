@@ -178,6 +178,7 @@ int li_relay_set_listen(li_relay *r, const char *uri, li_error *err)
 	r->host = strdup(lud->lud_host);
 	r->port = (int)port;
 	r->listen_tls = strcmp(lud->lud_scheme, "ldaps") == 0;
+	r->env.listen_tls = r->listen_tls;
 	ldap_free_urldesc(lud);
 	if (r->host == NULL)
 		return li_ldap_error(err, "--listen", LDAP_NO_MEMORY, NULL, NULL);

@@ -328,14 +328,24 @@ static int is_starttls(const li_event *ev)
 	       memcmp(ev->pdu.oid.bv_val, oid, sizeof(oid) - 1) == 0;
 }
 
+/* A TLS record where LDAP was expected: a client speaking ldaps:// to an
+ * ldap:// listener, or the reverse upstream. */
+static const char *tls_hint(const li_event *ev)
+{
+	if (ev->len >= 3 && ev->bytes[0] == 0x16 && ev->bytes[1] == 0x03)
+		return ev->dir == LI_DIR_SEND ? " (a TLS handshake: the client wants ldaps://)"
+					      : " (a TLS handshake: the server wants ldaps://)";
+	return "";
+}
+
 static void on_wire(void *arg, const li_event *ev)
 {
 	li_session *s = arg;
 
 	count(s, ev);
 	if (ev->kind == LI_EVENT_MALFORMED)
-		fail(s, ev->dir == LI_DIR_SEND ? "the client sent bytes that are not LDAP: %s%s"
-		     : "the server sent bytes that are not LDAP: %s%s", ev->why, NULL);
+		fail(s, ev->dir == LI_DIR_SEND ? "the client sent a malformed message: %s%s"
+		     : "the server sent a malformed message: %s%s", ev->why, tls_hint(ev));
 	else if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_SEND && !s->ending) {
 		if (is_starttls(ev) && s->starttls_msgid < 0)
 			s->starttls_msgid = ev->pdu.msgid;
