@@ -18,8 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from ldaptest import *  # noqa: E402,F401,F403
 from relaytools import FINAL, SUMMARY, Relay, RawClient, check_session, fs, sessions, summaries  # noqa: E402
 
-BAD_CLIENT_LINE = "ldaptrace: session %d (%s): the client sent bytes that are not LDAP: %s\n"
-BAD_SERVER_LINE = "ldaptrace: session %d (%s): the server sent bytes that are not LDAP: %s\n"
+BAD_CLIENT_LINE = "ldaptrace: session %d (%s): the client sent a malformed message: %s\n"
+BAD_SERVER_LINE = "ldaptrace: session %d (%s): the server sent a malformed message: %s\n"
 NOT_LDAP = "not an LDAPMessage (expected a SEQUENCE, tag 0x30)"
 TOO_LONG = "length beyond the limit for one message"
 TRUNCATED = "truncated: the stream ended inside a message"
