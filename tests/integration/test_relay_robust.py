@@ -222,6 +222,20 @@ def sessions_n_exits_once_n_sessions_ended():
         pass
 
 
+def wait_not_listening(port, what):
+    """Wait until connecting to port is refused (the relay closed its
+    listening socket as it handled a signal)."""
+    deadline = time.monotonic() + scaled(10)
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        except ConnectionRefusedError:
+            return
+        if time.monotonic() > deadline:
+            fail("%s: the relay still listens 10 s after the signal" % what)
+        time.sleep(0.05)
+
+
 @test
 def sigint_stops_listening_lets_open_sessions_finish_then_exits():
     s = slapd()
@@ -230,15 +244,7 @@ def sigint_stops_listening_lets_open_sessions_finish_then_exits():
         with Relay(s.uri, ["--wait", "5s"]) as relay:
             c = good_session_start(relay.port)
             relay.proc.signal(sig)
-            deadline = time.monotonic() + scaled(10)
-            while True:  # the listening socket closes as the signal is handled
-                try:
-                    socket.create_connection(("127.0.0.1", relay.port), timeout=2).close()
-                except ConnectionRefusedError:
-                    break
-                if time.monotonic() > deadline:
-                    fail("%s: the relay still listens 10 s after the signal" % name)
-                time.sleep(0.05)
+            wait_not_listening(relay.port, name)
             ok(relay.proc.running(), "%s: the open session keeps the relay running" % name)
             good_session_end(c, s.base, 3)
             rr = relay.wait(timeout=10)
@@ -259,7 +265,25 @@ def sigint_closes_idle_sessions_after_wait():
         c.close()
         rr = relay.wait(timeout=10)
     eq(rr.rc, 130, "exit status after Ctrl-C")
-    _, lines, summary = check_session(rr.out, 1, client=c.address)
+    check_session(rr.out, 1, client=c.address)
+    matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
+
+
+@test
+def a_second_sigint_closes_open_sessions_at_once():
+    s = slapd()
+    # a --wait far longer than the test waits: only the second Ctrl-C can end it
+    with Relay(s.uri, ["--wait", "1h"]) as relay:
+        c = good_session_start(relay.port)
+        relay.proc.signal(signal.SIGINT)
+        wait_not_listening(relay.port, "first SIGINT")
+        ok(relay.proc.running(), "the open session keeps the relay running")
+        relay.proc.signal(signal.SIGINT)
+        ok(c.drain(10), "the second SIGINT closes the open session")
+        c.close()
+        rr = relay.wait(timeout=10)
+    eq(rr.rc, 130, "exit status")
+    check_session(rr.out, 1, client=c.address)
     matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
 
 
