@@ -9,7 +9,7 @@ import signal
 import socket
 import time
 
-from ldaptest import eq, fail, scaled, spawn, _fixture_import
+from ldaptest import diag, eq, fail, scaled, spawn, _fixture_import
 
 # faultserver.py's BER encoder, framer and decoder: the raw client below
 # speaks through them, so that a test sees every message ID on the wire.
@@ -134,7 +134,12 @@ class Relay:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            # the failure's own diagnostics show the last command, often a
+            # client: the relay's side of the story goes with them
+            self.proc.kill()
+            diag("the relay, as the test failed: " + self.proc.describe())
         self.proc.cleanup()
         return False
 
