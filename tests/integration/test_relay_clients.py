@@ -416,11 +416,11 @@ def injected_abandon_stops_a_python_ldap_search():
     s = slapd()
     for t in transports(s):
         with t.relay(s, ["--sessions", 1, "--abandon", "--after-entries", 5]) as relay:
-            r = pyldap(relay.uri, t, "victim", s.admin_dn, s.admin_pw, s.base, "2")
+            r = pyldap(relay.uri, t, "victim", s.admin_dn, s.admin_pw, s.base, "%g" % scaled(3))
             rr = relay.wait()
         eq(r.rc, 0, "%s: the application ran to its end" % t.name)
-        m = matches(r.out, r"^search sent as message (\d+)\nsearch: no answer within 2 s\nentries: (\d+)\n"
-                    r"whoami: dn:%s\n\Z" % re.escape(s.admin_dn), "%s: the entries stopped, the connection "
+        m = matches(r.out, r"^search sent as message (\d+)\nsearch: no answer within %g s\nentries: (\d+)\n"
+                    r"whoami: dn:%s\n\Z" % (scaled(3), re.escape(s.admin_dn)), "%s: the entries stopped, the connection "
                     "still serves" % t.name)
         search = int(m.group(1))
         _, lines, _ = check_session(rr.out, 1)
