@@ -641,6 +641,10 @@ int li_relay_set_listen(li_relay *r, const char *uri, li_error *err);
 /* The certificate (chain) and key the relay shows its clients, PEM files:
  * needed by ldaps://, and to answer a client's StartTLS. */
 int li_relay_set_certificate(li_relay *r, const char *cert, const char *key, li_error *err);
+/* How long open sessions may go on after li_relay_stop, in microseconds
+ * (at most a week); default: the parameters' --wait when they have an
+ * interrupt, else 1 s. */
+int li_relay_set_wait(li_relay *r, int64_t us, li_error *err);
 /* Stop after n sessions have ended (1 to 2^31-1); default: no limit. */
 int li_relay_set_sessions(li_relay *r, long long n, li_error *err);
 
@@ -648,6 +652,16 @@ int li_relay_set_sessions(li_relay *r, long long n, li_error *err);
  * wait for the network, a good moment to write what was rendered). */
 typedef void (*li_session_event_fn)(void *arg, const li_session *s, const li_event *ev);
 void li_relay_set_observer(li_relay *r, li_session_event_fn fn, void *arg);
+/* With an interrupt (li_params_set_interrupt): which client requests the
+ * relay interrupts, by the names --op takes: search (the default),
+ * compare, delete, modrdn, add, modify, exop. */
+int li_relay_set_op(li_relay *r, const char *type, li_error *err);
+/* The outcome of each client operation the relay interrupted (or whose
+ * trigger it was waiting for), once decided: a run's result, with the
+ * client's message ID as the operation's and the relay's own as the
+ * interrupt's. Called from the session's thread; res lives for the call. */
+typedef void (*li_session_result_fn)(void *arg, const li_session *s, const li_result *res);
+void li_relay_set_outcome(li_relay *r, li_session_result_fn fn, void *arg);
 /* A session has ended (called from the thread of li_relay_serve, once the
  * session's own thread is done): its summary. */
 typedef void (*li_session_fn)(void *arg, const li_session *s);
@@ -661,8 +675,8 @@ const char *li_relay_address(const li_relay *r);
 const char *li_relay_upstream(const li_relay *r);
 /* Accepts and relays until li_relay_set_sessions' count of sessions has
  * ended, or li_relay_stop: then it stops listening, lets the open sessions
- * go on for --wait (the interrupt's, else 1 s; a second li_relay_stop cuts
- * it short) and closes them. 0, or -1 with err. */
+ * go on for li_relay_set_wait's time (a second li_relay_stop cuts it
+ * short) and closes them. 0, or -1 with err. */
 int li_relay_serve(li_relay *r, li_error *err);
 /* Async-signal-safe: stop (SIGINT, SIGTERM: a signal handler may call it). */
 void li_relay_stop(li_relay *r, int signo);
@@ -691,6 +705,9 @@ const li_error *li_session_error(const li_session *s);
  * them (li_trace_summary_text renders them). */
 const li_result *li_session_result(const li_session *s);
 
+/* How many of the session's operations had outcome o. */
+uint64_t li_session_outcomes(const li_session *s, li_outcome o);
+
 /* The relay's totals, for its last line. */
 typedef struct li_relay_totals {
 	uint64_t sessions, failed;
@@ -706,6 +723,10 @@ int li_trace_session_json(const li_session *s, const li_event *ev, unsigned flag
  * JSON object (its counts and how it ended). */
 int li_session_summary_text(const li_session *s, li_buf *out);
 int li_session_summary_json(const li_session *s, li_buf *out);
+/* An interrupted operation's report (li_report_text's, each line
+ * prefixed), or its JSON object (li_report_json's, with session and client). */
+int li_session_report_text(const li_session *s, const li_result *res, li_buf *out);
+int li_session_report_json(const li_session *s, const li_result *res, int exit_status, li_buf *out);
 /* "N sessions, M messages from the clients (B bytes), K to them (B bytes)". */
 int li_relay_summary_text(const li_relay_totals *t, li_buf *out);
 

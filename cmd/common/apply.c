@@ -709,6 +709,11 @@ static int relay_checks(cmdline *cl, const char **args, li_error *err)
 	if (cl->ldif || cl->count || cl->audit || cl->dry_run || cl->timeout_us > 0)
 		return li_usage_error(err, "--listen", "traces sessions until stopped: -L, --count, --audit, -n and "
 				      "--timeout do not apply");
+	if (cl->op_name && cl->interrupt == LI_INTERRUPT_NONE)
+		return li_usage_error(err, "--op", "with --listen, names the client operations to interrupt: give "
+				      "--abandon or --cancel");
+	if (cl->op_name && cl->op != OP_SEARCH && cl->after_entries >= 0)
+		return li_usage_error(err, "--after-entries", "counts search entries: use it with --op search");
 	if ((cl->listen_cert == NULL) != (cl->listen_key == NULL))
 		return li_usage_error(err, cl->listen_cert ? "--listen-cert" : "--listen-key",
 				      "give both --listen-cert and --listen-key");
@@ -722,7 +727,11 @@ int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 	if (relay_checks(cl, args, err) < 0)
 		return -1;
 	if (cl->listen) {
-		if (connection(cl, err) < 0 || trigger_checks(cl, err) < 0)
+		/* Without an interrupt, --wait is how long open sessions may go
+		 * on after Ctrl-C (cmd/common/relay.c hands it to the relay). */
+		if (cl->interrupt == LI_INTERRUPT_NONE && (cl->after_given || cl->after_entries >= 0))
+			return li_usage_error(err, "arguments", "--after and --after-entries need --abandon or --cancel");
+		if (connection(cl, err) < 0 || (cl->interrupt != LI_INTERRUPT_NONE && trigger_checks(cl, err) < 0))
 			return -1;
 		return li_params_check(cl->params, err);
 	}

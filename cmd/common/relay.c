@@ -112,6 +112,21 @@ static void on_event(void *arg, const li_session *s, const li_event *ev)
 		li_trace_session_text(s, ev, o->flags, b);
 }
 
+/* An operation the relay interrupted: its report, as ldapcancel's or
+ * ldapabandon's, among the session's lines. */
+static void on_outcome(void *arg, const li_session *s, const li_result *res)
+{
+	relay_out *o = arg;
+	li_buf *b = thread_buf(o);
+
+	if (b == NULL)
+		return;
+	if (o->ctx->cl->json)
+		li_session_report_json(s, res, exit_for_outcome(res->outcome, res->op.code), b);
+	else
+		li_session_report_text(s, res, b);
+}
+
 /* A session that failed says why on standard error, with its number. */
 static void session_failed(const relay_out *o, const li_error *err)
 {
@@ -151,8 +166,14 @@ static int setup(relay_out *o, li_error *err)
 	    (cl->listen_cert && li_relay_set_certificate(r, cl->listen_cert, cl->listen_key, err) < 0) ||
 	    (cl->sessions && li_relay_set_sessions(r, cl->sessions, err) < 0))
 		return -1;
-	if (!cl->quiet)
+	if (cl->op_name && li_relay_set_op(r, cl->op_name, err) < 0)
+		return -1;
+	if (cl->wait_us >= 0 && li_relay_set_wait(r, cl->wait_us, err) < 0)
+		return -1;
+	if (!cl->quiet) {
 		li_relay_set_observer(r, on_event, o);
+		li_relay_set_outcome(r, on_outcome, o);
+	}
 	li_relay_set_session_end(r, on_session_end, o);
 	return li_relay_open(r, err);
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,12 +24,14 @@
 
 #include "error.h"
 #include "params.h"
+#include "parse.h"
 #include "session.h"
 #include "sockbuf.h"
 #include "tls.h"
 
 #define LI_RELAY_DRAIN_US 1000000 /* after a stop, without an interrupt's --wait */
 #define LI_HANDSHAKE_NS (30LL * 1000000000)
+#define LI_FORCE_NS (500LL * 1000000)
 
 typedef struct entry {
 	struct entry *next;
@@ -45,6 +48,7 @@ struct li_relay {
 	int port;
 	char *cert, *key;
 	long long max_sessions; /* 0: no limit */
+	int64_t drain_us;       /* li_relay_set_wait; -1: the default */
 	li_session_fn end_fn;
 	void *end_arg;
 
@@ -81,6 +85,7 @@ li_relay *li_relay_new(li_params *p)
 		return NULL;
 	r->params = p;
 	r->lfd = -1;
+	r->drain_us = -1;
 	r->sig[0] = r->sig[1] = r->wake[0] = r->wake[1] = r->done[0] = r->done[1] = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	r->env.params = p;
@@ -202,6 +207,14 @@ int li_relay_set_certificate(li_relay *r, const char *cert, const char *key, li_
 	return 0;
 }
 
+int li_relay_set_wait(li_relay *r, int64_t us, li_error *err)
+{
+	if (us < 0 || us > LI_DURATION_MAX_US)
+		return li_usage_error(err, "--wait", "out of range (0 to a week)");
+	r->drain_us = us;
+	return 0;
+}
+
 int li_relay_set_sessions(li_relay *r, long long n, li_error *err)
 {
 	if (n < 1 || n > 2147483647)
@@ -214,6 +227,30 @@ void li_relay_set_observer(li_relay *r, li_session_event_fn fn, void *arg)
 {
 	r->env.fn = fn;
 	r->env.arg = arg;
+}
+
+int li_relay_set_op(li_relay *r, const char *type, li_error *err)
+{
+	static const char *const names[] = {
+		[LI_OP_SEARCH] = "search", [LI_OP_COMPARE] = "compare", [LI_OP_DELETE] = "delete",
+		[LI_OP_MODRDN] = "modrdn", [LI_OP_ADD] = "add",         [LI_OP_MODIFY] = "modify",
+		[LI_OP_EXOP] = "exop",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (type && strcasecmp(type, names[i]) == 0) {
+			r->env.op = (int)i;
+			return 0;
+		}
+	return li_usage_error(err, "--op", "'%s' is not an operation (search, compare, delete, modrdn, add, "
+			      "modify or exop)", type ? type : "");
+}
+
+void li_relay_set_outcome(li_relay *r, li_session_result_fn fn, void *arg)
+{
+	r->env.outcome_fn = fn;
+	r->env.outcome_arg = arg;
 }
 
 void li_relay_set_session_end(li_relay *r, li_session_fn fn, void *arg)
@@ -360,6 +397,7 @@ int li_relay_open(li_relay *r, li_error *err)
 	r->lfd = fd;
 	format_address(r, (struct sockaddr *)&ss);
 	find_upstream(r);
+	r->env.uri = r->upstream;
 	return 0;
 fail:
 	freeaddrinfo(ai);
@@ -464,6 +502,8 @@ static void accept_one(li_relay *r)
 
 static int64_t drain_us(const li_relay *r)
 {
+	if (r->drain_us >= 0)
+		return r->drain_us;
 	if (r->params->interrupt != LI_INTERRUPT_NONE && r->params->wait_us >= 0)
 		return r->params->wait_us;
 	return LI_RELAY_DRAIN_US;
@@ -531,10 +571,11 @@ int li_relay_serve(li_relay *r, li_error *err)
 		if (r->lfd >= 0)
 			n = 3;
 		/* A session blocked where its deadline is not looked at (a
-		 * connect) is shut down from here. */
+		 * connect) is shut down from here, a little after the sessions
+		 * have had their chance to close by themselves. */
 		d = __atomic_load_n(&r->env.drain_deadline, __ATOMIC_ACQUIRE);
 		if (d) {
-			int64_t left = d - li_now_ns();
+			int64_t left = d + LI_FORCE_NS - li_now_ns();
 
 			if (left <= 0)
 				shutdown_live(r);

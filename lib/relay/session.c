@@ -10,10 +10,13 @@
  * when it ends (relay.c joins its thread), so sessions in a row leave the
  * descriptors and the heap as they found them.
  *
- * Bytes are relayed as they come: the client's are framed first (a
- * StartTLS request is answered here, garbage ends the session before it
- * reaches the server), the server's are written to the client before the
- * wire decodes them for the trace.
+ * Bytes are relayed as they come, whole messages only: the client's are
+ * framed by the session's wire first (a StartTLS request is answered
+ * here, garbage ends the session before it reaches the server); the
+ * server's by a framer of their own, which reads each message's head only
+ * (the relay's interrupts need it) and forwards it before the wire
+ * decodes the chunk for the trace. A message that does not frame is never
+ * forwarded: a client must not be handed a header claiming gigabytes.
  */
 #include "session.h"
 
@@ -32,6 +35,8 @@
 
 #include "buf.h"
 #include "error.h"
+#include "frame.h"
+#include "inject.h"
 #include "params.h"
 #include "sockbuf.h"
 #include "upstream.h"
@@ -51,6 +56,11 @@ struct li_session {
 	li_wire *wire;          /* the messages as they cross */
 	li_wire *own;           /* what the relay says itself */
 	li_buf to_up;           /* the client's whole messages, to forward */
+	li_inject *inject;      /* --abandon, --cancel: NULL without */
+	li_framer down;         /* the server's messages, to forward */
+	BerElement *scratch;    /* for their heads */
+	li_buf to_client;       /* the server's messages the client may see */
+	int64_t t_read;         /* when the chunk being framed was read */
 	int64_t starttls_msgid; /* a client's StartTLS to answer; -1: none */
 	int unbound;            /* the client sent its UnbindRequest */
 	int saw_stop;
@@ -58,6 +68,7 @@ struct li_session {
 	li_session_end end;
 	li_error err;
 	li_result res;
+	uint64_t outcomes[LI_OUTCOME_FAILED + 1];
 	unsigned char buf[CHUNK];
 };
 
@@ -107,11 +118,20 @@ li_session *li_session_new(const li_session_env *env, uint64_t number, int fd, c
 	client_address(s, addr, len);
 	s->wire = li_wire_new(on_wire, s);
 	s->own = li_wire_new(on_own, s);
+	li_framer_init(&s->down, LI_PDU_MAX);
+	s->scratch = ber_alloc_t(0);
 	s->res.name = env->params->name;
 	s->res.traced = 1;
 	s->res.op_msgid = -1;
 	s->res.intr_msgid = -1;
-	if (s->wire == NULL || s->own == NULL) {
+	if (env->params->interrupt != LI_INTERRUPT_NONE) {
+		s->inject = li_inject_new(env->params, env->op, env->uri);
+		if (s->inject == NULL) {
+			li_session_free(s);
+			return NULL;
+		}
+	}
+	if (s->wire == NULL || s->own == NULL || s->scratch == NULL) {
 		li_session_free(s);
 		return NULL;
 	}
@@ -139,7 +159,12 @@ void li_session_free(li_session *s)
 	close_fds(s);
 	li_wire_free(s->wire);
 	li_wire_free(s->own);
+	li_inject_free(s->inject);
+	li_framer_free(&s->down);
+	if (s->scratch)
+		ber_free(s->scratch, 0);
 	free(s->to_up.data);
+	free(s->to_client.data);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -308,15 +333,14 @@ static int handshake(li_session *s)
 
 /* ---- what crosses ---- */
 
-static void count(li_session *s, const li_event *ev)
+/* The counts are the client's: what it sent, what it was sent. */
+static void count(li_session *s, li_dir dir, ber_tag_t tag, size_t len)
 {
-	if (ev->kind != LI_EVENT_MESSAGE)
-		return;
-	s->res.messages[ev->dir]++;
-	s->res.bytes[ev->dir] += ev->len;
-	if (ev->dir == LI_DIR_RECV && ev->pdu.tag == LDAP_RES_SEARCH_ENTRY)
+	s->res.messages[dir]++;
+	s->res.bytes[dir] += len;
+	if (dir == LI_DIR_RECV && tag == LDAP_RES_SEARCH_ENTRY)
 		s->res.entries[0]++;
-	else if (ev->dir == LI_DIR_RECV && ev->pdu.tag == LDAP_RES_SEARCH_REFERENCE)
+	else if (dir == LI_DIR_RECV && tag == LDAP_RES_SEARCH_REFERENCE)
 		s->res.refs[0]++;
 }
 
@@ -338,21 +362,47 @@ static const char *tls_hint(const li_event *ev)
 	return "";
 }
 
+/* A client's message, framed: forwarded whole, unless it is a StartTLS
+ * the relay answers itself. */
+static void client_message(li_session *s, const li_event *ev)
+{
+	count(s, LI_DIR_SEND, ev->pdu.tag, ev->len);
+	if (s->ending)
+		return;
+	if (s->inject)
+		li_inject_request(s->inject, &ev->pdu, ev->t_ns);
+	if (is_starttls(ev) && s->starttls_msgid < 0)
+		s->starttls_msgid = ev->pdu.msgid;
+	else
+		li_buf_add(&s->to_up, ev->bytes, ev->len);
+	s->unbound |= ev->pdu.tag == LDAP_REQ_UNBIND;
+}
+
+/* A server's message, framed: it goes to the client unless it answers
+ * the relay's own request. The wire reports what does not frame. */
+static void on_down(void *arg, const unsigned char *p, size_t n, const char *why)
+{
+	li_session *s = arg;
+	li_pdu pdu;
+
+	if (why)
+		return;
+	li_pdu_decode(s->scratch, p, n, &pdu);
+	if (s->inject && li_inject_response(s->inject, &pdu, s->t_read))
+		return;
+	count(s, LI_DIR_RECV, pdu.tag, n);
+	li_buf_add(&s->to_client, p, n);
+}
+
 static void on_wire(void *arg, const li_event *ev)
 {
 	li_session *s = arg;
 
-	count(s, ev);
 	if (ev->kind == LI_EVENT_MALFORMED)
 		fail(s, ev->dir == LI_DIR_SEND ? "the client sent a malformed message: %s%s"
 		     : "the server sent a malformed message: %s%s", ev->why, tls_hint(ev));
-	else if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_SEND && !s->ending) {
-		if (is_starttls(ev) && s->starttls_msgid < 0)
-			s->starttls_msgid = ev->pdu.msgid;
-		else
-			li_buf_add(&s->to_up, ev->bytes, ev->len);
-		s->unbound |= ev->pdu.tag == LDAP_REQ_UNBIND;
-	}
+	else if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_SEND)
+		client_message(s, ev);
 	if (s->env->fn)
 		s->env->fn(s->env->arg, s, ev);
 }
@@ -361,7 +411,10 @@ static void on_own(void *arg, const li_event *ev)
 {
 	li_session *s = arg;
 
-	count(s, ev);
+	/* The relay's answers to the client count; its own requests to the
+	 * server do not. */
+	if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_RECV)
+		count(s, ev->dir, ev->pdu.tag, ev->len);
 	if (s->env->fn)
 		s->env->fn(s->env->arg, s, ev);
 }
@@ -437,7 +490,11 @@ static void from_client(li_session *s)
 		return;
 	}
 	li_wire_end(s->wire, LI_DIR_SEND, t);
-	if (n == 0) {
+	if (stopped(s)) {
+		/* The relay shut the socket down itself (a second Ctrl-C). */
+		li_wire_close(s->wire, LI_DIR_SEND, "closed by the relay: it was stopped", t);
+		finish(s, LI_SESSION_STOPPED);
+	} else if (n == 0) {
 		li_wire_close(s->wire, LI_DIR_SEND, "closed by the client", t);
 		finish(s, LI_SESSION_CLIENT_CLOSED);
 	} else {
@@ -457,12 +514,19 @@ static void from_server(li_session *s)
 	if (n == -2)
 		return;
 	if (n > 0) {
-		if (send_all(s, 1, s->buf, (size_t)n) < 0)
-			return;
+		s->t_read = t;
+		li_framer_feed(&s->down, s->buf, (size_t)n, on_down, s);
+		send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
+		s->to_client.len = 0;
 		li_wire_feed(s->wire, LI_DIR_RECV, s->buf, (size_t)n, t);
 		return;
 	}
 	li_wire_end(s->wire, LI_DIR_RECV, t);
+	if (stopped(s)) {
+		li_wire_close(s->wire, LI_DIR_SEND, "closed by the relay: it was stopped", t);
+		finish(s, LI_SESSION_STOPPED);
+		return;
+	}
 	if (n == 0 && s->unbound) {
 		/* The client's Unbind ended the session; whichever side closes
 		 * the connection first, it closes because the client asked. */
@@ -479,6 +543,31 @@ static void from_server(li_session *s)
 		li_wire_close(s->wire, LI_DIR_RECV, why, t);
 	}
 	finish(s, LI_SESSION_SERVER_CLOSED);
+}
+
+/* The interrupts whose triggers have fired go out, and the outcomes that
+ * are decided are handed over; lost: the session is over. */
+static void interrupts(li_session *s, const char *lost)
+{
+	const unsigned char *req;
+	const li_result *res;
+	size_t len;
+
+	if (s->inject == NULL)
+		return;
+	while (!lost && !s->ending && li_inject_next(s->inject, now_ns(), &req, &len)) {
+		int64_t t = now_ns();
+
+		if (send_all(s, 0, req, len) < 0)
+			break;
+		li_inject_sent(s->inject, t);
+		li_wire_feed(s->own, LI_DIR_SEND, req, len, t);
+	}
+	while ((res = li_inject_decided(s->inject, now_ns(), lost)) != NULL) {
+		s->outcomes[res->outcome]++;
+		if (s->env->outcome_fn)
+			s->env->outcome_fn(s->env->outcome_arg, s, res);
+	}
 }
 
 static void flush(li_session *s)
@@ -502,6 +591,9 @@ static void relay_loop(li_session *s)
 			finish(s, LI_SESSION_STOPPED);
 			break;
 		}
+		interrupts(s, NULL);
+		if (s->ending)
+			break;
 		/* TLS layers may hold decrypted bytes the sockets no longer show. */
 		if (s->tls && li_tls_pending(s->tls)) {
 			from_client(s);
@@ -512,7 +604,8 @@ static void relay_loop(li_session *s)
 			continue;
 		}
 		flush(s);
-		rc = poll(p, s->saw_stop ? 2 : 3, timeout_ms(drain_deadline(s)));
+		rc = poll(p, s->saw_stop ? 2 : 3,
+			  timeout_ms(earliest(drain_deadline(s), s->inject ? li_inject_due(s->inject) : 0)));
 		if (rc < 0 && errno != EINTR) {
 			fail(s, "poll: %s%s", strerror(errno), NULL);
 			break;
@@ -525,6 +618,17 @@ static void relay_loop(li_session *s)
 			from_client(s);
 		if (p[1].revents && !s->ending)
 			from_server(s);
+	}
+}
+
+/* What ended the session, as an outcome's "connection-lost" tells it. */
+static const char *end_words(const li_session *s)
+{
+	switch (s->end) {
+	case LI_SESSION_CLIENT_CLOSED: return "the client closed its connection";
+	case LI_SESSION_SERVER_CLOSED: return "the server closed the connection";
+	case LI_SESSION_STOPPED: return "the relay was stopped";
+	default: return "the session failed";
 	}
 }
 
@@ -562,6 +666,7 @@ void li_session_run(li_session *s)
 	pthread_mutex_unlock(&s->lock);
 	relay_loop(s);
 out:
+	interrupts(s, end_words(s));
 	flush(s);
 	close_fds(s);
 }
@@ -591,4 +696,9 @@ const li_error *li_session_error(const li_session *s)
 const li_result *li_session_result(const li_session *s)
 {
 	return &s->res;
+}
+
+uint64_t li_session_outcomes(const li_session *s, li_outcome o)
+{
+	return (unsigned)o < sizeof(s->outcomes) / sizeof(s->outcomes[0]) ? s->outcomes[o] : 0;
 }

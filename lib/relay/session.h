@@ -19,6 +19,10 @@ typedef struct li_session_env {
 	int listen_tls;          /* ldaps://: TLS before the first byte */
 	li_session_event_fn fn;
 	void *arg;
+	li_session_result_fn outcome_fn; /* an interrupted operation's outcome */
+	void *outcome_arg;
+	int op;                  /* the client requests to interrupt (li_optype) */
+	const char *uri;         /* the server, for the outcomes' reports */
 	int wake_fd;             /* readable once the relay stops */
 	int64_t drain_deadline;  /* 0, or when stopped sessions close (atomic) */
 	int64_t handshake_ns;    /* how long a TLS handshake may take */

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "report.h"
 #include "trace.h"
 
 static void prefix(const li_session *s, li_buf *out)
@@ -55,18 +56,53 @@ static json_object *session_object(const li_session *s)
 	return o;
 }
 
-int li_trace_session_json(const li_session *s, const li_event *ev, unsigned flags, li_buf *out)
+/* The session's keys first, then the object's own. */
+static int append_with_session(const li_session *s, json_object *inner, li_buf *out)
 {
-	json_object *ev_obj = li_trace_json_object(ev, flags);
 	json_object *o = session_object(s);
 
-	json_object_object_foreach(ev_obj, key, val)
+	json_object_object_foreach(inner, key, val)
 	{
 		if (strcmp(key, "format") != 0)
 			json_object_object_add(o, key, json_object_get(val));
 	}
-	json_object_put(ev_obj);
+	json_object_put(inner);
 	return li_json_append(out, o);
+}
+
+int li_trace_session_json(const li_session *s, const li_event *ev, unsigned flags, li_buf *out)
+{
+	return append_with_session(s, li_trace_json_object(ev, flags), out);
+}
+
+int li_session_report_text(const li_session *s, const li_result *res, li_buf *out)
+{
+	size_t start = out->len;
+
+	if (li_report_text(res, out) < 0)
+		return -1;
+	return prefix_lines(s, out, start);
+}
+
+int li_session_report_json(const li_session *s, const li_result *res, int exit_status, li_buf *out)
+{
+	return append_with_session(s, li_report_object(res, exit_status), out);
+}
+
+/* "; interrupted: 2 canceled, 1 too-late" when the relay interrupted any. */
+static void outcome_words(const li_session *s, li_buf *out)
+{
+	const char *sep = "; interrupted: ";
+	int i;
+
+	for (i = LI_OUTCOME_CANCELED; i <= LI_OUTCOME_FAILED; i++) {
+		uint64_t n = li_session_outcomes(s, (li_outcome)i);
+
+		if (n == 0)
+			continue;
+		li_buf_addf(out, "%s%llu %s", sep, (unsigned long long)n, li_outcome_name((li_outcome)i));
+		sep = ", ";
+	}
 }
 
 int li_session_summary_text(const li_session *s, li_buf *out)
@@ -75,6 +111,11 @@ int li_session_summary_text(const li_session *s, li_buf *out)
 
 	if (li_trace_summary_text(li_session_result(s), out) < 0)
 		return -1;
+	if (out->len > start && out->data[out->len - 1] == '\n') {
+		out->len--;
+		outcome_words(s, out);
+		li_buf_addc(out, '\n');
+	}
 	return prefix_lines(s, out, start);
 }
 
@@ -99,6 +140,19 @@ static json_object *pair(uint64_t sent, uint64_t received)
 	return o;
 }
 
+/* The outcomes of the operations the relay interrupted, those that occurred. */
+static json_object *outcome_counts(const li_session *s)
+{
+	json_object *o = json_object_new_object();
+	int i;
+
+	for (i = LI_OUTCOME_CANCELED; i <= LI_OUTCOME_FAILED; i++)
+		if (li_session_outcomes(s, (li_outcome)i))
+			json_object_object_add(o, li_outcome_name((li_outcome)i),
+					       json_object_new_int64((int64_t)li_session_outcomes(s, (li_outcome)i)));
+	return o;
+}
+
 int li_session_summary_json(const li_session *s, li_buf *out)
 {
 	const li_result *res = li_session_result(s);
@@ -110,6 +164,7 @@ int li_session_summary_json(const li_session *s, li_buf *out)
 	json_object_object_add(o, "entries", json_object_new_int64((int64_t)(res->entries[0] + res->entries[1])));
 	json_object_object_add(o, "references", json_object_new_int64((int64_t)(res->refs[0] + res->refs[1])));
 	json_object_object_add(o, "end", json_object_new_string(end_name(li_session_ended(s))));
+	json_object_object_add(o, "outcomes", outcome_counts(s));
 	if (err) {
 		json_object *e = json_object_new_object();
 

@@ -172,6 +172,42 @@ def ctrl_c_stops_listening_and_exits_130_with_the_last_line():
 
 
 @test
+def after_ctrl_c_open_sessions_go_on_for_wait():
+    s = slapd()
+    p, uri = relay(s, "--wait", "20s")
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    p.signal(signal.SIGINT)
+    c.send(message(2, search_request(s.base)))
+    got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
+    eq(got[-1], (2, SEARCH_DONE, 0), "the open session is served after Ctrl-C")
+    c.close()
+    r = p.wait()
+    eq(r.rc, 130, "exit status")
+    eq(r.err.splitlines()[-1].split(",")[0], "ldaptrace: 1 session", "the last line, once the session ended")
+
+
+@test
+def after_wait_the_relay_closes_what_is_still_open():
+    s = slapd()
+    p, uri = relay(s, "--wait", "200ms")
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    p.signal(signal.SIGINT)
+    eq(read_to_close(c.sock), b"", "the relay closed the idle session")
+    c.close()
+    r = p.wait()
+    eq(r.rc, 130, "exit status")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\]  +\d+\.\d{6} -> connection closed by the relay: it was stopped$",
+            "the trace says who closed it")
+    r = run("ldaptrace", ["--listen", "ldap://127.0.0.1:0", "-H", s.uri, "--after", "1s"])
+    eq((r.rc, r.err), (1, "ldaptrace: arguments: --after and --after-entries need --abandon or --cancel\n"),
+       "--after without an interrupt")
+
+
+@test
 def sigterm_exits_143():
     s = slapd()
     p, _ = relay(s)
@@ -328,6 +364,223 @@ def tls_spoken_to_a_plain_listener_is_named():
     matches(r.err, r"^ldaptrace: session 1 \(127\.0\.0\.1:\d+\): the client sent a malformed message: not an "
                    r"LDAPMessage \(expected a SEQUENCE, tag 0x30\) \(a TLS handshake: the client wants ldaps://\)$",
             "the hint")
+
+
+# ---- a client on a raw socket, to see every byte the relay gives it ----
+
+def tlv(tag, content):
+    n = len(content)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + length + content
+
+
+def integer(v, tag=0x02):
+    return tlv(tag, v.to_bytes((v.bit_length() + 8) // 8, "big"))
+
+
+def message(msgid, op):
+    return tlv(0x30, integer(msgid) + op)
+
+
+def search_request(base, attrs=("cn",)):
+    """A subtree search of base, filter (objectClass=*)."""
+    return tlv(0x63, tlv(0x04, base.encode()) + integer(2, 0x0a) + integer(0, 0x0a) + integer(0) + integer(0)
+               + tlv(0x01, b"\x00") + tlv(0x87, b"objectClass")
+               + tlv(0x30, b"".join(tlv(0x04, a.encode()) for a in attrs)))
+
+
+def frames(data):
+    """(msgid, protocolOp tag, resultCode or None) of each whole message."""
+    out = []
+    while data:
+        n, hdr = data[1], 2
+        if n & 0x80:
+            hdr += n & 0x7f
+            n = int.from_bytes(data[2:hdr], "big")
+        body, data = data[hdr:hdr + n], data[hdr + n:]
+        mlen = body[1]
+        msgid = int.from_bytes(body[2:2 + mlen], "big")
+        op = body[2 + mlen:]
+        code = None
+        if op[0] in (0x61, 0x65, 0x78):
+            olen_hdr = 2 + (op[1] & 0x7f if op[1] & 0x80 else 0)
+            code = op[olen_hdr + 2]
+        out.append((msgid, op[0], code))
+    return out
+
+
+class RawClient:
+    """A client that sends what it is told and keeps every byte it gets."""
+
+    def __init__(self, uri):
+        host, port = uri.split("//")[1].rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=scaled(10))
+        self.data = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_until(self, pred):
+        """Reads until pred(frames so far) holds."""
+        while not pred(frames_whole(self.data)):
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                fail("the relay closed the connection; got %r" % frames_whole(self.data))
+            self.data += chunk
+        return frames_whole(self.data)
+
+    def close(self):
+        self.sock.close()
+
+
+def frames_whole(data):
+    """frames() of the whole messages at the start of data."""
+    end = 0
+    while end + 2 <= len(data):
+        n, hdr = data[end + 1], 2
+        if n & 0x80:
+            if end + 2 + (n & 0x7f) > len(data):
+                break
+            hdr += n & 0x7f
+            n = int.from_bytes(data[end + 2:end + hdr], "big")
+        if end + hdr + n > len(data):
+            break
+        end += hdr + n
+    return frames(data[:end])
+
+
+SEARCH_DONE, EXTENDED_RESPONSE, ENTRY = 0x65, 0x78, 0x64
+
+
+@test
+def cancel_a_clients_search_the_client_gets_canceled():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "5")
+    c = ldapsearch(uri, "-b", s.people_base, "cn")
+    eq(c.rc, 118, "ldapsearch exits with the server's canceled (118)")
+    matches(c.out, r"^result: 118 Cancelled$", "and says so")
+    r = p.wait()
+    eq(r.rc, 0, "exit status")
+    m = messages(r.out)
+    cancel = [x for x in m if x[4] == "ExtendedRequest"]
+    eq([(a, i, rest) for _, _, a, i, _, rest in cancel],
+       [("->", 2147483647, " oid=1.3.6.1.1.8 (Cancel) cancelID=2")], "the relay's Cancel, under its own ID")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\]   cancel of message 2 sent as message 2147483647 at [0-9.]+ ms "
+                   r"\(trigger: 5 entries; on the wire \d+ us later\)$", "the report's interrupt line")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] canceled: the server stopped the search [0-9.]+ ms after the cancel$",
+            "the outcome as ldapcancel words it")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] summary: sent 3 messages .*; interrupted: 1 canceled$",
+            "the session's summary: the client's 3 messages, the outcome")
+
+
+@test
+def the_relays_own_answers_never_reach_the_client():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "1")
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    c.send(message(2, search_request(s.people_base)))
+    got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
+    p.wait_for("stdout", r"canceled: the server stopped the search")
+    c.send(bytes.fromhex("30050201034200"))
+    c.sock.shutdown(socket.SHUT_WR)
+    got = frames_whole(c.data + read_to_close(c.sock))
+    c.close()
+    eq(sorted({i for i, _, _ in got}), [1, 2], "the client got messages 1 and 2 only, nothing of 2147483647")
+    eq(got[-1], (2, SEARCH_DONE, 118), "its search ended canceled (118)")
+    ok(all(t == ENTRY for _, t, _ in got[1:-1]), "entries before it")
+    r = p.wait()
+    contains(r.out, "<- #2147483647 ExtendedResponse success (0)", "the Cancel's answer is in the trace")
+
+
+@test
+def abandon_a_clients_search_the_entries_stop():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--abandon", "--after-entries", "3", "--wait", "300ms")
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    c.send(message(2, search_request(s.people_base)))
+    p.wait_for("stdout", r"^\[1 127\.0\.0\.1:\d+\] abandoned: no result for the search in the 300 ms of silence "
+                         r"after the abandon")
+    c.sock.shutdown(socket.SHUT_WR)
+    got = frames_whole(c.data + read_to_close(c.sock))
+    c.close()
+    ok(len(got) > 3, "entries reached the client")
+    eq({(i, t) for i, t, _ in got[1:]}, {(2, ENTRY)}, "entries only: no result, nothing of the relay's")
+    r = p.wait()
+    eq(r.rc, 0, "exit status")
+    matches(r.out, r"-> #2147483647 AbandonRequest id=2$", "the relay's Abandon in the trace")
+    ok(str(len(got) - 1) + " entries" in re.search(r"summary: .*", r.out.splitlines()[-1]).group(0),
+       "the summary counts the entries the client got")
+
+
+@test
+def the_relay_never_takes_an_id_the_client_used():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "1")
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    c.send(message(2147483647, search_request(s.people_base)))
+    got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
+    eq(got[-1], (2147483647, SEARCH_DONE, 118), "the client's own 2147483647 ended canceled")
+    c.close()
+    r = p.wait()
+    contains(r.out, "-> #2147483646 ExtendedRequest oid=1.3.6.1.1.8 (Cancel) cancelID=2147483647",
+             "the relay took the next ID down")
+
+
+@test
+def an_operation_done_before_its_trigger_is_too_late():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "50")
+    c = ldapsearch(uri, "-b", s.base, "-s", "base")
+    eq(c.rc, 0, "the search ends as it would directly")
+    r = p.wait()
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] too-late: the search completed with success \(0\) before the cancel "
+                   r"was sent$", "too-late, as ldapcancel says it")
+    not_contains(r.out, "ExtendedRequest", "no Cancel was sent")
+
+
+@test
+def op_names_the_client_operations_to_interrupt():
+    s = slapd()
+    r = run("ldaptrace", ["--listen", "ldap://127.0.0.1:0", "-H", s.uri, "--op", "delete"])
+    eq((r.rc, r.err), (1, "ldaptrace: --op: with --listen, names the client operations to interrupt: give --abandon "
+                          "or --cancel\n"), "--op without an interrupt")
+    r = run("ldaptrace", ["--listen", "ldap://127.0.0.1:0", "-H", s.uri, "--op", "delete", "--cancel",
+                          "--after-entries", "2"])
+    eq((r.rc, r.err), (1, "ldaptrace: --after-entries: counts search entries: use it with --op search\n"),
+       "--after-entries with another operation")
+    p, uri = relay(s, "--sessions", "1", "--cancel", "--op", "compare")
+    c = run("ldapcompare", ["-x", "-H", uri, s.base, "dc:example"])
+    eq(c.rc, 6, "ldapcompare gets the server's compareTrue: a compare completes, it cannot be cancelled")
+    r = p.wait()
+    matches(r.out, r"cancel of message 2 sent as message 2147483647 at [0-9.]+ ms \(trigger: right after the request",
+            "the compare was interrupted at once (--after 0)")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] (too-late|no-such-operation): ", "the outcome")
+
+
+@test(skip_unless=have_jsonschema, reason="python3-jsonschema is not installed")
+def an_interrupted_operations_report_as_json():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--json", "--cancel", "--after-entries", "5")
+    ldapsearch(uri, "-b", s.people_base, "cn")
+    r = p.wait()
+    lines = [json.loads(l) for l in r.out.splitlines()]
+    reports = [l for l in lines if "outcome" in l]
+    eq(len(reports), 1, "one report")
+    eq(schema_problems("report", reports[0]), [], "valid report.json")
+    eq((reports[0]["session"], reports[0]["outcome"], reports[0]["exit"], reports[0]["operation"]["msgid"],
+        reports[0]["interrupt"]["msgid"]), (1, "canceled", 0, 2, 2147483647), "the report")
+    eq(schema_problems("relay-session", lines[-1]), [], "valid relay-session")
+    eq(lines[-1]["outcomes"], {"canceled": 1}, "the session's outcomes")
 
 
 if __name__ == "__main__":
