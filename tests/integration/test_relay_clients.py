@@ -362,6 +362,19 @@ def relay_interrupt(lines, kind, client_ids, what):
     return mine[0]
 
 
+def entries_around(out, lines, mine, kind, what):
+    """The entries the trace shows before the relay's interrupt: the
+    session's report counts the same before and after it, and its summary
+    names the outcome. Returns the count before."""
+    before = entries(lines[:lines.index(mine)])
+    matches(out, r"^\[1 [^\]]+\]   before the %s: %d entr" % (kind, before), "%s: the report's count before" % what)
+    matches(out, r"^\[1 [^\]]+\]   after the %s:  %d entr" % (kind, entries(lines) - before),
+            "%s: the report's count after" % what)
+    matches(out, r"^\[1 [^\]]+\] summary: .*; interrupted: 1 %s$" % ("canceled" if kind == "cancel" else "abandoned"),
+            "%s: the session's summary" % what)
+    return before
+
+
 @test
 def injected_cancel_gives_ldapsearch_the_servers_answer():
     s = slapd()
@@ -376,7 +389,7 @@ def injected_cancel_gives_ldapsearch_the_servers_answer():
         search = 3 if t.starttls else 2
         cancel = relay_interrupt(lines, "cancel", set(range(1, search + 2)), t.name)
         eq(cancel.rest, " oid=1.3.6.1.1.8 (Cancel) cancelID=%d" % search, "%s: the relay cancels the search" % t.name)
-        eq(entries(lines[:lines.index(cancel)]), 5, "%s: after 5 entries" % t.name)
+        eq(entries_around(rr.out, lines, cancel, "cancel", t.name), 5, "%s: sent after 5 entries" % t.name)
         eq(entries(lines), dn_lines(r.out), "%s: every entry the server sent, the client printed" % t.name)
         got = by_msgid(lines)
         eq(got[search][-1], ("<-", "SearchResultDone"), "%s: the search's result" % t.name)
@@ -403,7 +416,7 @@ def injected_abandon_stops_ldapsearchs_entries():
         search = 3 if t.starttls else 2
         abandon = relay_interrupt(lines, "abandon", set(range(1, search + 1)), t.name)
         eq(abandon.rest, " id=%d" % search, "%s: the relay abandons the search" % t.name)
-        eq(entries(lines[:lines.index(abandon)]), 5, "%s: after 5 entries" % t.name)
+        eq(entries_around(rr.out, lines, abandon, "abandon", t.name), 5, "%s: sent after 5 entries" % t.name)
         eq(dn_lines(r.out), entries(lines), "%s: ldapsearch printed every entry the server sent" % t.name)
         ok(entries(lines) < s.entries + 2, "%s: the search did not run to its end" % t.name)
         eq(by_msgid(lines)[search][-1][0], "<-", "%s: only entries after the request" % t.name)
