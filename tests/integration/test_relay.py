@@ -386,9 +386,9 @@ def message(msgid, op):
     return tlv(0x30, integer(msgid) + op)
 
 
-def search_request(base, attrs=("cn",)):
-    """A subtree search of base, filter (objectClass=*)."""
-    return tlv(0x63, tlv(0x04, base.encode()) + integer(2, 0x0a) + integer(0, 0x0a) + integer(0) + integer(0)
+def search_request(base, attrs=("cn",), scope=2):
+    """A search of base (subtree, unless scope says), filter (objectClass=*)."""
+    return tlv(0x63, tlv(0x04, base.encode()) + integer(scope, 0x0a) + integer(0, 0x0a) + integer(0) + integer(0)
                + tlv(0x01, b"\x00") + tlv(0x87, b"objectClass")
                + tlv(0x30, b"".join(tlv(0x04, a.encode()) for a in attrs)))
 
@@ -455,14 +455,64 @@ def frames_whole(data):
 
 SEARCH_DONE, EXTENDED_RESPONSE, ENTRY = 0x65, 0x78, 0x64
 
+# An interrupt of a search that is still running when it lands, whatever
+# the machine's load: a refreshAndPersist search of an empty container,
+# past its refresh (slapd 2.5.13 must not be cancelled during one), with
+# entries added to it then, so that the trigger counts persist-phase ones.
+SYNC_RP = tlv(0xa0, tlv(0x30, tlv(0x04, b"1.3.6.1.4.1.4203.1.9.1.1") + tlv(0x01, b"\xff")
+                        + tlv(0x04, tlv(0x30, integer(3, 0x0a)))))
+
+
+def container(s):
+    import uuid
+    ou = "relay-" + uuid.uuid4().hex[:8]
+    dn = "ou=%s,ou=scratch,%s" % (ou, s.base)
+    r = run("ldapadd", ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw],
+            stdin="dn: %s\nobjectClass: organizationalUnit\nou: %s\n" % (dn, ou))
+    eq(r.rc, 0, "ldapadd %s" % dn)
+    return dn
+
+
+def add_entries(s, dn, n):
+    r = run("ldapadd", ["-x", "-H", s.uri, "-D", s.admin_dn, "-w", s.admin_pw],
+            stdin="".join("dn: cn=p%d,%s\nobjectClass: person\ncn: p%d\nsn: persist\n\n" % (i, dn, i)
+                          for i in range(n)))
+    eq(r.rc, 0, "ldapadd %d entries" % n)
+
+
+def persistent_raw(s, p, uri, msgid, adds):
+    """A raw client's refreshAndPersist search through the relay p, past its
+    refresh, then `adds` entries: the client."""
+    dn = container(s)
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    c.send(message(msgid, search_request(dn, scope=1) + SYNC_RP))
+    p.wait_for("stdout", r"<- #%d IntermediateResponse" % msgid)
+    add_entries(s, dn, adds)
+    return c
+
+
+def persistent_ldapsearch(s, p, uri, adds, until):
+    """ldapsearch -E sync=rp through the relay p, past its refresh, then
+    `adds` entries; once its output matches `until` (it waits for more
+    after any result of a persistent search), the output."""
+    dn = container(s)
+    with spawn("stdbuf", ["-oL", "ldapsearch", "-x", "-H", uri, "-b", dn, "-s", "one", "-E", "sync=rp",
+                          "cn"]) as c:
+        p.wait_for("stdout", r"<- #\d+ IntermediateResponse")
+        add_entries(s, dn, adds)
+        c.wait_for("stdout", until, timeout=30)
+        c.kill()
+        return c.out
+
 
 @test
 def cancel_a_clients_search_the_client_gets_canceled():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "5")
-    c = ldapsearch(uri, "-b", s.people_base, "cn")
-    eq(c.rc, 118, "ldapsearch exits with the server's canceled (118)")
-    matches(c.out, r"^result: 118 Cancelled$", "and says so")
+    out = persistent_ldapsearch(s, p, uri, 5, r"^result: 118 Cancelled$")
+    eq(out.count("\ndn: "), 5, "ldapsearch got the server's canceled (118) after 5 entries")
     r = p.wait()
     eq(r.rc, 0, "exit status")
     m = messages(r.out)
@@ -473,18 +523,17 @@ def cancel_a_clients_search_the_client_gets_canceled():
                    r"\(trigger: 5 entries; on the wire \d+ us later\)$", "the report's interrupt line")
     matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] canceled: the server stopped the search [0-9.]+ ms after the cancel$",
             "the outcome as ldapcancel words it")
-    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] summary: sent 3 messages .*; interrupted: 1 canceled$",
-            "the session's summary: the client's 3 messages, the outcome")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\] summary: sent 2 messages .*; interrupted: 1 canceled$",
+            "the session's summary: the client's 2 messages, the outcome")
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\]   before the cancel: 5 entries, 1 intermediate response$",
+            "the refresh's SyncInfo and the 5 entries")
 
 
 @test
 def the_relays_own_answers_never_reach_the_client():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "1")
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
-    c.send(message(2, search_request(s.people_base)))
+    c = persistent_raw(s, p, uri, 2, 3)
     got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
     p.wait_for("stdout", r"canceled: the server stopped the search")
     c.send(bytes.fromhex("30050201034200"))
@@ -493,7 +542,7 @@ def the_relays_own_answers_never_reach_the_client():
     c.close()
     eq(sorted({i for i, _, _ in got}), [1, 2], "the client got messages 1 and 2 only, nothing of 2147483647")
     eq(got[-1], (2, SEARCH_DONE, 118), "its search ended canceled (118)")
-    ok(all(t == ENTRY for _, t, _ in got[1:-1]), "entries before it")
+    ok(all(t in (ENTRY, 0x79) for _, t, _ in got[1:-1]), "entries (and the SyncInfo) before it")
     r = p.wait()
     contains(r.out, "<- #2147483647 ExtendedResponse success (0)", "the Cancel's answer is in the trace")
 
@@ -502,32 +551,26 @@ def the_relays_own_answers_never_reach_the_client():
 def abandon_a_clients_search_the_entries_stop():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--abandon", "--after-entries", "3", "--wait", "300ms")
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
-    c.send(message(2, search_request(s.people_base)))
+    c = persistent_raw(s, p, uri, 2, 3)
     p.wait_for("stdout", r"^\[1 127\.0\.0\.1:\d+\] abandoned: no result for the search in the 300 ms of silence "
                          r"after the abandon")
     c.sock.shutdown(socket.SHUT_WR)
     got = frames_whole(c.data + read_to_close(c.sock))
     c.close()
-    ok(len(got) > 3, "entries reached the client")
-    eq({(i, t) for i, t, _ in got[1:]}, {(2, ENTRY)}, "entries only: no result, nothing of the relay's")
+    eq([(i, t) for i, t, _ in got[1:]], [(2, 0x79)] + [(2, ENTRY)] * 3,
+       "the SyncInfo and 3 entries: no result, nothing of the relay's")
     r = p.wait()
     eq(r.rc, 0, "exit status")
     matches(r.out, r"-> #2147483647 AbandonRequest id=2$", "the relay's Abandon in the trace")
-    ok(str(len(got) - 1) + " entries" in re.search(r"summary: .*", r.out.splitlines()[-1]).group(0),
-       "the summary counts the entries the client got")
+    matches(r.out.splitlines()[-1], r"summary: sent 2 messages \(\d+ bytes\), received 5 \(\d+ bytes\), 3 entries; "
+                                    r"interrupted: 1 abandoned$", "the summary counts what the client got")
 
 
 @test
 def the_relay_never_takes_an_id_the_client_used():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "1")
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
-    c.send(message(2147483647, search_request(s.people_base)))
+    c = persistent_raw(s, p, uri, 2147483647, 1)
     got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
     eq(got[-1], (2147483647, SEARCH_DONE, 118), "the client's own 2147483647 ended canceled")
     c.close()
@@ -571,7 +614,12 @@ def op_names_the_client_operations_to_interrupt():
 def an_interrupted_operations_report_as_json():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--json", "--cancel", "--after-entries", "5")
-    ldapsearch(uri, "-b", s.people_base, "cn")
+    dn = container(s)
+    with spawn("ldapsearch", ["-x", "-H", uri, "-b", dn, "-s", "one", "-E", "sync=rp", "cn"]) as c:
+        p.wait_for("stdout", r'"op":"IntermediateResponse"')
+        add_entries(s, dn, 6)
+        p.wait_for("stdout", r'"outcome":"canceled"')
+        c.kill()
     r = p.wait()
     lines = [json.loads(l) for l in r.out.splitlines()]
     reports = [l for l in lines if "outcome" in l]
