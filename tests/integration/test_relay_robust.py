@@ -228,16 +228,28 @@ def sessions_n_exits_once_n_sessions_ended():
 
 def wait_not_listening(port, what):
     """Wait until connecting to port is refused (the relay closed its
-    listening socket as it handled a signal)."""
+    listening socket as it handled a signal; it says nothing then). Each
+    probe that got in before is a session: returns their addresses."""
     deadline = time.monotonic() + scaled(10)
+    probes = []
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as c:
+                probes.append("%s:%d" % c.getsockname()[:2])
         except ConnectionRefusedError:
-            return
+            return probes
         if time.monotonic() > deadline:
             fail("%s: the relay still listens 10 s after the signal" % what)
         time.sleep(0.05)
+
+
+def only_probes(out, keep, probes, what):
+    """The sessions of out are keep's and the probes', which sent nothing."""
+    by_client = {check_session(out, k)[0]: k for k in summaries(out)}
+    eq(sorted(by_client), sorted([keep] + probes), "%s: the sessions' clients" % what)
+    for p in probes:
+        eq([(l.arrow, l.op) for l in sessions(out)[by_client[p]]], [("->", "connection")],
+           "%s: a probe's session" % what)
 
 
 @test
@@ -248,14 +260,14 @@ def sigint_stops_listening_lets_open_sessions_finish_then_exits():
         with Relay(s.uri, ["--wait", "5s"]) as relay:
             c = good_session_start(relay.port)
             relay.proc.signal(sig)
-            wait_not_listening(relay.port, name)
+            probes = wait_not_listening(relay.port, name)
             ok(relay.proc.running(), "%s: the open session keeps the relay running" % name)
             good_session_end(c, s.base, 3)
             rr = relay.wait(timeout=10)
         eq(rr.rc, status, "%s: exit status" % name)
-        eq(sorted(summaries(rr.out)), [1], "%s: the session's summary" % name)
+        only_probes(rr.out, c.address, probes, name)
         m = matches(rr.err, FINAL.pattern + r"\n\Z", "%s: the final summary is the last line" % name)
-        eq(int(m.group(1)), 1, "%s: one session" % name)
+        eq(int(m.group(1)), 1 + len(probes), "%s: sessions in it" % name)
         check_session(rr.out, 1, client=c.address)
 
 
@@ -270,6 +282,8 @@ def sigint_closes_idle_sessions_after_wait():
         rr = relay.wait(timeout=10)
     eq(rr.rc, 130, "exit status after Ctrl-C")
     check_session(rr.out, 1, client=c.address)
+    matches(rr.out, r"^\[1 %s\] +\d+\.\d{6} -> connection closed by the relay: it was stopped$" % re.escape(c.address),
+            "the trace says who closed it")
     matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
 
 
@@ -280,14 +294,16 @@ def a_second_sigint_closes_open_sessions_at_once():
     with Relay(s.uri, ["--wait", "1h"]) as relay:
         c = good_session_start(relay.port)
         relay.proc.signal(signal.SIGINT)
-        wait_not_listening(relay.port, "first SIGINT")
+        probes = wait_not_listening(relay.port, "first SIGINT")
         ok(relay.proc.running(), "the open session keeps the relay running")
         relay.proc.signal(signal.SIGINT)
         ok(c.drain(10), "the second SIGINT closes the open session")
         c.close()
         rr = relay.wait(timeout=10)
     eq(rr.rc, 130, "exit status")
-    check_session(rr.out, 1, client=c.address)
+    only_probes(rr.out, c.address, probes, "two SIGINTs")
+    matches(rr.out, r"^\[1 %s\] +\d+\.\d{6} -> connection closed by the relay: it was stopped$" % re.escape(c.address),
+            "the trace says who closed it")
     matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
 
 
