@@ -10,13 +10,13 @@
  * when it ends (relay.c joins its thread), so sessions in a row leave the
  * descriptors and the heap as they found them.
  *
- * Bytes are relayed as they come, whole messages only: the client's are
- * framed by the session's wire first (a StartTLS request is answered
- * here, garbage ends the session before it reaches the server); the
- * server's by a framer of their own, which reads each message's head only
- * (the relay's interrupts need it) and forwards it before the wire
- * decodes the chunk for the trace. A message that does not frame is never
- * forwarded: a client must not be handed a header claiming gigabytes.
+ * Bytes are relayed as they come, whole messages only: each direction has
+ * a framer of its own, which reads each message's head (a client's
+ * StartTLS is answered here, the relay's interrupts need the rest) and
+ * forwards it before the wire decodes the chunk for the trace, so that
+ * the trace never delays a message. A message that does not frame is
+ * never forwarded: garbage ends the session before it reaches the other
+ * side, and a client is never handed a header claiming gigabytes.
  */
 #include "session.h"
 
@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ struct li_session {
 	li_wire *own;           /* what the relay says itself */
 	li_buf to_up;           /* the client's whole messages, to forward */
 	li_inject *inject;      /* --abandon, --cancel: NULL without */
-	li_framer down;         /* the server's messages, to forward */
+	li_framer frame[2];     /* the messages to forward: [LI_DIR_SEND] the client's */
 	BerElement *scratch;    /* for their heads */
 	li_buf to_client;       /* the server's messages the client may see */
 	int64_t t_read;         /* when the chunk being framed was read */
@@ -118,7 +119,8 @@ li_session *li_session_new(const li_session_env *env, uint64_t number, int fd, c
 	client_address(s, addr, len);
 	s->wire = li_wire_new(on_wire, s);
 	s->own = li_wire_new(on_own, s);
-	li_framer_init(&s->down, LI_PDU_MAX);
+	li_framer_init(&s->frame[LI_DIR_SEND], LI_PDU_MAX);
+	li_framer_init(&s->frame[LI_DIR_RECV], LI_PDU_MAX);
 	s->scratch = ber_alloc_t(0);
 	s->res.name = env->params->name;
 	s->res.traced = 1;
@@ -160,7 +162,8 @@ void li_session_free(li_session *s)
 	li_wire_free(s->wire);
 	li_wire_free(s->own);
 	li_inject_free(s->inject);
-	li_framer_free(&s->down);
+	li_framer_free(&s->frame[LI_DIR_SEND]);
+	li_framer_free(&s->frame[LI_DIR_RECV]);
 	if (s->scratch)
 		ber_free(s->scratch, 0);
 	free(s->to_up.data);
@@ -344,12 +347,12 @@ static void count(li_session *s, li_dir dir, ber_tag_t tag, size_t len)
 		s->res.refs[0]++;
 }
 
-static int is_starttls(const li_event *ev)
+static int is_starttls(const li_pdu *p)
 {
 	static const char oid[] = LDAP_EXOP_START_TLS;
 
-	return ev->pdu.tag == LDAP_REQ_EXTENDED && ev->pdu.has_oid && ev->pdu.oid.bv_len == sizeof(oid) - 1 &&
-	       memcmp(ev->pdu.oid.bv_val, oid, sizeof(oid) - 1) == 0;
+	return p->tag == LDAP_REQ_EXTENDED && p->has_oid && p->oid.bv_len == sizeof(oid) - 1 &&
+	       memcmp(p->oid.bv_val, oid, sizeof(oid) - 1) == 0;
 }
 
 /* A TLS record where LDAP was expected: a client speaking ldaps:// to an
@@ -363,19 +366,23 @@ static const char *tls_hint(const li_event *ev)
 }
 
 /* A client's message, framed: forwarded whole, unless it is a StartTLS
- * the relay answers itself. */
-static void client_message(li_session *s, const li_event *ev)
+ * the relay answers itself. The wire reports what does not frame. */
+static void on_up(void *arg, const unsigned char *p, size_t n, const char *why)
 {
-	count(s, LI_DIR_SEND, ev->pdu.tag, ev->len);
-	if (s->ending)
+	li_session *s = arg;
+	li_pdu pdu;
+
+	if (why)
 		return;
+	li_pdu_decode(s->scratch, p, n, &pdu);
+	count(s, LI_DIR_SEND, pdu.tag, n);
 	if (s->inject)
-		li_inject_request(s->inject, &ev->pdu, ev->t_ns);
-	if (is_starttls(ev) && s->starttls_msgid < 0)
-		s->starttls_msgid = ev->pdu.msgid;
+		li_inject_request(s->inject, &pdu, s->t_read);
+	if (is_starttls(&pdu) && s->starttls_msgid < 0)
+		s->starttls_msgid = pdu.msgid;
 	else
-		li_buf_add(&s->to_up, ev->bytes, ev->len);
-	s->unbound |= ev->pdu.tag == LDAP_REQ_UNBIND;
+		li_buf_add(&s->to_up, p, n);
+	s->unbound |= pdu.tag == LDAP_REQ_UNBIND;
 }
 
 /* A server's message, framed: it goes to the client unless it answers
@@ -401,8 +408,6 @@ static void on_wire(void *arg, const li_event *ev)
 	if (ev->kind == LI_EVENT_MALFORMED)
 		fail(s, ev->dir == LI_DIR_SEND ? "the client sent a malformed message: %s%s"
 		     : "the server sent a malformed message: %s%s", ev->why, tls_hint(ev));
-	else if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_SEND)
-		client_message(s, ev);
 	if (s->env->fn)
 		s->env->fn(s->env->arg, s, ev);
 }
@@ -482,9 +487,11 @@ static void from_client(li_session *s)
 	if (n == -2)
 		return;
 	if (n > 0) {
-		li_wire_feed(s->wire, LI_DIR_SEND, s->buf, (size_t)n, t);
+		s->t_read = t;
+		li_framer_feed(&s->frame[LI_DIR_SEND], s->buf, (size_t)n, on_up, s);
 		send_all(s, 0, (const unsigned char *)s->to_up.data, s->to_up.len);
 		s->to_up.len = 0;
+		li_wire_feed(s->wire, LI_DIR_SEND, s->buf, (size_t)n, t);
 		if (s->starttls_msgid >= 0 && !s->ending)
 			starttls(s);
 		return;
@@ -515,7 +522,7 @@ static void from_server(li_session *s)
 		return;
 	if (n > 0) {
 		s->t_read = t;
-		li_framer_feed(&s->down, s->buf, (size_t)n, on_down, s);
+		li_framer_feed(&s->frame[LI_DIR_RECV], s->buf, (size_t)n, on_down, s);
 		send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
 		s->to_client.len = 0;
 		li_wire_feed(s->wire, LI_DIR_RECV, s->buf, (size_t)n, t);
@@ -649,6 +656,9 @@ void li_session_run(li_session *s)
 	li_wire_set_origin(s->wire, s->res.t_op_ns);
 	li_wire_set_origin(s->own, s->res.t_op_ns);
 	nonblocking(s->fd);
+	/* Each message is written whole as soon as it is framed: Nagle's
+	 * algorithm would hold a small one back for the peer's ACK. */
+	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (s->env->listen_tls && handshake(s) < 0)
 		goto out;
 	up = li_upstream_open(s->env->params, &err);
