@@ -38,6 +38,7 @@
 #include "error.h"
 #include "frame.h"
 #include "inject.h"
+#include "names.h"
 #include "params.h"
 #include "sockbuf.h"
 #include "upstream.h"
@@ -426,8 +427,15 @@ static void on_own(void *arg, const li_event *ev)
 
 /* ---- StartTLS, answered by the relay ---- */
 
-/* An ExtendedResponse to the client's StartTLS, traced as the relay's. */
-static int answer(li_session *s, int64_t msgid, int code, const char *diag)
+/* Who the relay's own answers say they are from: "ldaptrace relay: ...". */
+static const char *program(const li_session *s)
+{
+	return s->env->params->name ? s->env->params->name : "ldap-interrupt";
+}
+
+/* An ExtendedResponse of the relay's own to the client (to its StartTLS,
+ * or a Notice of Disconnection), traced among the session's messages. */
+static int answer(li_session *s, int64_t msgid, int code, const char *diag, const char *oid)
 {
 	BerElement *ber = ber_alloc_t(LBER_USE_DER);
 	struct berval bv = { 0 };
@@ -436,7 +444,7 @@ static int answer(li_session *s, int64_t msgid, int code, const char *diag)
 	if (ber == NULL)
 		return -1;
 	if (ber_printf(ber, "{it{essts}}", (ber_int_t)msgid, LDAP_RES_EXTENDED, (ber_int_t)code, "",
-		       diag ? diag : "", LDAP_TAG_EXOP_RES_OID, LDAP_EXOP_START_TLS) < 0 ||
+		       diag ? diag : "", LDAP_TAG_EXOP_RES_OID, oid) < 0 ||
 	    ber_flatten2(ber, &bv, 0) < 0)
 		goto out;
 	rc = send_all(s, 1, (const unsigned char *)bv.bv_val, bv.bv_len);
@@ -448,7 +456,7 @@ out:
 
 static void starttls(li_session *s)
 {
-	const char *name = s->env->params->name ? s->env->params->name : "relay";
+	const char *name = program(s);
 	int64_t msgid = s->starttls_msgid;
 	char diag[600];
 	li_error e;
@@ -456,24 +464,24 @@ static void starttls(li_session *s)
 	s->starttls_msgid = -1;
 	if (s->env->creds == NULL) {
 		snprintf(diag, sizeof(diag), "%s relay: StartTLS needs --listen-cert and --listen-key", name);
-		answer(s, msgid, LDAP_PROTOCOL_ERROR, diag);
+		answer(s, msgid, LDAP_PROTOCOL_ERROR, diag, LDAP_EXOP_START_TLS);
 		return;
 	}
 	if (s->tls) {
 		snprintf(diag, sizeof(diag), "%s relay: TLS is already in place", name);
-		answer(s, msgid, LDAP_OPERATIONS_ERROR, diag);
+		answer(s, msgid, LDAP_OPERATIONS_ERROR, diag, LDAP_EXOP_START_TLS);
 		return;
 	}
 	if (!li_upstream_secured(s->up) && li_upstream_starttls(s->up, &e) < 0) {
 		snprintf(diag, sizeof(diag), "%s relay: StartTLS with the server failed: %s", name, e.text);
 		/* Refused, the server's connection is still plaintext and
 		 * usable; a failed handshake leaves nothing to relay over. */
-		answer(s, msgid, e.code > 0 ? e.code : LDAP_UNAVAILABLE, diag);
+		answer(s, msgid, e.code > 0 ? e.code : LDAP_UNAVAILABLE, diag, LDAP_EXOP_START_TLS);
 		if (e.code <= 0)
 			fail(s, "StartTLS with the server failed: %s%s", e.text, NULL);
 		return;
 	}
-	if (answer(s, msgid, LDAP_SUCCESS, NULL) == 0)
+	if (answer(s, msgid, LDAP_SUCCESS, NULL, LDAP_EXOP_START_TLS) == 0)
 		handshake(s);
 }
 
@@ -651,6 +659,7 @@ void li_session_run(li_session *s)
 {
 	li_error err;
 	li_upstream *up;
+	char diag[700];
 
 	s->res.t_op_ns = now_ns();
 	li_wire_set_origin(s->wire, s->res.t_op_ns);
@@ -663,9 +672,12 @@ void li_session_run(li_session *s)
 		goto out;
 	up = li_upstream_open(s->env->params, &err);
 	if (up == NULL) {
-		fail(s, "cannot connect to the server: %s%s", err.text, err.info[0] ? "" : NULL);
-		if (err.info[0])
-			snprintf(s->err.info, sizeof(s->err.info), "%s", err.info);
+		/* libldap's words and code, with the session's name; the client
+		 * is told why (RFC 4511 section 4.4.1) before the relay closes. */
+		snprintf(diag, sizeof(diag), "%s relay: cannot connect to the server: %s", program(s), err.text);
+		answer(s, 0, LDAP_UNAVAILABLE, diag, LI_OID_NOTICE_OF_DISCONNECTION);
+		fail(s, "cannot connect to the server: %s%s", err.text, NULL);
+		memcpy(s->err.info, err.info, sizeof(s->err.info));
 		s->err.code = err.code;
 		s->err.stage = err.stage;
 		goto out;

@@ -508,6 +508,25 @@ def persistent_ldapsearch(s, p, uri, adds, until):
 
 
 @test
+def a_server_that_cannot_be_reached_fails_that_session_and_the_client_is_told():
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = "ldap://127.0.0.1:%d" % closed.getsockname()[1]
+        p, uri = relay(None, "--sessions", "1", uri=dead)
+        c = RawClient(uri)
+        got = frames_whole(read_to_close(c.sock))
+        c.close()
+    eq(got, [(0, EXTENDED_RESPONSE, 52)], "a Notice of Disconnection, unavailable (52)")
+    r = p.wait()
+    eq(r.rc, 0, "exit status")
+    contains(r.err, "\nldaptrace: session 1 (%s): cannot connect to the server: Can't contact LDAP server (-1)\n"
+             % re.search(r"\[1 (\S+)\]", r.out).group(1), "the session's line")
+    matches(r.out, r'<- #0 ExtendedResponse unavailable \(52\) message="ldaptrace relay: cannot connect to the server: '
+                   r'Can\'t contact LDAP server" oid=1\.3\.6\.1\.4\.1\.1466\.20036 \(NoticeOfDisconnection\)$',
+            "the notice in the trace")
+
+
+@test
 def cancel_a_clients_search_the_client_gets_canceled():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "5")
