@@ -63,6 +63,9 @@ struct li_session {
 	BerElement *scratch;    /* for their heads */
 	li_buf to_client;       /* the server's messages the client may see */
 	int64_t t_read;         /* when the chunk being framed was read */
+	/* The server's stream, in bytes: read, framed into whole messages,
+	 * fed to the wire; the chunk being framed starts at chunk_at. */
+	uint64_t read_at, framed_at, traced_at, chunk_at;
 	int64_t starttls_msgid; /* a client's StartTLS to answer; -1: none */
 	int unbound;            /* the client sent its UnbindRequest */
 	int saw_stop;
@@ -388,6 +391,20 @@ static void on_up(void *arg, const unsigned char *p, size_t n, const char *why)
 
 /* A server's message, framed: it goes to the client unless it answers
  * the relay's own request. The wire reports what does not frame. */
+static void interrupts(li_session *s, const char *lost);
+
+/* What has been framed of the server's chunk goes to the client, then to
+ * the trace, up to the stream's byte upto. */
+static void pass_down(li_session *s, uint64_t upto)
+{
+	send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
+	s->to_client.len = 0;
+	if (upto > s->traced_at) {
+		li_wire_feed(s->wire, LI_DIR_RECV, s->buf + (s->traced_at - s->chunk_at), upto - s->traced_at, s->t_read);
+		s->traced_at = upto;
+	}
+}
+
 static void on_down(void *arg, const unsigned char *p, size_t n, const char *why)
 {
 	li_session *s = arg;
@@ -395,11 +412,20 @@ static void on_down(void *arg, const unsigned char *p, size_t n, const char *why
 
 	if (why)
 		return;
+	s->framed_at += n;
 	li_pdu_decode(s->scratch, p, n, &pdu);
 	if (s->inject && li_inject_response(s->inject, &pdu, s->t_read))
 		return;
 	count(s, LI_DIR_RECV, pdu.tag, n);
 	li_buf_add(&s->to_client, p, n);
+	/* --after-entries fires at the Nth entry, not at the end of the read
+	 * that brought it: what came before goes first, then the interrupt,
+	 * and the rest of the read counts as after it, as it would have for a
+	 * client reading one message at a time. */
+	if (s->inject && pdu.is_entry && li_inject_due(s->inject) && li_inject_due(s->inject) <= s->t_read) {
+		pass_down(s, s->framed_at);
+		interrupts(s, NULL);
+	}
 }
 
 static void on_wire(void *arg, const li_event *ev)
@@ -530,10 +556,10 @@ static void from_server(li_session *s)
 		return;
 	if (n > 0) {
 		s->t_read = t;
+		s->chunk_at = s->read_at;
+		s->read_at += (uint64_t)n;
 		li_framer_feed(&s->frame[LI_DIR_RECV], s->buf, (size_t)n, on_down, s);
-		send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
-		s->to_client.len = 0;
-		li_wire_feed(s->wire, LI_DIR_RECV, s->buf, (size_t)n, t);
+		pass_down(s, s->read_at);
 		return;
 	}
 	li_wire_end(s->wire, LI_DIR_RECV, t);

@@ -586,6 +586,21 @@ def abandon_a_clients_search_the_entries_stop():
 
 
 @test
+def after_entries_fires_at_the_nth_entry_not_at_the_end_of_a_read():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--abandon", "--after-entries", "5", "--wait", "200ms")
+    with spawn("ldapsearch", ["-x", "-H", uri, "-b", s.people_base, "cn"]) as c:
+        # slapd writes hundreds of entries per read of the relay's
+        p.wait_for("stdout", r"^\[1 127\.0\.0\.1:\d+\] (abandoned|too-late|no-response): ")
+        c.kill()
+    r = p.wait()
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\]   before the abandon: 5 entries$", "exactly 5 before the abandon")
+    ops = [(op, rest) for _, _, _, _, op, rest in messages(r.out)]
+    eq(ops[8], ("AbandonRequest", " id=2"), "the Abandon right after the 5th entry (bind, search, 5 entries)")
+    eq([op for op, _ in ops[3:8]], ["SearchResultEntry"] * 5, "the 5 entries before it")
+
+
+@test
 def the_relay_never_takes_an_id_the_client_used():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "1")
