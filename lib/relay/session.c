@@ -10,13 +10,13 @@
  * when it ends (relay.c joins its thread), so sessions in a row leave the
  * descriptors and the heap as they found them.
  *
- * Bytes are relayed as they come, whole messages only: the client's are
- * framed by the session's wire first (a StartTLS request is answered
- * here, garbage ends the session before it reaches the server); the
- * server's by a framer of their own, which reads each message's head only
- * (the relay's interrupts need it) and forwards it before the wire
- * decodes the chunk for the trace. A message that does not frame is never
- * forwarded: a client must not be handed a header claiming gigabytes.
+ * Bytes are relayed as they come, whole messages only: each direction has
+ * a framer of its own, which reads each message's head (a client's
+ * StartTLS is answered here, the relay's interrupts need the rest) and
+ * forwards it before the wire decodes the chunk for the trace, so that
+ * the trace never delays a message. A message that does not frame is
+ * never forwarded: garbage ends the session before it reaches the other
+ * side, and a client is never handed a header claiming gigabytes.
  */
 #include "session.h"
 
@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include "error.h"
 #include "frame.h"
 #include "inject.h"
+#include "names.h"
 #include "params.h"
 #include "sockbuf.h"
 #include "upstream.h"
@@ -57,10 +59,13 @@ struct li_session {
 	li_wire *own;           /* what the relay says itself */
 	li_buf to_up;           /* the client's whole messages, to forward */
 	li_inject *inject;      /* --abandon, --cancel: NULL without */
-	li_framer down;         /* the server's messages, to forward */
+	li_framer frame[2];     /* the messages to forward: [LI_DIR_SEND] the client's */
 	BerElement *scratch;    /* for their heads */
 	li_buf to_client;       /* the server's messages the client may see */
 	int64_t t_read;         /* when the chunk being framed was read */
+	/* The server's stream, in bytes: read, framed into whole messages,
+	 * fed to the wire; the chunk being framed starts at chunk_at. */
+	uint64_t read_at, framed_at, traced_at, chunk_at;
 	int64_t starttls_msgid; /* a client's StartTLS to answer; -1: none */
 	int unbound;            /* the client sent its UnbindRequest */
 	int saw_stop;
@@ -118,7 +123,8 @@ li_session *li_session_new(const li_session_env *env, uint64_t number, int fd, c
 	client_address(s, addr, len);
 	s->wire = li_wire_new(on_wire, s);
 	s->own = li_wire_new(on_own, s);
-	li_framer_init(&s->down, LI_PDU_MAX);
+	li_framer_init(&s->frame[LI_DIR_SEND], LI_PDU_MAX);
+	li_framer_init(&s->frame[LI_DIR_RECV], LI_PDU_MAX);
 	s->scratch = ber_alloc_t(0);
 	s->res.name = env->params->name;
 	s->res.traced = 1;
@@ -160,7 +166,8 @@ void li_session_free(li_session *s)
 	li_wire_free(s->wire);
 	li_wire_free(s->own);
 	li_inject_free(s->inject);
-	li_framer_free(&s->down);
+	li_framer_free(&s->frame[LI_DIR_SEND]);
+	li_framer_free(&s->frame[LI_DIR_RECV]);
 	if (s->scratch)
 		ber_free(s->scratch, 0);
 	free(s->to_up.data);
@@ -344,12 +351,12 @@ static void count(li_session *s, li_dir dir, ber_tag_t tag, size_t len)
 		s->res.refs[0]++;
 }
 
-static int is_starttls(const li_event *ev)
+static int is_starttls(const li_pdu *p)
 {
 	static const char oid[] = LDAP_EXOP_START_TLS;
 
-	return ev->pdu.tag == LDAP_REQ_EXTENDED && ev->pdu.has_oid && ev->pdu.oid.bv_len == sizeof(oid) - 1 &&
-	       memcmp(ev->pdu.oid.bv_val, oid, sizeof(oid) - 1) == 0;
+	return p->tag == LDAP_REQ_EXTENDED && p->has_oid && p->oid.bv_len == sizeof(oid) - 1 &&
+	       memcmp(p->oid.bv_val, oid, sizeof(oid) - 1) == 0;
 }
 
 /* A TLS record where LDAP was expected: a client speaking ldaps:// to an
@@ -363,24 +370,8 @@ static const char *tls_hint(const li_event *ev)
 }
 
 /* A client's message, framed: forwarded whole, unless it is a StartTLS
- * the relay answers itself. */
-static void client_message(li_session *s, const li_event *ev)
-{
-	count(s, LI_DIR_SEND, ev->pdu.tag, ev->len);
-	if (s->ending)
-		return;
-	if (s->inject)
-		li_inject_request(s->inject, &ev->pdu, ev->t_ns);
-	if (is_starttls(ev) && s->starttls_msgid < 0)
-		s->starttls_msgid = ev->pdu.msgid;
-	else
-		li_buf_add(&s->to_up, ev->bytes, ev->len);
-	s->unbound |= ev->pdu.tag == LDAP_REQ_UNBIND;
-}
-
-/* A server's message, framed: it goes to the client unless it answers
- * the relay's own request. The wire reports what does not frame. */
-static void on_down(void *arg, const unsigned char *p, size_t n, const char *why)
+ * the relay answers itself. The wire reports what does not frame. */
+static void on_up(void *arg, const unsigned char *p, size_t n, const char *why)
 {
 	li_session *s = arg;
 	li_pdu pdu;
@@ -388,10 +379,53 @@ static void on_down(void *arg, const unsigned char *p, size_t n, const char *why
 	if (why)
 		return;
 	li_pdu_decode(s->scratch, p, n, &pdu);
+	count(s, LI_DIR_SEND, pdu.tag, n);
+	if (s->inject)
+		li_inject_request(s->inject, &pdu, s->t_read);
+	if (is_starttls(&pdu) && s->starttls_msgid < 0)
+		s->starttls_msgid = pdu.msgid;
+	else
+		li_buf_add(&s->to_up, p, n);
+	s->unbound |= pdu.tag == LDAP_REQ_UNBIND;
+}
+
+/* A server's message, framed: it goes to the client unless it answers
+ * the relay's own request. The wire reports what does not frame. */
+static void interrupts(li_session *s, const char *lost);
+
+/* What has been framed of the server's chunk goes to the client, then to
+ * the trace, up to the stream's byte upto. */
+static void pass_down(li_session *s, uint64_t upto)
+{
+	send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
+	s->to_client.len = 0;
+	if (upto > s->traced_at) {
+		li_wire_feed(s->wire, LI_DIR_RECV, s->buf + (s->traced_at - s->chunk_at), upto - s->traced_at, s->t_read);
+		s->traced_at = upto;
+	}
+}
+
+static void on_down(void *arg, const unsigned char *p, size_t n, const char *why)
+{
+	li_session *s = arg;
+	li_pdu pdu;
+
+	if (why)
+		return;
+	s->framed_at += n;
+	li_pdu_decode(s->scratch, p, n, &pdu);
 	if (s->inject && li_inject_response(s->inject, &pdu, s->t_read))
 		return;
 	count(s, LI_DIR_RECV, pdu.tag, n);
 	li_buf_add(&s->to_client, p, n);
+	/* --after-entries fires at the Nth entry, not at the end of the read
+	 * that brought it: what came before goes first, then the interrupt,
+	 * and the rest of the read counts as after it, as it would have for a
+	 * client reading one message at a time. */
+	if (s->inject && pdu.is_entry && li_inject_due(s->inject) && li_inject_due(s->inject) <= s->t_read) {
+		pass_down(s, s->framed_at);
+		interrupts(s, NULL);
+	}
 }
 
 static void on_wire(void *arg, const li_event *ev)
@@ -401,8 +435,6 @@ static void on_wire(void *arg, const li_event *ev)
 	if (ev->kind == LI_EVENT_MALFORMED)
 		fail(s, ev->dir == LI_DIR_SEND ? "the client sent a malformed message: %s%s"
 		     : "the server sent a malformed message: %s%s", ev->why, tls_hint(ev));
-	else if (ev->kind == LI_EVENT_MESSAGE && ev->dir == LI_DIR_SEND)
-		client_message(s, ev);
 	if (s->env->fn)
 		s->env->fn(s->env->arg, s, ev);
 }
@@ -421,8 +453,15 @@ static void on_own(void *arg, const li_event *ev)
 
 /* ---- StartTLS, answered by the relay ---- */
 
-/* An ExtendedResponse to the client's StartTLS, traced as the relay's. */
-static int answer(li_session *s, int64_t msgid, int code, const char *diag)
+/* Who the relay's own answers say they are from: "ldaptrace relay: ...". */
+static const char *program(const li_session *s)
+{
+	return s->env->params->name ? s->env->params->name : "ldap-interrupt";
+}
+
+/* An ExtendedResponse of the relay's own to the client (to its StartTLS,
+ * or a Notice of Disconnection), traced among the session's messages. */
+static int answer(li_session *s, int64_t msgid, int code, const char *diag, const char *oid)
 {
 	BerElement *ber = ber_alloc_t(LBER_USE_DER);
 	struct berval bv = { 0 };
@@ -431,7 +470,7 @@ static int answer(li_session *s, int64_t msgid, int code, const char *diag)
 	if (ber == NULL)
 		return -1;
 	if (ber_printf(ber, "{it{essts}}", (ber_int_t)msgid, LDAP_RES_EXTENDED, (ber_int_t)code, "",
-		       diag ? diag : "", LDAP_TAG_EXOP_RES_OID, LDAP_EXOP_START_TLS) < 0 ||
+		       diag ? diag : "", LDAP_TAG_EXOP_RES_OID, oid) < 0 ||
 	    ber_flatten2(ber, &bv, 0) < 0)
 		goto out;
 	rc = send_all(s, 1, (const unsigned char *)bv.bv_val, bv.bv_len);
@@ -443,7 +482,7 @@ out:
 
 static void starttls(li_session *s)
 {
-	const char *name = s->env->params->name ? s->env->params->name : "relay";
+	const char *name = program(s);
 	int64_t msgid = s->starttls_msgid;
 	char diag[600];
 	li_error e;
@@ -451,24 +490,24 @@ static void starttls(li_session *s)
 	s->starttls_msgid = -1;
 	if (s->env->creds == NULL) {
 		snprintf(diag, sizeof(diag), "%s relay: StartTLS needs --listen-cert and --listen-key", name);
-		answer(s, msgid, LDAP_PROTOCOL_ERROR, diag);
+		answer(s, msgid, LDAP_PROTOCOL_ERROR, diag, LDAP_EXOP_START_TLS);
 		return;
 	}
 	if (s->tls) {
 		snprintf(diag, sizeof(diag), "%s relay: TLS is already in place", name);
-		answer(s, msgid, LDAP_OPERATIONS_ERROR, diag);
+		answer(s, msgid, LDAP_OPERATIONS_ERROR, diag, LDAP_EXOP_START_TLS);
 		return;
 	}
 	if (!li_upstream_secured(s->up) && li_upstream_starttls(s->up, &e) < 0) {
 		snprintf(diag, sizeof(diag), "%s relay: StartTLS with the server failed: %s", name, e.text);
 		/* Refused, the server's connection is still plaintext and
 		 * usable; a failed handshake leaves nothing to relay over. */
-		answer(s, msgid, e.code > 0 ? e.code : LDAP_UNAVAILABLE, diag);
+		answer(s, msgid, e.code > 0 ? e.code : LDAP_UNAVAILABLE, diag, LDAP_EXOP_START_TLS);
 		if (e.code <= 0)
 			fail(s, "StartTLS with the server failed: %s%s", e.text, NULL);
 		return;
 	}
-	if (answer(s, msgid, LDAP_SUCCESS, NULL) == 0)
+	if (answer(s, msgid, LDAP_SUCCESS, NULL, LDAP_EXOP_START_TLS) == 0)
 		handshake(s);
 }
 
@@ -482,9 +521,11 @@ static void from_client(li_session *s)
 	if (n == -2)
 		return;
 	if (n > 0) {
-		li_wire_feed(s->wire, LI_DIR_SEND, s->buf, (size_t)n, t);
+		s->t_read = t;
+		li_framer_feed(&s->frame[LI_DIR_SEND], s->buf, (size_t)n, on_up, s);
 		send_all(s, 0, (const unsigned char *)s->to_up.data, s->to_up.len);
 		s->to_up.len = 0;
+		li_wire_feed(s->wire, LI_DIR_SEND, s->buf, (size_t)n, t);
 		if (s->starttls_msgid >= 0 && !s->ending)
 			starttls(s);
 		return;
@@ -515,10 +556,10 @@ static void from_server(li_session *s)
 		return;
 	if (n > 0) {
 		s->t_read = t;
-		li_framer_feed(&s->down, s->buf, (size_t)n, on_down, s);
-		send_all(s, 1, (const unsigned char *)s->to_client.data, s->to_client.len);
-		s->to_client.len = 0;
-		li_wire_feed(s->wire, LI_DIR_RECV, s->buf, (size_t)n, t);
+		s->chunk_at = s->read_at;
+		s->read_at += (uint64_t)n;
+		li_framer_feed(&s->frame[LI_DIR_RECV], s->buf, (size_t)n, on_down, s);
+		pass_down(s, s->read_at);
 		return;
 	}
 	li_wire_end(s->wire, LI_DIR_RECV, t);
@@ -644,18 +685,25 @@ void li_session_run(li_session *s)
 {
 	li_error err;
 	li_upstream *up;
+	char diag[700];
 
 	s->res.t_op_ns = now_ns();
 	li_wire_set_origin(s->wire, s->res.t_op_ns);
 	li_wire_set_origin(s->own, s->res.t_op_ns);
 	nonblocking(s->fd);
+	/* Each message is written whole as soon as it is framed: Nagle's
+	 * algorithm would hold a small one back for the peer's ACK. */
+	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (s->env->listen_tls && handshake(s) < 0)
 		goto out;
 	up = li_upstream_open(s->env->params, &err);
 	if (up == NULL) {
-		fail(s, "cannot connect to the server: %s%s", err.text, err.info[0] ? "" : NULL);
-		if (err.info[0])
-			snprintf(s->err.info, sizeof(s->err.info), "%s", err.info);
+		/* libldap's words and code, with the session's name; the client
+		 * is told why (RFC 4511 section 4.4.1) before the relay closes. */
+		snprintf(diag, sizeof(diag), "%s relay: cannot connect to the server: %s", program(s), err.text);
+		answer(s, 0, LDAP_UNAVAILABLE, diag, LI_OID_NOTICE_OF_DISCONNECTION);
+		fail(s, "cannot connect to the server: %s%s", err.text, NULL);
+		memcpy(s->err.info, err.info, sizeof(s->err.info));
 		s->err.code = err.code;
 		s->err.stage = err.stage;
 		goto out;

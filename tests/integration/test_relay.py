@@ -508,6 +508,25 @@ def persistent_ldapsearch(s, p, uri, adds, until):
 
 
 @test
+def a_server_that_cannot_be_reached_fails_that_session_and_the_client_is_told():
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = "ldap://127.0.0.1:%d" % closed.getsockname()[1]
+        p, uri = relay(None, "--sessions", "1", uri=dead)
+        c = RawClient(uri)
+        got = frames_whole(read_to_close(c.sock))
+        c.close()
+    eq(got, [(0, EXTENDED_RESPONSE, 52)], "a Notice of Disconnection, unavailable (52)")
+    r = p.wait()
+    eq(r.rc, 0, "exit status")
+    contains(r.err, "\nldaptrace: session 1 (%s): cannot connect to the server: Can't contact LDAP server (-1)\n"
+             % re.search(r"\[1 (\S+)\]", r.out).group(1), "the session's line")
+    matches(r.out, r'<- #0 ExtendedResponse unavailable \(52\) message="ldaptrace relay: cannot connect to the server: '
+                   r'Can\'t contact LDAP server" oid=1\.3\.6\.1\.4\.1\.1466\.20036 \(NoticeOfDisconnection\)$',
+            "the notice in the trace")
+
+
+@test
 def cancel_a_clients_search_the_client_gets_canceled():
     s = slapd()
     p, uri = relay(s, "--sessions", "1", "--cancel", "--after-entries", "5")
@@ -564,6 +583,21 @@ def abandon_a_clients_search_the_entries_stop():
     matches(r.out, r"-> #2147483647 AbandonRequest id=2$", "the relay's Abandon in the trace")
     matches(r.out.splitlines()[-1], r"summary: sent 2 messages \(\d+ bytes\), received 5 \(\d+ bytes\), 3 entries; "
                                     r"interrupted: 1 abandoned$", "the summary counts what the client got")
+
+
+@test
+def after_entries_fires_at_the_nth_entry_not_at_the_end_of_a_read():
+    s = slapd()
+    p, uri = relay(s, "--sessions", "1", "--abandon", "--after-entries", "5", "--wait", "200ms")
+    with spawn("ldapsearch", ["-x", "-H", uri, "-b", s.people_base, "cn"]) as c:
+        # slapd writes hundreds of entries per read of the relay's
+        p.wait_for("stdout", r"^\[1 127\.0\.0\.1:\d+\] (abandoned|too-late|no-response): ")
+        c.kill()
+    r = p.wait()
+    matches(r.out, r"^\[1 127\.0\.0\.1:\d+\]   before the abandon: 5 entries$", "exactly 5 before the abandon")
+    ops = [(op, rest) for _, _, _, _, op, rest in messages(r.out)]
+    eq(ops[8], ("AbandonRequest", " id=2"), "the Abandon right after the 5th entry (bind, search, 5 entries)")
+    eq([op for op, _ in ops[3:8]], ["SearchResultEntry"] * 5, "the 5 entries before it")
 
 
 @test
