@@ -269,6 +269,9 @@ def python_ldap_through_the_relay():
         contains(rr.out, "#%d SearchResultDone canceled (118)" % search, "%s: canceled" % t.name)
         eq(got[f + 8], [("->", "ExtendedRequest"), ("<-", "ExtendedResponse")], "%s: WhoAmI" % t.name)
         eq(got[f + 9], [("->", "UnbindRequest")], "%s: unbind" % t.name)
+        contains(lines[0].rest, "simple=<redacted %d bytes>" % len(s.admin_pw), "%s: the bind" % t.name)
+        for form in secret_forms(s.admin_pw):
+            not_contains(rr.out + rr.err, form, "%s: the bind password" % t.name)
 
 
 # --------------------------------------------------------------------------
