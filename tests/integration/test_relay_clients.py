@@ -378,22 +378,34 @@ def entries_around(out, lines, mine, kind, what):
     return before
 
 
+def injected_into_ldapsearch(s, t, kind, prefix=()):
+    """ldapsearch of ou=people (run under prefix) through a relay that
+    interrupts it after 5 entries: the relay's Cancel or Abandon names the
+    search under an ID of its own, after exactly 5 entries, and the client
+    printed every entry the server sent. Returns ldapsearch's Result, the
+    relay's, the session's lines, the search's ID and the interrupt's line."""
+    with t.relay(s, ["--sessions", 1, "--" + kind, "--after-entries", 5]) as relay:
+        r = run(prefix[0] if prefix else "ldapsearch", list(prefix[1:]) + (["ldapsearch"] if prefix else [])
+                + ["-H", relay.uri] + t.client_args + ["-x", "-LLL", "-b", s.people_base, "cn"])
+        rr = relay.wait()
+    _, lines, _ = check_session(rr.out, 1)
+    lines = starttls_first(t, lines, t.name)
+    search = 3 if t.starttls else 2
+    mine = relay_interrupt(lines, kind, set(range(1, search + 2)), t.name)
+    eq(mine.rest, " oid=1.3.6.1.1.8 (Cancel) cancelID=%d" % search if kind == "cancel" else " id=%d" % search,
+       "%s: the relay interrupts the search" % t.name)
+    eq(entries_around(rr.out, lines, mine, kind, t.name), 5, "%s: sent after 5 entries" % t.name)
+    eq(dn_lines(r.out), entries(lines), "%s: every entry the server sent, the client printed" % t.name)
+    return r, rr, lines, search, mine
+
+
 @test
 def injected_cancel_gives_ldapsearch_the_servers_answer():
     s = slapd()
     for t in transports(s):
-        with t.relay(s, ["--sessions", 1, "--cancel", "--after-entries", 5]) as relay:
-            r = run("ldapsearch", ["-H", relay.uri] + t.client_args + ["-x", "-LLL", "-b", s.people_base, "cn"])
-            rr = relay.wait()
+        r, rr, lines, search, cancel = injected_into_ldapsearch(s, t, "cancel")
         eq(r.rc, 118, "%s: ldapsearch exits with the search's result, canceled" % t.name)
         eq(r.err, "Cancelled (118)\n", "%s: and says so" % t.name)
-        _, lines, _ = check_session(rr.out, 1)
-        lines = starttls_first(t, lines, t.name)
-        search = 3 if t.starttls else 2
-        cancel = relay_interrupt(lines, "cancel", set(range(1, search + 2)), t.name)
-        eq(cancel.rest, " oid=1.3.6.1.1.8 (Cancel) cancelID=%d" % search, "%s: the relay cancels the search" % t.name)
-        eq(entries_around(rr.out, lines, cancel, "cancel", t.name), 5, "%s: sent after 5 entries" % t.name)
-        eq(entries(lines), dn_lines(r.out), "%s: every entry the server sent, the client printed" % t.name)
         got = by_msgid(lines)
         eq(got[search][-1], ("<-", "SearchResultDone"), "%s: the search's result" % t.name)
         contains(rr.out, "#%d SearchResultDone canceled (118)" % search, "%s: canceled" % t.name)
@@ -406,21 +418,11 @@ def injected_cancel_gives_ldapsearch_the_servers_answer():
 def injected_abandon_stops_ldapsearchs_entries():
     s = slapd()
     for t in transports(s):
-        with t.relay(s, ["--sessions", 1, "--abandon", "--after-entries", 5]) as relay:
-            # ldapsearch would wait for ever (its -l is the server's limit):
-            # timeout bounds it, stdbuf keeps each LDIF line it printed
-            r = run("timeout", ["3", "stdbuf", "-oL", "ldapsearch", "-H", relay.uri] + t.client_args
-                    + ["-x", "-LLL", "-b", s.people_base, "cn"])
-            rr = relay.wait()
+        # ldapsearch would wait for ever (its -l is the server's limit):
+        # timeout bounds it, stdbuf keeps each LDIF line it printed
+        r, rr, lines, search, _ = injected_into_ldapsearch(s, t, "abandon", ("timeout", "3", "stdbuf", "-oL"))
         eq(r.rc, 124, "%s: ldapsearch still waits for its result after 3 s" % t.name)
         eq(r.err, "", "%s: and has nothing to say" % t.name)
-        _, lines, _ = check_session(rr.out, 1)
-        lines = starttls_first(t, lines, t.name)
-        search = 3 if t.starttls else 2
-        abandon = relay_interrupt(lines, "abandon", set(range(1, search + 1)), t.name)
-        eq(abandon.rest, " id=%d" % search, "%s: the relay abandons the search" % t.name)
-        eq(entries_around(rr.out, lines, abandon, "abandon", t.name), 5, "%s: sent after 5 entries" % t.name)
-        eq(dn_lines(r.out), entries(lines), "%s: ldapsearch printed every entry the server sent" % t.name)
         ok(entries(lines) < s.entries + 2, "%s: the search did not run to its end" % t.name)
         eq(by_msgid(lines)[search][-1][0], "<-", "%s: only entries after the request" % t.name)
         ok(all(op != "SearchResultDone" for _, op in by_msgid(lines)[search]), "%s: no result" % t.name)

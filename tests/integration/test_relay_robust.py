@@ -275,6 +275,15 @@ def sigint_stops_listening_lets_open_sessions_finish_then_exits():
         check_session(rr.out, 1, client=c.address)
 
 
+def closed_by_the_stopped_relay(rr, client):
+    """The relay stopped by Ctrl-C closed session 1, said so in the trace,
+    and ended with its final summary."""
+    eq(rr.rc, 130, "exit status after Ctrl-C")
+    matches(rr.out, r"^\[1 %s\] +\d+\.\d{6} -> connection closed by the relay: it was stopped$" % re.escape(client),
+            "the trace says who closed it")
+    matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
+
+
 @test
 def sigint_closes_idle_sessions_after_wait():
     s = slapd()
@@ -284,11 +293,8 @@ def sigint_closes_idle_sessions_after_wait():
         ok(c.drain(10), "the relay closes the idle session once --wait ran out")
         c.close()
         rr = relay.wait(timeout=10)
-    eq(rr.rc, 130, "exit status after Ctrl-C")
     check_session(rr.out, 1, client=c.address)
-    matches(rr.out, r"^\[1 %s\] +\d+\.\d{6} -> connection closed by the relay: it was stopped$" % re.escape(c.address),
-            "the trace says who closed it")
-    matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
+    closed_by_the_stopped_relay(rr, c.address)
 
 
 @test
@@ -304,11 +310,8 @@ def a_second_sigint_closes_open_sessions_at_once():
         ok(c.drain(10), "the second SIGINT closes the open session")
         c.close()
         rr = relay.wait(timeout=10)
-    eq(rr.rc, 130, "exit status")
     only_probes(rr.out, c.address, probes, "two SIGINTs")
-    matches(rr.out, r"^\[1 %s\] +\d+\.\d{6} -> connection closed by the relay: it was stopped$" % re.escape(c.address),
-            "the trace says who closed it")
-    matches(rr.err, FINAL.pattern + r"\n\Z", "the final summary is the last line")
+    closed_by_the_stopped_relay(rr, c.address)
 
 
 @test
