@@ -41,15 +41,8 @@ static void on_signal(int signo)
 
 static void catch_signals(li_relay *r)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
 	signal_relay = r;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	tool_catch_signals(on_signal);
 }
 
 /* Writes b whole to standard output; a closed pipe or a failed write

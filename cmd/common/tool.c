@@ -310,22 +310,28 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	return 0;
 }
 
-static void catch_signals(li_run *run)
+void tool_catch_signals(void (*handler)(int))
 {
-	static const int sigs[] = { SIGINT, SIGTERM };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	/* Unblocked, so that the run sees them on every pass of its loops;
 	 * SA_RESTART (and LDAP_OPT_RESTART) keep EINTR away from libldap, for
 	 * which an interrupted poll would be a lost connection. */
 	sa.sa_flags = SA_RESTART;
-	signal_run = run;
-	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void catch_signals(li_run *run)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	signal_run = run;
+	li_run_set_signals(run, sigs, sizeof(sigs) / sizeof(sigs[0]));
+	tool_catch_signals(on_signal);
 }
 
 /* The outcome is decided but stdout is not being read: a signal gives up. */

@@ -35,6 +35,8 @@ int tool_main(const tool_spec *spec, int argc, char **argv);
 /* One run on a new connection (the previous run freed), its report
  * printed unless --count; the exit status. ctx->run stays for its result. */
 int tool_run_once(tool_ctx *ctx);
+/* SIGINT and SIGTERM to handler, with SA_RESTART. */
+void tool_catch_signals(void (*handler)(int));
 /* 1 once SIGINT or SIGTERM arrived. */
 int tool_signalled(void);
 /* The tool's popt table, its groups under their --help headings; generated

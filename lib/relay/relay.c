@@ -521,21 +521,21 @@ static void stop_listening(li_relay *r)
 static void on_stop(li_relay *r)
 {
 	unsigned char b[16];
+	ssize_t n = read(r->sig[0], b, sizeof(b));
+	/* Two signals may come in one read: the second is the second stop. */
+	int now = r->stopping || n > 1;
 	char w = 0;
 
-	if (read(r->sig[0], b, sizeof(b)) <= 0)
+	if (n <= 0)
 		return;
 	stop_listening(r);
-	if (r->stopping) {
-		__atomic_store_n(&r->env.drain_deadline, li_now_ns(), __ATOMIC_RELEASE);
-		shutdown_live(r);
-		return;
-	}
-	r->stopping = 1;
-	__atomic_store_n(&r->env.drain_deadline, li_now_ns() + drain_us(r) * 1000, __ATOMIC_RELEASE);
-	if (write(r->wake[1], &w, 1) < 0) {
+	if (!r->stopping && write(r->wake[1], &w, 1) < 0) {
 		/* Cannot happen on an empty pipe; the deadline is set anyway. */
 	}
+	r->stopping = 1;
+	__atomic_store_n(&r->env.drain_deadline, li_now_ns() + (now ? 0 : drain_us(r) * 1000), __ATOMIC_RELEASE);
+	if (now)
+		shutdown_live(r);
 }
 
 static int live_sessions(li_relay *r)

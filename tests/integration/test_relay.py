@@ -175,9 +175,7 @@ def ctrl_c_stops_listening_and_exits_130_with_the_last_line():
 def after_ctrl_c_open_sessions_go_on_for_wait():
     s = slapd()
     p, uri = relay(s, "--wait", "20s")
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
+    c = bound_client(uri)
     p.signal(signal.SIGINT)
     c.send(message(2, search_request(s.base)))
     got = c.read_until(lambda f: any(t == SEARCH_DONE for _, t, _ in f))
@@ -192,9 +190,7 @@ def after_ctrl_c_open_sessions_go_on_for_wait():
 def after_wait_the_relay_closes_what_is_still_open():
     s = slapd()
     p, uri = relay(s, "--wait", "200ms")
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
+    c = bound_client(uri)
     p.signal(signal.SIGINT)
     eq(read_to_close(c.sock), b"", "the relay closed the idle session")
     c.close()
@@ -205,6 +201,21 @@ def after_wait_the_relay_closes_what_is_still_open():
     r = run("ldaptrace", ["--listen", "ldap://127.0.0.1:0", "-H", s.uri, "--after", "1s"])
     eq((r.rc, r.err), (1, "ldaptrace: arguments: --after and --after-entries need --abandon or --cancel\n"),
        "--after without an interrupt")
+
+
+@test
+def a_second_ctrl_c_closes_open_sessions_at_once():
+    s = slapd()
+    p, uri = relay(s, "--wait", "1h")
+    c = bound_client(uri)
+    p.signal(signal.SIGINT)
+    wait_refused(uri)
+    p.signal(signal.SIGINT)
+    eq(read_to_close(c.sock), b"", "the relay closed the session")
+    c.close()
+    r = p.wait()
+    eq(r.rc, 130, "exit status")
+    matches(r.out, r"-> connection closed by the relay: it was stopped$", "who closed it")
 
 
 @test
@@ -437,6 +448,29 @@ class RawClient:
         self.sock.close()
 
 
+def wait_refused(uri, timeout=10):
+    """Waits until the relay no longer listens (it has taken a stop)."""
+    import time
+    host, port = uri.split("//")[1].rsplit(":", 1)
+    deadline = time.monotonic() + scaled(timeout)
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, int(port)), timeout=scaled(1)).close()
+        except (ConnectionRefusedError, ConnectionResetError):
+            return  # (reset: it was in the backlog when the listener closed)
+        except socket.timeout:
+            pass
+    fail("the relay still listens on %s" % uri)
+
+
+def bound_client(uri):
+    """A RawClient that has bound anonymously (message 1)."""
+    c = RawClient(uri)
+    c.send(BIND)
+    c.read_until(lambda f: len(f) >= 1)
+    return c
+
+
 def frames_whole(data):
     """frames() of the whole messages at the start of data."""
     end = 0
@@ -484,9 +518,7 @@ def persistent_raw(s, p, uri, msgid, adds):
     """A raw client's refreshAndPersist search through the relay p, past its
     refresh, then `adds` entries: the client."""
     dn = container(s)
-    c = RawClient(uri)
-    c.send(BIND)
-    c.read_until(lambda f: len(f) >= 1)
+    c = bound_client(uri)
     c.send(message(msgid, search_request(dn, scope=1) + SYNC_RP))
     p.wait_for("stdout", r"<- #%d IntermediateResponse" % msgid)
     add_entries(s, dn, adds)
