@@ -317,6 +317,13 @@ def bind_passwords_never_in_the_trace():
                 eq([e for e in events if "session" not in e or "client" not in e], [],
                    "%s: every JSON line names its session and client" % what)
                 eq(sorted({e["session"] for e in events}), [1, 2], "%s: sessions" % what)
+                for k in (1, 2):
+                    mine = [e for e in events if e["session"] == k]
+                    eq(sum(1 for e in mine if e.get("op") == "SearchResultEntry"), 1, "%s: session %d's entry" % (what, k))
+                    ends = [e for e in mine if "end" in e]
+                    eq([(e["entries"], e["end"]) for e in ends], [(1, "client-closed")],
+                       "%s: session %d's summary object, its last" % (what, k))
+                    ok(mine[-1] is ends[0], "%s: session %d ends with its summary" % (what, k))
             else:
                 every_line_prefixed(rr.out, what)
                 eq(len(summaries(rr.out)), 2, "%s: summary lines" % what)
