@@ -630,6 +630,8 @@ def after_entries_fires_at_the_nth_entry_not_at_the_end_of_a_read():
     ops = [(op, rest) for _, _, _, _, op, rest in messages(r.out)]
     eq(ops[8], ("AbandonRequest", " id=2"), "the Abandon right after the 5th entry (bind, search, 5 entries)")
     eq([op for op, _ in ops[3:8]], ["SearchResultEntry"] * 5, "the 5 entries before it")
+    times = [float(m.group(1)) for m in re.finditer(r"^\[1 [^]]+\] +(\d+\.\d{6}) ", r.out, re.M)]
+    ok(all(a <= b for a, b in zip(times, times[1:])), "times never go back, though the read went on past the 5th")
 
 
 @test
