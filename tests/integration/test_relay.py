@@ -219,6 +219,19 @@ def a_second_ctrl_c_closes_open_sessions_at_once():
 
 
 @test
+def a_stop_cuts_short_a_connection_to_the_server_under_way():
+    with faultserver("tls-silent") as f:
+        p, uri = relay(None, "--wait", "100ms", uri=f.uri.replace("ldap://", "ldaps://"))
+        c = RawClient(uri)
+        f.wait_log(lambda rec: rec.get("event") == "open")  # the relay's handshake is under way
+        p.signal(signal.SIGINT)
+        r = p.wait(timeout=5)
+        c.close()
+    eq(r.rc, 130, "exit status: the relay did not wait for the handshake's 30 s")
+    matches(r.out, r"-> connection closed by the relay: it was stopped$", "who closed it")
+
+
+@test
 def sigterm_exits_143():
     s = slapd()
     p, _ = relay(s)
