@@ -50,7 +50,7 @@ struct li_session {
 	const li_session_env *env;
 	uint64_t number;
 	char client[INET6_ADDRSTRLEN + 16];
-	pthread_mutex_t lock;   /* fd and upfd against li_session_shutdown */
+	pthread_mutex_t lock;   /* fd, up and upfd against li_session_shutdown */
 	int fd;                 /* the client's socket */
 	int upfd;               /* the server's, once connected */
 	li_tls_link *tls;            /* TLS with the client, once in place */
@@ -181,8 +181,8 @@ void li_session_shutdown(li_session *s)
 	pthread_mutex_lock(&s->lock);
 	if (s->fd >= 0)
 		shutdown(s->fd, SHUT_RDWR);
-	if (s->upfd >= 0)
-		shutdown(s->upfd, SHUT_RDWR);
+	if (s->up)
+		li_upstream_shutdown(s->up);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -425,6 +425,9 @@ static void on_down(void *arg, const unsigned char *p, size_t n, const char *why
 	if (s->inject && pdu.is_entry && li_inject_due(s->inject) && li_inject_due(s->inject) <= s->t_read) {
 		pass_down(s, s->framed_at);
 		interrupts(s, NULL);
+		/* The rest is taken now, after the interrupt, and stamped so:
+		 * the trace's times never go back. */
+		s->t_read = now_ns();
 	}
 }
 
@@ -681,12 +684,43 @@ static void nonblocking(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* The server's connection; the relay's stop may cut it short (its socket
+ * is shut down from the main thread). 0, or -1 with the session ended. */
+static int connect_upstream(li_session *s)
+{
+	li_upstream *up = li_upstream_new(s->env->params, &s->err);
+	char diag[700];
+	li_error err;
+
+	if (up) {
+		pthread_mutex_lock(&s->lock);
+		s->up = up;
+		pthread_mutex_unlock(&s->lock);
+		if (li_upstream_connect(up, &err) == 0) {
+			s->upfd = li_upstream_fd(up);
+			return 0;
+		}
+	} else {
+		err = s->err;
+	}
+	if (stopped(s)) {
+		li_wire_close(s->wire, LI_DIR_SEND, "closed by the relay: it was stopped", now_ns());
+		finish(s, LI_SESSION_STOPPED);
+		return -1;
+	}
+	/* libldap's words and code, with the session's name; the client is
+	 * told why (RFC 4511 section 4.4.1) before the relay closes. */
+	snprintf(diag, sizeof(diag), "%s relay: cannot connect to the server: %s", program(s), err.text);
+	answer(s, 0, LDAP_UNAVAILABLE, diag, LI_OID_NOTICE_OF_DISCONNECTION);
+	fail(s, "cannot connect to the server: %s%s", err.text, NULL);
+	memcpy(s->err.info, err.info, sizeof(s->err.info));
+	s->err.code = err.code;
+	s->err.stage = err.stage;
+	return -1;
+}
+
 void li_session_run(li_session *s)
 {
-	li_error err;
-	li_upstream *up;
-	char diag[700];
-
 	s->res.t_op_ns = now_ns();
 	li_wire_set_origin(s->wire, s->res.t_op_ns);
 	li_wire_set_origin(s->own, s->res.t_op_ns);
@@ -694,24 +728,8 @@ void li_session_run(li_session *s)
 	/* Each message is written whole as soon as it is framed: Nagle's
 	 * algorithm would hold a small one back for the peer's ACK. */
 	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-	if (s->env->listen_tls && handshake(s) < 0)
+	if ((s->env->listen_tls && handshake(s) < 0) || connect_upstream(s) < 0)
 		goto out;
-	up = li_upstream_open(s->env->params, &err);
-	if (up == NULL) {
-		/* libldap's words and code, with the session's name; the client
-		 * is told why (RFC 4511 section 4.4.1) before the relay closes. */
-		snprintf(diag, sizeof(diag), "%s relay: cannot connect to the server: %s", program(s), err.text);
-		answer(s, 0, LDAP_UNAVAILABLE, diag, LI_OID_NOTICE_OF_DISCONNECTION);
-		fail(s, "cannot connect to the server: %s%s", err.text, NULL);
-		memcpy(s->err.info, err.info, sizeof(s->err.info));
-		s->err.code = err.code;
-		s->err.stage = err.stage;
-		goto out;
-	}
-	pthread_mutex_lock(&s->lock);
-	s->up = up;
-	s->upfd = li_upstream_fd(up);
-	pthread_mutex_unlock(&s->lock);
 	relay_loop(s);
 out:
 	interrupts(s, end_words(s));

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <ldap.h>
 
@@ -19,9 +20,10 @@ static pthread_mutex_t params_lock = PTHREAD_MUTEX_INITIALIZER;
 #define RELAY_LEVEL (LBER_SBIOD_LEVEL_APPLICATION + 20)
 
 struct li_upstream {
+	struct ldap_conncb cb;  /* tells fd as soon as the socket exists */
 	li_conn *conn;
 	Sockbuf_IO_Desc *sbiod; /* our layer: reads and writes go to the next one */
-	int fd;
+	int fd;                 /* read by li_upstream_shutdown's thread */
 	int closing;            /* libldap's own last words are not sent */
 };
 
@@ -78,19 +80,38 @@ static int push_layer(li_upstream *u, li_error *err)
 {
 	LDAP *ld = li_conn_ld(u->conn);
 	Sockbuf *sb = NULL;
-	ber_socket_t fd = -1;
 
-	if (ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) != LDAP_OPT_SUCCESS || sb == NULL ||
-	    ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) != 1 || fd < 0 ||
+	if (ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) != LDAP_OPT_SUCCESS || sb == NULL || li_upstream_fd(u) < 0 ||
 	    ber_sockbuf_add_io(sb, &up_io, RELAY_LEVEL, u) != 0 || u->sbiod == NULL) {
 		li_ldap_error(err, "upstream connection", LDAP_LOCAL_ERROR, NULL, NULL);
 		return li_error_at(err, LI_STAGE_CONNECT);
 	}
-	u->fd = fd;
 	return 0;
 }
 
-li_upstream *li_upstream_open(li_params *p, li_error *err)
+static int on_socket(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	li_upstream *u = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd);
+	__atomic_store_n(&u->fd, (int)fd, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void on_socket_gone(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	li_upstream *u = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	__atomic_store_n(&u->fd, -1, __ATOMIC_RELEASE);
+}
+
+li_upstream *li_upstream_new(li_params *p, li_error *err)
 {
 	li_upstream *u = calloc(1, sizeof(*u));
 
@@ -101,14 +122,34 @@ li_upstream *li_upstream_open(li_params *p, li_error *err)
 		return NULL;
 	}
 	u->fd = -1;
+	u->cb.lc_add = on_socket;
+	u->cb.lc_del = on_socket_gone;
+	u->cb.lc_arg = u;
 	pthread_mutex_lock(&params_lock);
 	u->conn = li_conn_new(p, NULL, NULL, err);
 	pthread_mutex_unlock(&params_lock);
-	if (u->conn == NULL || li_conn_connect(u->conn, err) < 0 || push_layer(u, err) < 0) {
+	if (u->conn == NULL || ldap_set_option(li_conn_ld(u->conn), LDAP_OPT_CONNECT_CB, &u->cb) != LDAP_OPT_SUCCESS) {
+		if (u->conn)
+			li_ldap_error(err, "LDAP_OPT_CONNECT_CB", LDAP_LOCAL_ERROR, NULL, NULL);
 		li_upstream_free(u);
 		return NULL;
 	}
 	return u;
+}
+
+int li_upstream_connect(li_upstream *u, li_error *err)
+{
+	if (li_conn_connect(u->conn, err) < 0 || push_layer(u, err) < 0)
+		return -1;
+	return 0;
+}
+
+void li_upstream_shutdown(li_upstream *u)
+{
+	int fd = __atomic_load_n(&u->fd, __ATOMIC_ACQUIRE);
+
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
 }
 
 void li_upstream_free(li_upstream *u)
@@ -122,7 +163,7 @@ void li_upstream_free(li_upstream *u)
 
 int li_upstream_fd(const li_upstream *u)
 {
-	return u->fd;
+	return __atomic_load_n(&u->fd, __ATOMIC_ACQUIRE);
 }
 
 const char *li_upstream_uri(const li_upstream *u)

@@ -14,12 +14,18 @@
 
 typedef struct li_upstream li_upstream;
 
-/* Connects with p's connection settings (no bind: the client's pass
- * through). NULL with err filled. p is only read. */
-li_upstream *li_upstream_open(li_params *p, li_error *err);
+/* With p's connection settings (no bind: the client's pass through);
+ * nothing is sent yet. NULL with err filled. */
+li_upstream *li_upstream_new(li_params *p, li_error *err);
+/* Connects (and StartTLS, as p says): 0, or -1 with err. */
+int li_upstream_connect(li_upstream *u, li_error *err);
+/* From another thread: shut the socket down, which ends a connect or a
+ * handshake under way (li_upstream_connect then fails). */
+void li_upstream_shutdown(li_upstream *u);
 /* Closes the connection without a message of its own (libldap's
  * UnbindRequest is swallowed: only the client's Unbind is relayed). */
 void li_upstream_free(li_upstream *u);
+/* The socket, once there is one; -1 before. */
 int li_upstream_fd(const li_upstream *u);
 /* What libldap connected to, as it formats URIs. */
 const char *li_upstream_uri(const li_upstream *u);

@@ -219,6 +219,19 @@ def a_second_ctrl_c_closes_open_sessions_at_once():
 
 
 @test
+def a_stop_cuts_short_a_connection_to_the_server_under_way():
+    with faultserver("tls-silent") as f:
+        p, uri = relay(None, "--wait", "100ms", uri=f.uri.replace("ldap://", "ldaps://"))
+        c = RawClient(uri)
+        f.wait_log(lambda rec: rec.get("event") == "open")  # the relay's handshake is under way
+        p.signal(signal.SIGINT)
+        r = p.wait(timeout=5)
+        c.close()
+    eq(r.rc, 130, "exit status: the relay did not wait for the handshake's 30 s")
+    matches(r.out, r"-> connection closed by the relay: it was stopped$", "who closed it")
+
+
+@test
 def sigterm_exits_143():
     s = slapd()
     p, _ = relay(s)
@@ -630,6 +643,8 @@ def after_entries_fires_at_the_nth_entry_not_at_the_end_of_a_read():
     ops = [(op, rest) for _, _, _, _, op, rest in messages(r.out)]
     eq(ops[8], ("AbandonRequest", " id=2"), "the Abandon right after the 5th entry (bind, search, 5 entries)")
     eq([op for op, _ in ops[3:8]], ["SearchResultEntry"] * 5, "the 5 entries before it")
+    times = [float(m.group(1)) for m in re.finditer(r"^\[1 [^]]+\] +(\d+\.\d{6}) ", r.out, re.M)]
+    ok(all(a <= b for a, b in zip(times, times[1:])), "times never go back, though the read went on past the 5th")
 
 
 @test
