@@ -403,6 +403,8 @@ def injected_into_ldapsearch(s, t, kind, prefix=()):
        "%s: the relay interrupts the search" % t.name)
     eq(entries_around(rr.out, lines, mine, kind, t.name), 5, "%s: sent after 5 entries" % t.name)
     eq(dn_lines(r.out), entries(lines), "%s: every entry the server sent, the client printed" % t.name)
+    back = [(a.text, b.text) for a, b in zip(lines, lines[1:]) if b.t < a.t]
+    eq(back[:1], [], "%s: the trace's times never go back, across the interrupt too" % t.name)
     return r, rr, lines, search, mine
 
 
