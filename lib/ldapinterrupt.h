@@ -633,6 +633,118 @@ int li_trace_json(const li_event *ev, unsigned flags, li_buf *out);
 /* The closing summary of a trace: messages and bytes each way, timings. */
 int li_trace_summary_text(const li_result *res, li_buf *out);
 
+/* ---- the relay: clients' sessions traced on their way to a server ----
+ * It listens on ldap:// or ldaps://, opens one connection to the server
+ * per client with the parameters' connection settings (URI, -Z, TLS
+ * options; never a bind: the client's pass through) and relays every
+ * message both ways unchanged, handing each one, decoded by a wire of the
+ * session's own, to the observer. Each session runs in a thread of its
+ * own: the callbacks are called from those threads, concurrently for
+ * different sessions, in order for one. */
+typedef struct li_relay li_relay;
+typedef struct li_session li_session;
+
+/* p (the server's URI and connection settings, and the interrupt, its
+ * triggers and --wait) must outlive the relay and have passed
+ * li_params_check. NULL when out of memory. */
+li_relay *li_relay_new(li_params *p);
+void li_relay_free(li_relay *r);
+/* Where to listen: ldap://HOST:PORT or ldaps://HOST:PORT (PORT 0: the
+ * kernel picks one). A host name must resolve to loopback addresses only;
+ * any other address must be spelled out as a numeric IP. */
+int li_relay_set_listen(li_relay *r, const char *uri, li_error *err);
+/* The certificate (chain) and key the relay shows its clients, PEM files:
+ * needed by ldaps://, and to answer a client's StartTLS. */
+int li_relay_set_certificate(li_relay *r, const char *cert, const char *key, li_error *err);
+/* How long open sessions may go on after li_relay_stop, in microseconds
+ * (at most a week); default: the parameters' --wait when they have an
+ * interrupt, else 1 s. */
+int li_relay_set_wait(li_relay *r, int64_t us, li_error *err);
+/* Stop after n sessions have ended (1 to 2^31-1); default: no limit. */
+int li_relay_set_sessions(li_relay *r, long long n, li_error *err);
+
+/* Every message of every session (ev == NULL: the session is about to
+ * wait for the network, a good moment to write what was rendered). */
+typedef void (*li_session_event_fn)(void *arg, const li_session *s, const li_event *ev);
+void li_relay_set_observer(li_relay *r, li_session_event_fn fn, void *arg);
+/* With an interrupt (li_params_set_interrupt): which client requests the
+ * relay interrupts, by the names --op takes: search (the default),
+ * compare, delete, modrdn, add, modify, exop. */
+int li_relay_set_op(li_relay *r, const char *type, li_error *err);
+/* The outcome of each client operation the relay interrupted (or whose
+ * trigger it was waiting for), once decided: a run's result, with the
+ * client's message ID as the operation's and the relay's own as the
+ * interrupt's. Called from the session's thread; res lives for the call. */
+typedef void (*li_session_result_fn)(void *arg, const li_session *s, const li_result *res);
+void li_relay_set_outcome(li_relay *r, li_session_result_fn fn, void *arg);
+/* A session has ended (called from the thread of li_relay_serve, once the
+ * session's own thread is done): its summary. */
+typedef void (*li_session_fn)(void *arg, const li_session *s);
+void li_relay_set_session_end(li_relay *r, li_session_fn fn, void *arg);
+
+/* Binds and listens: 0, or -1 with err (the address in use, refused ...). */
+int li_relay_open(li_relay *r, li_error *err);
+/* Where it listens, with the port the kernel picked: "ldap://127.0.0.1:41234". */
+const char *li_relay_address(const li_relay *r);
+/* The server it relays to: -H's URI (li_params_set_uri), else ldap.conf's. */
+const char *li_relay_upstream(const li_relay *r);
+/* Accepts and relays until li_relay_set_sessions' count of sessions has
+ * ended, or li_relay_stop: then it stops listening, lets the open sessions
+ * go on for li_relay_set_wait's time (a second li_relay_stop cuts it
+ * short) and closes them. 0, or -1 with err. */
+int li_relay_serve(li_relay *r, li_error *err);
+/* Async-signal-safe: stop (SIGINT, SIGTERM: a signal handler may call it). */
+void li_relay_stop(li_relay *r, int signo);
+/* The signal li_relay_stop was given first; 0 when never stopped. */
+int li_relay_signal(const li_relay *r);
+
+/* How a session ended. */
+typedef enum li_session_end {
+	LI_SESSION_OPEN,          /* not yet */
+	LI_SESSION_CLIENT_CLOSED, /* the client closed its connection */
+	LI_SESSION_SERVER_CLOSED, /* the server closed its connection */
+	LI_SESSION_STOPPED,       /* the relay was stopped and --wait ran out */
+	LI_SESSION_FAILED,        /* li_session_error says why */
+} li_session_end;
+
+/* Sessions are numbered from 1 in the order they were accepted. */
+uint64_t li_session_number(const li_session *s);
+/* The client's address and port: "127.0.0.1:51234", "[::1]:51234". */
+const char *li_session_client(const li_session *s);
+li_session_end li_session_ended(const li_session *s);
+/* Why a session failed (LI_SESSION_FAILED): the upstream connection
+ * (err->stage connect or tls), bytes that are not LDAP, a TLS handshake;
+ * NULL otherwise. */
+const li_error *li_session_error(const li_session *s);
+/* Messages, bytes and entries each way so far, as a run's result counts
+ * them (li_trace_summary_text renders them). */
+const li_result *li_session_result(const li_session *s);
+
+/* How many of the session's operations had outcome o. */
+uint64_t li_session_outcomes(const li_session *s, li_outcome o);
+
+/* The relay's totals, for its last line. */
+typedef struct li_relay_totals {
+	uint64_t sessions, failed;
+	uint64_t messages[2], bytes[2]; /* [LI_DIR_SEND] from the clients, [LI_DIR_RECV] to them */
+} li_relay_totals;
+void li_relay_get_totals(const li_relay *r, li_relay_totals *t);
+
+/* A session's trace line as li_trace_text's, each line after the
+ * prefix "[N ADDRESS] "; as li_trace_json's with "session" and "client". */
+int li_trace_session_text(const li_session *s, const li_event *ev, unsigned flags, li_buf *out);
+int li_trace_session_json(const li_session *s, const li_event *ev, unsigned flags, li_buf *out);
+/* A session's summary line (li_trace_summary_text's, prefixed), or one
+ * JSON object (its counts and how it ended). */
+int li_session_summary_text(const li_session *s, li_buf *out);
+int li_session_summary_json(const li_session *s, li_buf *out);
+/* An interrupted operation's report (li_report_text's, each line
+ * prefixed), or its JSON object (li_report_json's, with session and client). */
+int li_session_report_text(const li_session *s, const li_result *res, li_buf *out);
+int li_session_report_json(const li_session *s, const li_result *res, int exit_status, li_buf *out);
+/* "N sessions, M messages from the clients (B bytes), K to them (B bytes)". */
+int li_relay_summary_text(const li_relay_totals *t, li_buf *out);
+
 /* ---- LDIF: the operation's entries as ldapsearch(1) -L, -LL, -LLL writes them ---- */
 typedef struct li_ldif li_ldif;
 

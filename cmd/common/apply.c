@@ -83,6 +83,9 @@ void cmdline_free(cmdline *cl)
 	free(cl->base);
 	free(cl->ldif_file);
 	servers_free(cl);
+	free(cl->listen);
+	free(cl->listen_cert);
+	free(cl->listen_key);
 	li_ldif_free(cl->ldif_out);
 	li_buf_free(cl->ldif_head);
 	free(cl);
@@ -301,6 +304,14 @@ static int apply_string(cmdline *cl, int val, char **arg, li_error *err)
 			return bad(err, "--timeout", *arg, why);
 		if (cl->timeout_us == 0)
 			return bad(err, "--timeout", *arg, "must be more than 0");
+		return 0;
+	case LI_OPT_LISTEN: set_str(&cl->listen, arg); return 0;
+	case LI_OPT_LISTEN_CERT: set_str(&cl->listen_cert, arg); return 0;
+	case LI_OPT_LISTEN_KEY: set_str(&cl->listen_key, arg); return 0;
+	case LI_OPT_SESSIONS:
+		if (li_parse_int(*arg, 1, 2147483647, &cl->sessions, &why) < 0)
+			return bad(err, "--sessions", *arg, strcmp(why, "out of range") == 0
+				   ? "is out of range (1 to 2147483647 sessions)" : why);
 		return 0;
 	case LI_OPT_COUNT:
 		if (li_parse_int(*arg, 1, 10000, &v, &why) < 0)
@@ -690,10 +701,52 @@ static int audit_checks(const cmdline *cl, const char **args, li_error *err)
 	return 0;
 }
 
+/* --listen relays its clients' operations: what shapes an operation of
+ * the tool's own, or its bind, has nothing to apply to. */
+static int relay_checks(cmdline *cl, const char **args, li_error *err)
+{
+	if (cl->listen == NULL) {
+		if (cl->listen_cert || cl->listen_key || cl->sessions)
+			return li_usage_error(err, cl->sessions ? "--sessions" : "--listen-cert",
+					      "applies to the relay: give --listen too");
+		return 0;
+	}
+	if (cl->binddn || cl->passwd || cl->prompt_passwd || cl->passwd_file || cl->auth_sasl)
+		return li_usage_error(err, "--listen", "the relay never binds: its clients' binds pass through "
+				      "(give no -D, -w, -W, -y or SASL option)");
+	if (count(args) > 0 || cl->base || cl->scope_given || cl->deref_given || cl->sizelimit || cl->timelimit ||
+	    cl->attrsonly || cl->search_ext || cl->ldif_file || cl->msgid_given)
+		return li_usage_error(err, "--listen", "relays its clients' operations: give no filter, attributes, "
+				      "-b, -s, -a, -z, -l, -A, -E, -f or --msgid");
+	if (cl->ldif || cl->count || cl->audit || cl->dry_run || cl->timeout_us > 0)
+		return li_usage_error(err, "--listen", "traces sessions until stopped: -L, --count, --audit, -n and "
+				      "--timeout do not apply");
+	if (cl->op_name && cl->interrupt == LI_INTERRUPT_NONE)
+		return li_usage_error(err, "--op", "with --listen, names the client operations to interrupt: give "
+				      "--abandon or --cancel");
+	if (cl->op_name && cl->op != OP_SEARCH && cl->after_entries >= 0)
+		return li_usage_error(err, "--after-entries", "counts search entries: use it with --op search");
+	if ((cl->listen_cert == NULL) != (cl->listen_key == NULL))
+		return li_usage_error(err, cl->listen_cert ? "--listen-cert" : "--listen-key",
+				      "give both --listen-cert and --listen-key");
+	return 0;
+}
+
 int cmdline_finish(cmdline *cl, const char **args, li_error *err)
 {
 	if (cl->json && cl->quiet)
 		return li_usage_error(err, "-q", "give only one of --json and -q");
+	if (relay_checks(cl, args, err) < 0)
+		return -1;
+	if (cl->listen) {
+		/* Without an interrupt, --wait is how long open sessions may go
+		 * on after Ctrl-C (cmd/common/relay.c hands it to the relay). */
+		if (cl->interrupt == LI_INTERRUPT_NONE && (cl->after_given || cl->after_entries >= 0))
+			return li_usage_error(err, "arguments", "--after and --after-entries need --abandon or --cancel");
+		if (connection(cl, err) < 0 || (cl->interrupt != LI_INTERRUPT_NONE && trigger_checks(cl, err) < 0))
+			return -1;
+		return li_params_check(cl->params, err);
+	}
 	if (cl->audit && audit_checks(cl, args, err) < 0)
 		return -1;
 	if (cl->audit_base_given && !cl->audit)

@@ -30,6 +30,10 @@ enum {
 	LI_OPT_EACH,
 	LI_OPT_EACH_FILE,
 	LI_OPT_JOBS,
+	LI_OPT_LISTEN,
+	LI_OPT_LISTEN_CERT,
+	LI_OPT_LISTEN_KEY,
+	LI_OPT_SESSIONS,
 };
 
 typedef struct cmdline {
@@ -84,6 +88,10 @@ typedef struct cmdline {
 	size_t neach, each_cap;
 	char *each_file;     /* --each-file (- for standard input) */
 	long jobs;           /* --jobs: 0 when not given */
+
+	char *listen;        /* --listen: the relay's URI; NULL: no relay */
+	char *listen_cert, *listen_key;
+	long long sessions;  /* --sessions: 0 when not given */
 
 	int ldif;            /* -L count (at most 3) */
 	size_t ldif_wrap;    /* -o ldif_wrap: 0 libldap's default, LI_LDIF_NO_WRAP */

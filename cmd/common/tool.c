@@ -323,12 +323,12 @@ static int ask_password(const tool_spec *spec, cmdline *cl)
 	return 0;
 }
 
-void tool_catch_signals(void)
+void tool_catch_signals_with(void (*handler)(int))
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = handler;
 	/* One handler at a time: the other signal waits for this one. */
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
@@ -339,6 +339,11 @@ void tool_catch_signals(void)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void tool_catch_signals(void)
+{
+	tool_catch_signals_with(on_signal);
 }
 
 static void catch_signals(li_run *run)
@@ -632,6 +637,10 @@ int tool_main(const tool_spec *spec, int argc, char **argv)
 		goto out;
 	if (ctx.cl->dry_run) {
 		status = dry_run(&ctx);
+		goto out;
+	}
+	if (ctx.cl->listen) {
+		status = tool_relay(&ctx);
 		goto out;
 	}
 	status = ctx.cl->neach ? each_main(&ctx) : tool_dispatch(&ctx);

@@ -45,6 +45,9 @@ int tool_run_once(tool_ctx *ctx);
 int tool_dispatch(tool_ctx *ctx);
 /* --each: buf, the object --json prints, onto ctx->row when there is one. */
 void tool_row(tool_ctx *ctx, const li_buf *buf);
+/* SIGINT and SIGTERM to handler, with SA_RESTART (tool_catch_signals: the
+ * tool's own handler). */
+void tool_catch_signals_with(void (*handler)(int));
 /* 1 once SIGINT or SIGTERM arrived. */
 int tool_signalled(void);
 /* From here on SIGINT and SIGTERM only set what tool_signalled reads (and
@@ -74,5 +77,8 @@ void tool_write_report(tool_ctx *ctx, const li_buf *buf);
 int tool_print(tool_ctx *ctx);
 /* --audit: the checks, their rows or JSON; the exit status. */
 int tool_audit(tool_ctx *ctx);
+/* --listen: the relay, until its sessions are done or a signal; the exit
+ * status. */
+int tool_relay(tool_ctx *ctx);
 
 #endif

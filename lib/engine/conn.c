@@ -393,7 +393,7 @@ li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li
 	/* After -o, which may set the base. */
 	ldap_get_option(c->ld, LDAP_OPT_URI, &c->uri);
 	ldap_get_option(c->ld, LDAP_OPT_DEFBASE, &c->defbase);
-	if (li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS ||
+	if ((c->tap && li_tap_attach(c->tap, c->ld) != LDAP_OPT_SUCCESS) ||
 	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->fd_cb) != LDAP_OPT_SUCCESS) {
 		li_ldap_error(err, "LDAP_OPT_CONNECT_CB", LDAP_LOCAL_ERROR, NULL, NULL);
 		li_error_at(err, LI_STAGE_CONNECT);
@@ -417,7 +417,7 @@ static int steps(li_conn *c, li_error *err)
 		ldap_failure(c, "ldap_connect", rc, err);
 		return li_error_at(err, LI_STAGE_CONNECT);
 	}
-	if (li_tap_url(c->tap))
+	if (c->tap && li_tap_url(c->tap))
 		conn_log(c, 0, "connected to %s", li_tap_url(c->tap));
 	enter(c, LI_PHASE_STARTTLS);
 	if (cfg->starttls && start_tls(c, err) < 0)

@@ -23,7 +23,9 @@ typedef struct li_conn_hooks {
 } li_conn_hooks;
 
 /* Checks cfg, initializes libldap with its options and attaches tap (which
- * must outlive the handle); nothing is sent yet. NULL on failure. */
+ * must outlive the handle; NULL: none, for a caller that reads the
+ * connection's bytes itself, as the relay does); nothing is sent yet.
+ * NULL on failure. */
 li_conn *li_conn_new(li_params *cfg, li_tap *tap, const li_conn_hooks *hooks, li_error *err);
 /* No step of li_conn_connect outlives this moment (CLOCK_MONOTONIC; 0:
  * none): past it, the error is LDAP_TIMEOUT. */

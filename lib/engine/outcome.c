@@ -18,6 +18,24 @@ int li_cancel_expected(int code)
 	       code == LDAP_TOO_LATE || code == LDAP_CANNOT_CANCEL || li_cancel_unsupported(code);
 }
 
+#define ABANDON_CAP_MIN_NS (10LL * 1000000000)
+
+int64_t li_window_end(li_interrupt type, int64_t t_intr_ns, int64_t t_last_late_ns, int64_t wait_ns, int *capped)
+{
+	int64_t end, cap;
+
+	*capped = 0;
+	if (type != LI_INTERRUPT_ABANDON)
+		return t_intr_ns + wait_ns;
+	end = (t_last_late_ns > t_intr_ns ? t_last_late_ns : t_intr_ns) + wait_ns;
+	cap = t_intr_ns + (wait_ns * 10 > ABANDON_CAP_MIN_NS ? wait_ns * 10 : ABANDON_CAP_MIN_NS);
+	if (end > cap) {
+		*capped = 1;
+		return cap;
+	}
+	return end;
+}
+
 int li_op_failed(int code)
 {
 	switch (code) {

@@ -39,6 +39,13 @@ li_outcome li_classify(const li_facts *f);
  * o, as codes: render/words.c has the words. */
 void li_notes(const li_facts *f, li_outcome o, li_note_fact *notes, int *n, int max);
 
+/* When the listening after an interrupt written at t_intr_ns ends: for a
+ * Cancel, wait_ns after it; for an Abandon, wait_ns of silence after the
+ * last late message (t_last_late_ns, 0: none), up to a cap of
+ * max(10 x wait_ns, 10 s) after it, so that a server that never stops
+ * cannot hold the listener forever: *capped says the cap was reached. */
+int64_t li_window_end(li_interrupt type, int64_t t_intr_ns, int64_t t_last_late_ns, int64_t wait_ns, int *capped);
+
 /* An error result: the operation failed, not merely ended. */
 int li_op_failed(int code);
 

@@ -21,7 +21,6 @@
 
 #define NS_PER_US 1000LL
 #define NS_PER_MS 1000000LL
-#define ABANDON_CAP_MIN_NS (10LL * 1000 * NS_PER_MS)
 /* Timers on a busy machine (or a VM) fire a few hundred microseconds late:
  * sleep until this close to a deadline, then poll without sleeping. */
 #define SPIN_NS (2 * NS_PER_MS)
@@ -63,24 +62,6 @@ double li_run_ms(const li_run *run, int64_t t_ns)
 	return (double)(t_ns - zero) / (double)NS_PER_MS;
 }
 
-static void copy_bv(char *dst, size_t size, const struct berval *bv)
-{
-	size_t n = bv->bv_len < size - 1 ? bv->bv_len : size - 1;
-
-	if (n)
-		memcpy(dst, bv->bv_val, n);
-	dst[n] = '\0';
-}
-
-static void record(li_response *r, const li_event *ev)
-{
-	r->seen = 1;
-	r->code = ev->pdu.result_code;
-	r->t_ns = ev->t_ns;
-	copy_bv(r->diag, sizeof(r->diag), &ev->pdu.diag);
-	copy_bv(r->matched, sizeof(r->matched), &ev->pdu.matched);
-}
-
 static int was_sent(const li_run *run, int64_t msgid)
 {
 	int i;
@@ -109,13 +90,6 @@ static void account_send(li_run *run, const li_event *ev)
 		run->intr_sent = 1;
 		run->expect = LI_EXPECT_NONE;
 	}
-}
-
-static int is_notice_of_disconnection(const li_pdu *p)
-{
-	return p->msgid == 0 && p->tag == LDAP_RES_EXTENDED && p->has_oid &&
-	       p->oid.bv_len == strlen(LI_OID_NOTICE_OF_DISCONNECTION) &&
-	       memcmp(p->oid.bv_val, LI_OID_NOTICE_OF_DISCONNECTION, p->oid.bv_len) == 0;
 }
 
 static void lose(li_run *run, int64_t t_ns, const char *why)
@@ -155,9 +129,9 @@ static void account_op_message(li_run *run, const li_event *ev)
 	else if (p->tag == LDAP_RES_INTERMEDIATE)
 		run->intermediates[after]++;
 	else if (p->is_final && run->page.size && !after && p->result_code == LDAP_SUCCESS)
-		record(&run->page.end, ev); /* the last page, unless its cookie says otherwise */
+		li_reply_record(&run->page.end, &ev->pdu, ev->t_ns); /* the last page, unless its cookie says otherwise */
 	else if (p->is_final && !run->op_res.seen) {
-		record(&run->op_res, ev);
+		li_reply_record(&run->op_res, &ev->pdu, ev->t_ns);
 		run->op_done_before_interrupt = !after;
 	}
 	/* The trigger's moment is when the Nth entry arrived, not when the
@@ -196,18 +170,18 @@ static void account_recv(li_run *run, const li_event *ev)
 		account_malformed(run, ev);
 		return;
 	}
-	if (is_notice_of_disconnection(p)) {
+	if (li_pdu_is_notice_of_disconnection(p)) {
 		run->nod = 1;
-		record(&run->nod_res, ev);
+		li_reply_record(&run->nod_res, &ev->pdu, ev->t_ns);
 		lose(run, ev->t_ns, "Notice of Disconnection");
 	} else if (run->op_msgid >= 0 && p->msgid == run->op_msgid) {
 		account_op_message(run, ev);
 	} else if (run->intr_sent && p->msgid == run->intr_msgid && p->is_final) {
 		if (!run->intr_res.seen)
-			record(&run->intr_res, ev);
+			li_reply_record(&run->intr_res, &ev->pdu, ev->t_ns);
 	} else if (run->probe_msgid > 0 && p->msgid == run->probe_msgid) {
 		if (p->is_final && !run->probe_res.seen)
-			record(&run->probe_res, ev);
+			li_reply_record(&run->probe_res, &ev->pdu, ev->t_ns);
 	} else if (!was_sent(run, p->msgid)) {
 		run->strays++;
 	}
@@ -810,20 +784,13 @@ static int send_interrupt(li_run *run, li_error *err)
 
 static int64_t window_end(li_run *run)
 {
-	int64_t wait = run->cfg->wait_us * NS_PER_US;
 	int64_t start = run->t_intr_ns ? run->t_intr_ns : li_now_ns();
-	int64_t end, cap;
+	int capped;
+	int64_t end = li_window_end(run->cfg->interrupt, start, run->t_last_late_ns, run->cfg->wait_us * NS_PER_US,
+				    &capped);
 
-	if (run->cfg->interrupt != LI_INTERRUPT_ABANDON)
-		return start + wait;
-	/* Abandon: a silence of --wait decides; late messages restart it, up to
-	 * a cap so that a server that never stops cannot hold us forever. */
-	end = (run->t_last_late_ns > start ? run->t_last_late_ns : start) + wait;
-	cap = start + (wait * 10 > ABANDON_CAP_MIN_NS ? wait * 10 : ABANDON_CAP_MIN_NS);
-	if (end > cap) {
-		end = cap;
+	if (capped)
 		run->still_sending = 1;
-	}
 	return end;
 }
 

@@ -314,7 +314,7 @@ static json_object *json_node(const li_node *n, unsigned flags)
 	return NULL;
 }
 
-int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
+json_object *li_trace_json_object(const li_event *ev, unsigned flags)
 {
 	json_object *o = json_object_new_object();
 	const li_pdu *p = &ev->pdu;
@@ -346,5 +346,10 @@ int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
 		json_object_object_add(o, "hex", json_object_new_string(li_buf_data(&hex)));
 		free(hex.data);
 	}
-	return li_json_append(out, o);
+	return o;
+}
+
+int li_trace_json(const li_event *ev, unsigned flags, li_buf *out)
+{
+	return li_json_append(out, li_trace_json_object(ev, flags));
 }

@@ -5,6 +5,12 @@
 #ifndef LI_TRACE_H
 #define LI_TRACE_H
 
+#include <json-c/json.h>
+
 #include "ldapinterrupt.h"
+
+/* li_trace_json's object, before it is written: the relay's lines add
+ * their session to it. */
+json_object *li_trace_json_object(const li_event *ev, unsigned flags);
 
 #endif

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include <lber.h>
+#include <ldap.h>
 
 #include "frame.h"
+#include "names.h"
 
 struct li_wire {
 	li_event_fn fn;
@@ -141,6 +143,31 @@ int li_wire_partial(const li_wire *w, li_dir dir)
 uint64_t li_wire_bytes(const li_wire *w, li_dir dir)
 {
 	return bad_dir(dir) ? 0 : w->bytes[dir];
+}
+
+static void copy_bv(char *dst, size_t size, const struct berval *bv)
+{
+	size_t n = bv->bv_len < size - 1 ? bv->bv_len : size - 1;
+
+	if (n)
+		memcpy(dst, bv->bv_val, n);
+	dst[n] = '\0';
+}
+
+void li_reply_record(li_reply *r, const li_pdu *p, int64_t t_ns)
+{
+	r->seen = 1;
+	r->code = p->result_code;
+	r->t_ns = t_ns;
+	copy_bv(r->diag, sizeof(r->diag), &p->diag);
+	copy_bv(r->matched, sizeof(r->matched), &p->matched);
+}
+
+int li_pdu_is_notice_of_disconnection(const li_pdu *p)
+{
+	return p->msgid == 0 && p->tag == LDAP_RES_EXTENDED && p->has_oid &&
+	       p->oid.bv_len == strlen(LI_OID_NOTICE_OF_DISCONNECTION) &&
+	       memcmp(p->oid.bv_val, LI_OID_NOTICE_OF_DISCONNECTION, p->oid.bv_len) == 0;
 }
 
 const li_decoded *li_event_full(const li_event *ev)

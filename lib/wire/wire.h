@@ -33,6 +33,12 @@ struct li_event {
  * event of w. */
 void li_wire_message(li_wire *w, li_event *ev, const unsigned char *p, size_t n);
 
+/* A final response as the reports keep it: its result code, time,
+ * diagnosticMessage and matchedDN (cut at the first NUL byte or the size). */
+void li_reply_record(li_reply *r, const li_pdu *p, int64_t t_ns);
+/* The unsolicited Notice of Disconnection (RFC 4511 section 4.4.1). */
+int li_pdu_is_notice_of_disconnection(const li_pdu *p);
+
 /* Every field of a message, decoded on the first call for this event and
  * kept until the next event; NULL for a malformed message or a close, or
  * when the decoder cannot be allocated. out->error says where decoding

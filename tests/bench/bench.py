@@ -25,7 +25,11 @@ Starts a throwaway slapd (tests/fixture/slapd.py) whose ou=people holds
   6. wall and CPU time (user+sys, from os.wait4 of a posix_spawn'ed child)
      of ldapabandon over the whole 200k stream against ldapsearch's;
   7. the whole 200k stream written as LDIF (-LLL) to /dev/null by ldaptrace
-     and ldapcancel against ldapsearch -LLL: wall, CPU, peak RSS.
+     and ldapcancel against ldapsearch -LLL: wall, CPU, peak RSS;
+  8. the relay: ldapsearch of the whole 200k stream through ldaptrace
+     --listen, its trace written to a file, against ldapsearch connected
+     directly, and the latency a relayed message gains, one at a time
+     (WhoAmI round trips; relaybench.py).
 
 Every command of a group runs once per iteration, in a fresh random order,
 after a warm-up; figures are medians and p99 (nearest rank) over the runs,
@@ -63,6 +67,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "fixture"))
 from slapd import Slapd  # noqa: E402
+sys.path.insert(0, HERE)
+import relaybench  # noqa: E402
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 GNU_TIME = "/usr/bin/time"
@@ -82,6 +88,8 @@ REPS = {
     "server": (100, 5),
     "cpu": (20, 3),
     "ldif": (20, 3),
+    "relay": (20, 3),
+    "pings": (500, 50),    # WhoAmI round trips per connection, section 8
 }
 
 STREAM_SIZES = (1000, 10000, 100000, 200000)
@@ -101,6 +109,8 @@ GOAL_RSS_GROWTH_KB = 256
 GOAL_TRACE = 2.0
 GOAL_CPU = 1.0
 GOAL_LDIF_TIME = 1.0
+GOAL_RELAY = 1.25
+GOAL_RELAY_US = 50.0
 
 
 class BenchError(RuntimeError):
@@ -942,6 +952,119 @@ class Bench:
         self.w()
 
 
+    # 8 ---------------------------------------------------------------
+    def relay(self):
+        """ldapsearch of the whole stream through a relay whose trace goes
+        to a file, against ldapsearch connected directly; then WhoAmI round
+        trips through a relay and directly (relaybench.py)."""
+        n, warm = self.reps["relay"], min(self.reps["warmup"], 2)
+        trace_file = os.path.join(os.path.dirname(self.runner.errfile), "relay-trace")
+
+        def search(uri):
+            return [self.ldapsearch, "-x", "-H", uri, "-b", self.s.people_base]
+
+        def through():
+            try:
+                return relaybench.relayed(self.trace, self.s.uri, trace_file, search)
+            except relaybench.RelayError as e:
+                raise BenchError(str(e))
+
+        first = through()
+        with open(trace_file, "rb") as f:
+            traced = sum(1 for line in f if b"<- #2 SearchResultEntry " in line)
+        if traced != self.s.entries + 2:
+            raise BenchError("the relay's trace holds %d entries, not %d" % (traced, self.s.entries + 2))
+        runs = {"relay": [], "direct": []}
+        for i in range(warm + n):
+            order = list(runs)
+            self.rng.shuffle(order)
+            for k in order:
+                if k == "relay":
+                    r = through()
+                else:
+                    w = spawned(search(self.s.uri), (0,))
+                    r = {"wall_ms": w[0], "client_ms": w[0], "client_cpu_ms": w[1]}
+                if i >= warm:
+                    runs[k].append(r)
+            log("8 relay: %d/%d iterations" % (i + 1, warm + n))
+        os.unlink(trace_file)
+        pings = self.reps["pings"]
+        port = int(self.s.uri.rsplit(":", 1)[1])
+        rtt = {"relay": [], "direct": []}
+        for i in range(warm + n):
+            order = list(rtt)
+            self.rng.shuffle(order)
+            for k in order:
+                if k == "relay":
+                    rl = relaybench.Relay(self.trace, self.s.uri, trace_file)
+                    got = relaybench.round_trips(rl.port, pings)
+                    if rl.reap() != 0:
+                        raise BenchError("relay for the round trips: exit %d: %r" % (rl.rc, rl.err[-500:]))
+                else:
+                    got = relaybench.round_trips(port, pings)
+                if i >= warm:
+                    rtt[k] += got
+            log("8 relay round trips: %d/%d iterations" % (i + 1, warm + n))
+        os.unlink(trace_file)
+        self.relay_render(runs, rtt, first["messages"], n, warm, pings)
+
+    def relay_render(self, runs, rtt, messages, n, warm, pings):
+        col = lambda k, key: [r[key] for r in runs[k]]  # noqa: E731
+        self.w("## 8. The relay: ldapsearch through `ldaptrace --listen`, trace to a file")
+        self.w()
+        self.w("`ldapsearch -x -H $RELAY -b $PEOPLE > /dev/null` (%d entries, %d messages both ways) through "
+               "`ldaptrace --listen ldap://127.0.0.1:0 -H $URI --sessions 1 > FILE`, against the same "
+               "ldapsearch connected to $URI; %d runs each after %d warm-up, interleaved, posix_spawn'ed and "
+               "reaped by `os.wait4`. Each relayed run has a relay of its own, started before the clock (as one "
+               "already listening); the clock stops when both the client and the relay are reaped, and the relay "
+               "exits once the session's trace and summary are written: a trace that lags behind the client "
+               "counts. The trace file held every entry (checked once)."
+               % (self.s.entries + 2, messages, n, warm))
+        self.w()
+        self.w("| command | runs | wall ms (p99) | client alone ms | client CPU ms | relay CPU ms |")
+        self.w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for k, label in (("relay", "through the relay"), ("direct", "directly")):
+            a = col(k, "wall_ms")
+            self.w("| ldapsearch %s | %d | %s (%s) | %s | %s | %s |"
+                   % (label, len(a), fmt_ms(median(a)), fmt_ms(pct(a, 99)), fmt_ms(median(col(k, "client_ms"))),
+                      fmt_ms(median(col(k, "client_cpu_ms"))),
+                      fmt_ms(median(col(k, "relay_cpu_ms"))) if k == "relay" else "–"))
+        self.w()
+        a, b = col("relay", "wall_ms"), col("direct", "wall_ms")
+        r, lo, hi = ratio_ci(a, b, self.rng)
+        per_msg = (median(a) - median(b)) * 1e3 / messages
+        rr, rd = median(rtt["relay"]), median(rtt["direct"])
+        added = (rr - rd) / 2
+        self.w("The latency one message gains: WhoAmI round trips one after the other on one connection "
+               "(TCP_NODELAY, a raw socket client), %d per connection, %d connections each way after %d warm-up, "
+               "interleaved; a round trip crosses the relay twice (request and response), so the added latency "
+               "per message is half the difference of the median round trips. The stream figure above spreads "
+               "the added wall time over every message of a pipelined stream, where the relay's work overlaps "
+               "the server's; the round trips show one message's delay when nothing overlaps."
+               % (pings, n, warm))
+        self.w()
+        self.w("| round trip | count | median µs | p99 µs |")
+        self.w("| --- | ---: | ---: | ---: |")
+        for k, label in (("relay", "through the relay"), ("direct", "directly")):
+            self.w("| WhoAmI %s | %d | %s | %s |" % (label, len(rtt[k]), fmt_us(median(rtt[k])),
+                                                    fmt_us(pct(rtt[k], 99))))
+        self.w()
+        self.w("| measure | measured | goal | |")
+        self.w("| --- | --- | --- | --- |")
+        rows = (("wall, relayed / direct", fmt_ratio(r, lo, hi), "≤ %.2f×" % GOAL_RELAY, r <= GOAL_RELAY,
+                 "200k stream through the relay, trace to a file: wall ≤ %.2f× direct" % GOAL_RELAY),
+                ("added per message, stream: (median relayed − median direct wall) / %d messages" % messages,
+                 "%.2f µs" % per_msg, "≤ %.0f µs" % GOAL_RELAY_US, per_msg <= GOAL_RELAY_US,
+                 "relay: added per message over the 200k stream ≤ %.0f µs" % GOAL_RELAY_US),
+                ("added per message, one at a time: (median relayed − median direct round trip) / 2",
+                 "%.1f µs" % added, "≤ %.0f µs" % GOAL_RELAY_US, added <= GOAL_RELAY_US,
+                 "relay: added latency per message, one at a time (WhoAmI round trips) ≤ %.0f µs"
+                 % GOAL_RELAY_US))
+        for label, measured, goal, ok, goal_text in rows:
+            self.w("| %s | %s | %s | %s |" % (label, measured, goal, self.goal("8", goal_text, measured, ok)))
+        self.w()
+
+
 def spawned(argv, ok):
     """argv posix_spawn'ed with stdin, stdout and stderr on /dev/null and
     reaped by os.wait4, whose rusage is the child's alone (never a forked
@@ -1031,7 +1154,7 @@ def main(argv=None):
                          "slapd-cache)")
     ap.add_argument("--seed", type=int, default=1,
                     help="seed of the run order shuffles and bootstrap")
-    ap.add_argument("--only", default="1234567",
+    ap.add_argument("--only", default="12345678",
                     help="sections to run, e.g. 23 (default: all)")
     args = ap.parse_args(argv)
     if args.entries < MIN_ENTRIES:
@@ -1075,7 +1198,7 @@ def main(argv=None):
             sections = {"1": bench.whole, "2": bench.latency,
                         "3": bench.stream, "4": bench.tracing,
                         "5": bench.server, "6": bench.cpu,
-                        "7": bench.ldif}
+                        "7": bench.ldif, "8": bench.relay}
             for k in sorted(set(args.only)):
                 if k in sections:
                     sections[k]()

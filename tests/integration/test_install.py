@@ -68,7 +68,7 @@ def installs_the_tools_pages_header_and_pc():
            for f in names.get("cancel-search.c", [])), "the example's source with the docs")
     ok(os.path.exists(os.path.join(t["pcdir"], "ldapinterrupt.pc")), "the .pc")
     for schema in ("report.json", "error.json", "trace-event.json", "plan.json", "audit.json", "stats.json",
-                   "matrix.json", "audit-stats.json"):
+                   "matrix.json", "audit-stats.json", "relay-session.json"):
         ok(any(f.endswith("/share/ldap-interrupt/schema/" + schema) for f in names.get(schema, [])),
            "the JSON Schema %s where the man pages say" % schema)
 

@@ -28,7 +28,7 @@ except ImportError:  # the tests say so, one by one
     jsonschema = None
 
 SCHEMA_DIR = os.path.join(SRCDIR, "docs", "schema")
-KINDS = ("report", "error", "plan", "trace-event", "audit", "stats", "matrix", "audit-stats")
+KINDS = ("report", "error", "plan", "trace-event", "audit", "stats", "matrix", "audit-stats", "relay-session")
 TOOLS = ("ldapcancel", "ldapabandon", "ldaptrace")
 _validators = {}
 

@@ -5,7 +5,7 @@
 Reading every lib/**/*.c and *.h (and cmd/**/*.c and *.h) for their
 #include lines, each file belongs to a module (its folder and its name
 without the extension) and each module to a layer, bottom up util < wire <
-engine < audit < render (lib/meson.build). It fails, naming the file and line:
+engine < audit < relay < render (lib/meson.build). It fails, naming the file and line:
   * a module that includes a header of a higher layer;
   * two modules that include each other, directly or through a cycle;
   * a header without a .c file of the same name in its folder (one header
@@ -32,7 +32,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from ldaptest import *  # noqa: E402,F401,F403
 
-LAYERS = ("util", "wire", "engine", "audit", "render")
+LAYERS = ("util", "wire", "engine", "audit", "relay", "render")
 PUBLIC = "ldapinterrupt.h"
 # Modules that are only a header: constants and types, no code.
 HEADER_ONLY = {"util/parse.h", "engine/params.h"}

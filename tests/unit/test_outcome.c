@@ -143,8 +143,27 @@ static void test_failed(void)
 		     "trace: a failure has no notes");
 }
 
+/* When the listening ends (li_window_end): a Cancel's --wait after it; an
+ * Abandon's --wait of silence, restarted by late messages, capped at
+ * max(10 x --wait, 10 s). */
+static void test_window(void)
+{
+	const int64_t s = 1000000000LL;
+	int capped;
+
+	is_int(li_window_end(LI_INTERRUPT_CANCEL, 5 * s, 9 * s, 30 * s, &capped), 35 * s, "cancel: --wait after it");
+	ok(!capped, "cancel: never capped");
+	is_int(li_window_end(LI_INTERRUPT_ABANDON, 5 * s, 0, s, &capped), 6 * s, "abandon: silence after it");
+	is_int(li_window_end(LI_INTERRUPT_ABANDON, 5 * s, 8 * s, s, &capped), 9 * s, "abandon: restarted by a late one");
+	ok(!capped, "abandon: not capped yet");
+	is_int(li_window_end(LI_INTERRUPT_ABANDON, 5 * s, 15 * s, s, &capped), 15 * s, "abandon: capped at 10 s");
+	ok(capped, "abandon: capped");
+	is_int(li_window_end(LI_INTERRUPT_ABANDON, 0, 39 * s, 3 * s, &capped), 30 * s, "abandon: capped at 10 x --wait");
+}
+
 int main(void)
 {
+	test_window();
 	expect(CANCEL(.op_done = 1, .op_code = 118, .intr_done = 1, .intr_code = 0), LI_OUTCOME_CANCELED,
 	       "op 118, cancel success");
 	expect(CANCEL(.op_done = 1, .op_code = 118), LI_OUTCOME_UNDECIDED, "op 118, cancel response not yet");
