@@ -56,8 +56,12 @@ static int cancelled_modify(audit_ctx *ctx, li_check *c, li_buf *ldif, const cha
 		audit_verdict(c, LI_VERDICT_FAIL, "out of memory");
 		return 0;
 	}
+	/* Sent even when the modify's result came first (a fast or loaded
+	 * server): the Cancel's answer (119) then says so, rather than a run
+	 * that never sent it and so has nothing to show. */
 	if (li_params_set_modify(ctx->p, li_buf_data(ldif), "audit", &err) < 0 ||
-	    li_params_set_interrupt(ctx->p, LI_INTERRUPT_CANCEL, &err) < 0 || audit_run(ctx, &w, &res, &err) < 0) {
+	    li_params_set_interrupt(ctx->p, LI_INTERRUPT_CANCEL, &err) < 0 ||
+	    li_params_set_interrupt_late(ctx->p, 1, &err) < 0 || audit_run(ctx, &w, &res, &err) < 0) {
 		audit_check_error(c, &err);
 		return 1;
 	}
