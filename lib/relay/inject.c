@@ -258,6 +258,18 @@ static int waiting(const target *t)
 	return !t->res.intr_sent && !t->res.op.seen && !t->res.lost;
 }
 
+int li_inject_awaiting(const li_inject *in)
+{
+	const target *t;
+
+	if (in == NULL || in->type != LI_INTERRUPT_CANCEL)
+		return 0;
+	for (t = in->targets; t; t = t->next)
+		if (t->res.intr_sent && !t->res.intr.seen && !t->window_over && !t->res.lost)
+			return 1;
+	return 0;
+}
+
 static int64_t window_end(const li_inject *in, const target *t, int *capped)
 {
 	return li_window_end(in->type, t->res.t_intr_ns, t->res.t_last_late_ns, in->wait_us * NS_PER_US, capped);

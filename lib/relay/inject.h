@@ -27,6 +27,10 @@ void li_inject_free(li_inject *in);
  * not reach the client. */
 void li_inject_request(li_inject *in, const li_pdu *p, int64_t t_ns);
 int li_inject_response(li_inject *in, const li_pdu *p, int64_t t_ns);
+/* 1 while a Cancel the relay sent still awaits its answer within its
+ * listening: the session holds the client's Unbind until then, since a
+ * server that reads the Unbind first may never send that answer. */
+int li_inject_awaiting(const li_inject *in);
 /* When something is next due (a trigger, the end of a listening), 0: none. */
 int64_t li_inject_due(const li_inject *in);
 /* The interrupt of one operation whose trigger has fired by now: its

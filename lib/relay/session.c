@@ -58,6 +58,8 @@ struct li_session {
 	li_wire *wire;          /* the messages as they cross */
 	li_wire *own;           /* what the relay says itself */
 	li_buf to_up;           /* the client's whole messages, to forward */
+	li_buf held;            /* its Unbind, held while a Cancel of the relay's awaits its answer */
+	int client_eof;         /* the client closed after that Unbind */
 	li_inject *inject;      /* --abandon, --cancel: NULL without */
 	li_framer frame[2];     /* the messages to forward: [LI_DIR_SEND] the client's */
 	BerElement *scratch;    /* for their heads */
@@ -171,6 +173,7 @@ void li_session_free(li_session *s)
 	if (s->scratch)
 		ber_free(s->scratch, 0);
 	free(s->to_up.data);
+	free(s->held.data);
 	free(s->to_client.data);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -384,6 +387,8 @@ static void on_up(void *arg, const unsigned char *p, size_t n, const char *why)
 		li_inject_request(s->inject, &pdu, s->t_read);
 	if (is_starttls(&pdu) && s->starttls_msgid < 0)
 		s->starttls_msgid = pdu.msgid;
+	else if (pdu.tag == LDAP_REQ_UNBIND && li_inject_awaiting(s->inject))
+		li_buf_add(&s->held, p, n);
 	else
 		li_buf_add(&s->to_up, p, n);
 	s->unbound |= pdu.tag == LDAP_REQ_UNBIND;
@@ -538,6 +543,10 @@ static void from_client(li_session *s)
 		/* The relay shut the socket down itself (a second Ctrl-C). */
 		li_wire_close(s->wire, LI_DIR_SEND, "closed by the relay: it was stopped", t);
 		finish(s, LI_SESSION_STOPPED);
+	} else if (n == 0 && s->held.len) {
+		/* Closed after an Unbind the relay holds: the session goes on
+		 * until the server has answered the relay's Cancel. */
+		s->client_eof = 1;
 	} else if (n == 0) {
 		li_wire_close(s->wire, LI_DIR_SEND, "closed by the client", t);
 		finish(s, LI_SESSION_CLIENT_CLOSED);
@@ -638,6 +647,12 @@ static void relay_loop(li_session *s)
 		interrupts(s, NULL);
 		if (s->ending)
 			break;
+		if (s->held.len && !li_inject_awaiting(s->inject)) {
+			send_all(s, 0, (const unsigned char *)s->held.data, s->held.len);
+			s->held.len = 0;
+		}
+		if (s->client_eof)
+			p[0].fd = -1;
 		/* TLS layers may hold decrypted bytes the sockets no longer show. */
 		if (s->tls && li_tls_pending(s->tls)) {
 			from_client(s);

@@ -85,6 +85,7 @@ static void cancel_after_two_entries(void)
 	size_t len;
 
 	request(in, SEARCH("02"), 1 * MS);
+	ok(!li_inject_awaiting(in), "no Cancel sent, none awaited");
 	ok(!li_inject_next(in, 2 * MS, &req, &len), "nothing due before the entries");
 	is_int(li_inject_due(in), 0, "no timer: --after-entries alone waits for the entries");
 	ok(!response(in, ENTRY("02"), 3 * MS), "an entry of the client's search reaches it");
@@ -95,11 +96,14 @@ static void cancel_after_two_entries(void)
 	expect_bytes(req, len, "30 1c 02 04 7f ff ff ff 77 14 80 0b 31 2e 33 2e 36 2e 31 2e 31 2e 38 81 05 30 03 02 01 02",
 		     "the Cancel of message 2 under the relay's top message ID");
 	li_inject_sent(in, 5 * MS);
+	ok(li_inject_awaiting(in), "the Cancel awaits its answer: a client's Unbind would be held");
 	ok(!li_inject_next(in, 6 * MS, &req, &len), "one Cancel only");
 	ok(!response(in, ENTRY("02"), 6 * MS), "an entry after the Cancel still reaches the client");
 	ok(li_inject_decided(in, 6 * MS, NULL) == NULL, "undecided while the search runs");
 	ok(!response(in, DONE("02", "76"), 7 * MS), "the search's canceled (118) reaches the client");
+	ok(li_inject_awaiting(in), "still awaited after the search's result");
 	ok(response(in, CANCEL_DONE_TOP, 8 * MS), "the Cancel's answer does not");
+	ok(!li_inject_awaiting(in), "answered: nothing awaited");
 	res = li_inject_decided(in, 8 * MS, NULL);
 	ok(res != NULL, "decided");
 	if (res) {
@@ -132,6 +136,7 @@ static void abandon_at_once_and_own_ids(void)
 	expect_bytes(req, len, "30 0c 02 04 7f ff ff fe 50 04 7f ff ff ff",
 		     "an Abandon of message 2147483647, under 2147483646");
 	li_inject_sent(in, 1 * MS);
+	ok(!li_inject_awaiting(in), "an Abandon has no answer to await");
 	ok(!response(in, "30 10 02 04 7f ff ff ff 64 08 04 04 64 63 3d 78 30 00", 2 * MS),
 	   "the client's own 2147483647 is the client's");
 	res = li_inject_decided(in, 2 * MS, NULL);
