@@ -47,7 +47,7 @@ def held_audit(sig, args):
             probe_held(fs)
             p.signal(sig)
             r = p.wait(timeout=10)
-        return r, fs.uri, fs.log()
+        return r, fs.uri, fs.settled_log()
 
 
 def stopped_reasons(j, sig):
@@ -164,7 +164,7 @@ def sigterm_in_ldapcancels_first_check_skips_all_but_the_facts():
             fs.wait_log(lambda rec: rec.get("op") == "search", timeout=scaled(10))
             p.signal(signal.SIGTERM)
             r = p.wait(timeout=10)
-        log = fs.log()
+        log = fs.settled_log()
     eq((r.rc, r.err), (143, ""), "exit status, stderr")
     j = audit_object(r, "ldapcancel", CANCEL_IDS, "silent")
     eq((j["stopped"], j["uri"]), (True, fs.uri), "stopped, the server named")
@@ -186,7 +186,7 @@ def a_stopped_write_check_puts_its_entry_back():
                         timeout=scaled(10))
             p.signal(signal.SIGINT)
             r = p.wait(timeout=15)
-        log = fs.log()
+        log = fs.settled_log()
     eq((r.rc, r.err), (130, ""), "exit status, stderr")
     j = audit_object(r, "ldapcancel", CANCEL_IDS, "write-held")
     got = dict(results(j))
