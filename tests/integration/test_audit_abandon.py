@@ -32,7 +32,7 @@ def fault_audit(scenario, args=(), deadline=10):
     with faultserver(scenario) as fs:
         r = run("ldapabandon", ["-x", "-H", fs.uri, "--audit", "--json"] + list(args), timeout=30)
         le(r.elapsed, scaled(deadline), "%s: the audit ended within %d s" % (scenario, deadline))
-        log = fs.settled_log()
+        log = fs.log()
     eq(r.err, "", "%s: nothing on stderr" % scenario)
     return r, audit_json(r, scenario), log
 

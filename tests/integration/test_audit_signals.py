@@ -37,6 +37,7 @@ def probe_held(fs):
                           timeout=scaled(15))
     fs.wait_log(lambda rec: rec.get("op") == "search" and rec.get("conn") == abandon["conn"] and
                 rec["msgid"] > abandon["msgid"], timeout=scaled(10))
+    return abandon["conn"]
 
 
 def held_audit(sig, args):
@@ -44,10 +45,10 @@ def held_audit(sig, args):
     probe is held: its result and the fault server's log."""
     with faultserver("abandon-probe-hold") as fs:
         with spawn("ldapabandon", ["-x", "-H", fs.uri, "--audit"] + list(args)) as p:
-            probe_held(fs)
+            conn = probe_held(fs)
             p.signal(sig)
             r = p.wait(timeout=10)
-        return r, fs.uri, fs.settled_log()
+        return r, fs.uri, fs.settled_log(conn, timeout=scaled(10))
 
 
 def stopped_reasons(j, sig):
@@ -161,10 +162,10 @@ def sigterm_in_ldapcancels_first_check_skips_all_but_the_facts():
     # The root DSE's search is never answered: the first check holds.
     with faultserver("silent") as fs:
         with spawn("ldapcancel", ["-x", "-H", fs.uri, "--audit", "--json"]) as p:
-            fs.wait_log(lambda rec: rec.get("op") == "search", timeout=scaled(10))
+            search = fs.wait_log(lambda rec: rec.get("op") == "search", timeout=scaled(10))
             p.signal(signal.SIGTERM)
             r = p.wait(timeout=10)
-        log = fs.settled_log()
+        log = fs.settled_log(search["conn"], timeout=scaled(10))
     eq((r.rc, r.err), (143, ""), "exit status, stderr")
     j = audit_object(r, "ldapcancel", CANCEL_IDS, "silent")
     eq((j["stopped"], j["uri"]), (True, fs.uri), "stopped, the server named")
@@ -186,7 +187,7 @@ def a_stopped_write_check_puts_its_entry_back():
                         timeout=scaled(10))
             p.signal(signal.SIGINT)
             r = p.wait(timeout=15)
-        log = fs.settled_log()
+        log = fs.log()
     eq((r.rc, r.err), (130, ""), "exit status, stderr")
     j = audit_object(r, "ldapcancel", CANCEL_IDS, "write-held")
     got = dict(results(j))
